@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Options for starting the reference server as a child process through its public CLI (`lanet server`). */
+export interface SpawnServerOptions {
+  enrollmentSecret: string;
+  adminToken: string;
+  /** FLT-2 threshold in seconds; conformance and the simulator shorten it. */
+  offlineAfterS?: number;
+  /** A SQLite path or postgres:// URL; default a fresh SQLite file in a temporary folder removed on stop. */
+  database?: string;
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for the `listening on` line. */
+  startTimeoutMs?: number;
+}
+
+/** A reference server running in a child process. */
+export interface SpawnedServer {
+  url: string;
+  process: ChildProcess;
+  /** SIGTERM, then SIGKILL after a grace period; removes the temporary database. */
+  stop: () => Promise<void>;
+}
+
+const LANET_BIN = fileURLToPath(new URL('../bin/lanet.js', import.meta.url));
+const LISTENING = /listening on (http:\/\/\S+)/;
+
+/** Starts `lanet server` on a free loopback port and resolves once it prints `listening on http://HOST:PORT`. */
+export async function spawnReferenceServer(options: SpawnServerOptions): Promise<SpawnedServer> {
+  const tempDir = options.database ? undefined : mkdtempSync(join(tmpdir(), 'lanet-server-'));
+  const database = options.database ?? join(tempDir!, 'lanet.db');
+  const args = [
+    LANET_BIN, 'server', '--host', '127.0.0.1', '--port', '0', '--database', database,
+    '--enrollment-secret', options.enrollmentSecret, '--admin-token', options.adminToken,
+    ...(options.offlineAfterS !== undefined ? ['--offline-after', String(options.offlineAfterS)] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LANET_LOG_LEVEL: process.env.LANET_LOG_LEVEL ?? 'warn', ...options.env },
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The reference server did not print 'listening on' within ${options.startTimeoutMs ?? 20_000} ms. Its output:\n${output}`)),
+      options.startTimeoutMs ?? 20_000,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = LISTENING.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The reference server exited (code ${code}) before listening. Its output:\n${output}`));
+    });
+  });
+  // Keep draining the pipes so a chatty server never blocks on a full pipe.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+  return { url, process: child, stop };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { HeartbeatRequestSchema } from './heartbeat-request.js';
+import { limits } from './limits.js';
+import { AssetIdSchema, ServerTimestampSchema } from './primitives.js';
+
+/** Fleet liveness (FLT-1, FLT-2): from the server's receive time, never the agent's clock (HB-8). */
+export const AgentStatusSchema = z.enum(['online', 'offline', 'never_seen']).meta({ id: 'AgentStatus' });
+
+/** A fleet list holds every registered agent; 100,000 is far above the 2,000+ the seed's backend promises. */
+const FLEET_MAX = 100_000;
+
+/** One agent in the fleet view (FLT-1). */
+export const FleetAgentSchema = z
+  .object({
+    asset_id: AssetIdSchema,
+    hostname: z.string().max(limits.hostnameMax).nullable().meta({ description: 'From the latest heartbeat, else from registration; null if unknown.' }),
+    status: AgentStatusSchema,
+    last_seen_at: ServerTimestampSchema.nullable().meta({ description: 'Server receive time of the latest heartbeat; null when never seen.' }),
+    partial: z.boolean().meta({ description: 'The latest heartbeat lacked a section or listed collection_errors (HB-4).' }),
+    clock_skew_s: z
+      .number()
+      .min(-limits.clockSkewMaxS)
+      .max(limits.clockSkewMaxS)
+      .nullable()
+      .meta({ description: 'Agent timestamp minus server receive time of the latest heartbeat, seconds (HB-8); null when never seen.' }),
+    clock_skew_flagged: z.boolean().optional().meta({ description: 'True when |clock_skew_s| exceeds 300 s (HB-8).' }),
+    registered_at: ServerTimestampSchema.optional(),
+  })
+  .meta({ id: 'FleetAgent' });
+
+/** GET /api/agents. */
+export const FleetListSchema = z
+  .object({
+    agents: z.array(FleetAgentSchema).max(FLEET_MAX),
+    counts: z
+      .object({ online: z.number().int().min(0), offline: z.number().int().min(0), never_seen: z.number().int().min(0) })
+      .optional(),
+    offline_after_s: z.number().int().min(1).optional().meta({ description: 'The offline threshold in force (FLT-2).' }),
+  })
+  .meta({ id: 'FleetList' });
+
+/** GET /api/agents/{asset_id}: the fleet fields plus the latest inventory exactly as sent, secrets redacted (FLT-3). */
+export const AgentDetailSchema = FleetAgentSchema.extend({
+  latest_heartbeat: HeartbeatRequestSchema.nullable().meta({
+    description:
+      'The latest accepted heartbeat exactly as sent (unknown fields included), except that every recovery_key is redacted: omitted or replaced (FLT-3, ESC-1).',
+  }),
+}).meta({ id: 'AgentDetail' });
+
+/** One stored heartbeat in an agent's history (FLT-4). */
+export const StoredHeartbeatSchema = z
+  .object({
+    received_at: ServerTimestampSchema,
+    partial: z.boolean(),
+    clock_skew_s: z.number().min(-limits.clockSkewMaxS).max(limits.clockSkewMaxS),
+    payload: HeartbeatRequestSchema.meta({ description: 'As sent, recovery keys redacted.' }),
+  })
+  .meta({ id: 'StoredHeartbeat' });
+
+/** GET /api/agents/{asset_id}/heartbeats: newest first, paginated by an opaque cursor. */
+export const HeartbeatHistoryPageSchema = z
+  .object({
+    items: z.array(StoredHeartbeatSchema).max(limits.historyPageMax),
+    next_cursor: z.string().min(1).max(limits.cursorMax).nullable().meta({ description: 'Pass as `cursor` for the next (older) page; null on the last page.' }),
+  })
+  .meta({ id: 'HeartbeatHistoryPage' });
+
+/** Query of the history endpoint. */
+export const HeartbeatHistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(limits.historyPageMax).optional().meta({ description: `Page size, default ${limits.historyPageDefault}.` }),
+  cursor: z.string().min(1).max(limits.cursorMax).optional(),
+});
+
+/** One fleet entry. */
+export type FleetAgent = z.infer<typeof FleetAgentSchema>;
+/** The fleet list. */
+export type FleetList = z.infer<typeof FleetListSchema>;
+/** One agent's detail. */
+export type AgentDetail = z.infer<typeof AgentDetailSchema>;
+/** One stored heartbeat. */
+export type StoredHeartbeat = z.infer<typeof StoredHeartbeatSchema>;
+/** A page of heartbeat history. */
+export type HeartbeatHistoryPage = z.infer<typeof HeartbeatHistoryPageSchema>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { limits } from './limits.js';
+
+/**
+ * RFC 3339 date-time, with the offset optional (HB-6): the deployed agent sends Python's naive
+ * `datetime.now().isoformat()` ("2025-08-04T12:51:08.123456"), which the server reads as UTC.
+ * A pattern rather than `format: date-time` so the OpenAPI spec (and Prism) accept the naive form too.
+ */
+export const AGENT_TIMESTAMP_PATTERN =
+  '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d{1,9})?([Zz]|[+-]([01]\\d|2[0-3]):[0-5]\\d)?$';
+
+/** True when the year-month-day part names a real calendar day (rejects 2025-02-30). */
+function isRealCalendarDay(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** An agent-supplied timestamp: RFC 3339 with an offset, or the legacy naive form read as UTC (HB-6). */
+export const AgentTimestampSchema = z
+  .string()
+  .regex(new RegExp(AGENT_TIMESTAMP_PATTERN), { message: 'must be an RFC 3339 date-time (offset optional, read as UTC)', abort: true })
+  .refine(isRealCalendarDay, 'must name a real calendar day')
+  .meta({
+    id: 'AgentTimestamp',
+    description:
+      'RFC 3339 date-time. The offset is optional for compatibility with the deployed agent (HB-6): a naive value is read as UTC.',
+    example: '2025-08-04T12:51:08.123456',
+  });
+
+/** A server-generated timestamp: always RFC 3339 with an offset. */
+export const ServerTimestampSchema = z.iso.datetime({ offset: true }).meta({ example: '2025-08-04T12:51:09.201Z' });
+
+/** An asset id: a UUID in its canonical 8-4-4-4-12 hex form (any version: the deployed agent used uuid4). */
+export const AssetIdSchema = z.guid('must be a UUID (8-4-4-4-12 hex digits)').meta({
+  id: 'AssetId',
+  description: 'Asset id issued at registration (REG-1); a UUID.',
+  example: '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d',
+});
+
+/** A percentage in 0..100 (HB-3: values outside the range are rejected). */
+export const PercentSchema = z.number().min(0).max(100);
+
+/** A size in GB, never negative, at most `max`. */
+export function sizeGbSchema(max: number): z.ZodNumber {
+  return z.number().min(0).max(max);
+}
+
+/** A short word-like string the agent reports (a status, an interface type, a file system). */
+export const ShortWordSchema = z.string().min(1).max(limits.shortWordMax);
+
+/** Heartbeat interval the server may steer the agent to (HB-11). */
+export const IntervalSecondsSchema = z
+  .number()
+  .int()
+  .min(limits.minHeartbeatIntervalS)
+  .max(limits.maxHeartbeatIntervalS)
+  .meta({ description: 'Seconds until the next heartbeat (HB-11): 60..3600.', example: 300 });
+
+/** An opaque bearer token (agent token or admin token). */
+export const TokenSchema = z.string().min(limits.tokenMin).max(limits.tokenMax);
