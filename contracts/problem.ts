@@ -25,3 +25,14 @@ export const ProblemSchema = z
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 /** A problem+json body. */
 export type Problem = z.infer<typeof ProblemSchema>;
+
+/** Base of the problem `type` URIs of protocol v1 (RFC 9457 `type`). */
+export const PROBLEM_TYPE_BASE = 'https://lanet.dev/problems/';
+
+/** Builds a problem+json body (GEN-1); `slug` names the problem type, e.g. "validation". */
+export function makeProblem(status: number, slug: string, title: string, detail: string, errors?: FieldError[]): Problem {
+  const body: Problem = { type: PROBLEM_TYPE_BASE + slug, title, status, detail };
+  // Never more field errors than the contract allows; `detail` still counts them all.
+  if (errors) body.errors = errors.slice(0, limits.problemErrorsMax);
+  return body;
+}
