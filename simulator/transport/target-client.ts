@@ -1,0 +1,145 @@
+import { Pool, errors as undiciErrors } from 'undici';
+import {
+  FleetListSchema,
+  HeartbeatHistoryPageSchema,
+  HeartbeatResponseSchema,
+  ProblemSchema,
+  RegisterResponseSchema,
+  validateMessage,
+  type FleetList,
+  type RegisterRequest,
+  type RegisterResponse,
+  type StoredHeartbeat,
+} from '../../contracts/index.js';
+import { outcomeForStatus, type SendResult } from './send-result.js';
+
+/** How the simulator talks to a target. */
+export interface TargetClientOptions {
+  /** Keep-alive connection bound for heartbeats (and a small separate pool for admin reads). */
+  connections: number;
+  /** The agent's 15 s timeout (GEN-8, AG-2), in real milliseconds. */
+  timeoutMs: number;
+}
+
+/**
+ * The simulator's only way to reach a backend: HTTP over undici pools with keep-alive and a connection bound
+ * (design: the simulator never imports reference-server/). Heartbeats and admin reads use separate pools so the
+ * fleet-view polls of the checks never queue behind load.
+ */
+export class TargetClient {
+  private readonly pool: Pool;
+  private readonly adminPool: Pool;
+
+  constructor(readonly baseUrl: string, options: TargetClientOptions) {
+    const common = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, keepAliveTimeout: 30_000, pipelining: 1 };
+    this.pool = new Pool(baseUrl, { ...common, connections: options.connections });
+    this.adminPool = new Pool(baseUrl, { ...common, connections: 4 });
+  }
+
+  /** REG-1: exchanges the enrollment secret for an asset id and token; throws with the server's answer otherwise. */
+  async register(enrollmentSecret: string, request: RegisterRequest): Promise<RegisterResponse> {
+    const res = await this.pool.request({
+      path: '/api/agents/register',
+      method: 'POST',
+      headers: { authorization: `Bearer ${enrollmentSecret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 201 && res.statusCode !== 200) {
+      throw new Error(`POST /api/agents/register answered ${res.statusCode}: ${text.slice(0, 300)}. Check --enrollment-secret and that the target speaks protocol v1.`);
+    }
+    const checked = validateMessage(RegisterResponseSchema, safeJson(text));
+    if (!checked.ok) throw new Error(`POST /api/agents/register answered a body that is not a RegisterResponse (REG-1): ${JSON.stringify(checked.errors)}`);
+    return checked.value;
+  }
+
+  /** Sends one heartbeat body with the agent's token and classifies the answer for the scheduler. */
+  async heartbeat(authorization: string, body: string): Promise<SendResult> {
+    let res;
+    try {
+      res = await this.pool.request({
+        path: '/api/agents/heartbeat',
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body,
+      });
+    } catch (err) {
+      return networkFailure(err);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      return networkFailure(err);
+    }
+    const status = res.statusCode;
+    if (status === 200) {
+      const checked = validateMessage(HeartbeatResponseSchema, safeJson(text));
+      if (!checked.ok) return { outcome: { kind: 'accepted' }, status, contractViolation: `200 body is not a HeartbeatResponse (HB-1): ${checked.errors[0]?.path} ${checked.errors[0]?.message}` };
+      const { next_heartbeat_in_s: nextHeartbeatInS, escrow_required: escrowRequired } = checked.value;
+      return { outcome: { kind: 'accepted', nextHeartbeatInS, ...(escrowRequired === undefined ? {} : { escrowRequired }) }, status };
+    }
+    const retryAfter = res.headers['retry-after'];
+    const outcome = outcomeForStatus(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    const result: SendResult = { outcome, status, errorKind: `http-${status}` };
+    if (status === 400) {
+      const problem = validateMessage(ProblemSchema, safeJson(text));
+      if (!problem.ok || !problem.value.errors) result.contractViolation = `400 without a problem+json errors array (HB-3): ${text.slice(0, 200)}`;
+      else result.fieldErrors = problem.value.errors;
+    }
+    return result;
+  }
+
+  /** FLT-1: the fleet view, checked against the contract. */
+  async fleetList(adminToken: string): Promise<FleetList> {
+    const text = await this.adminGet('/api/agents', adminToken);
+    const checked = validateMessage(FleetListSchema, safeJson(text));
+    if (!checked.ok) throw new Error(`GET /api/agents answered a body that is not a FleetList (FLT-1): ${JSON.stringify(checked.errors.slice(0, 3))}`);
+    return checked.value;
+  }
+
+  /** FLT-4: every stored heartbeat of one agent, following the pagination cursor. */
+  async history(adminToken: string, assetId: string): Promise<StoredHeartbeat[]> {
+    const all: StoredHeartbeat[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 10_000; page++) {
+      const query: string = `?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const text = await this.adminGet(`/api/agents/${assetId}/heartbeats${query}`, adminToken);
+      const checked = validateMessage(HeartbeatHistoryPageSchema, safeJson(text));
+      if (!checked.ok) throw new Error(`GET /api/agents/${assetId}/heartbeats answered a body that is not a HeartbeatHistoryPage: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+      all.push(...checked.value.items);
+      cursor = checked.value.next_cursor;
+      if (cursor === null) break;
+    }
+    return all;
+  }
+
+  /** Closes both pools (waits for in-flight requests). */
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.adminPool.close()]);
+  }
+
+  private async adminGet(path: string, adminToken: string): Promise<string> {
+    const res = await this.adminPool.request({ path, method: 'GET', headers: { authorization: `Bearer ${adminToken}` } });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`GET ${path} answered ${res.statusCode}: ${text.slice(0, 300)}. Check --admin-token.`);
+    return text;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** AG-2: no answer at all; a timeout is its own kind so the report can tell them apart. */
+function networkFailure(err: unknown): SendResult {
+  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+    return { outcome: { kind: 'timeout' }, status: 0, errorKind: 'timeout' };
+  }
+  const code = (err as { code?: string }).code ?? (err as Error).name ?? 'network';
+  return { outcome: { kind: 'network-error' }, status: 0, errorKind: code };
+}
