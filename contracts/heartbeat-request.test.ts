@@ -80,3 +80,11 @@ describe('HeartbeatRequestSchema', () => {
     for (const body of [[], 'text', 42, null]) expect(errorsOf(body)).toEqual(['']);
   });
 });
+
+describe('AgentTimestampSchema leap years (HB-6)', () => {
+  it('accepts Feb 29 only in leap years', () => {
+    expect(errorsOf({ ...seedHeartbeat(), timestamp: '2000-02-29T00:00:00' })).toEqual([]);
+    expect(errorsOf({ ...seedHeartbeat(), timestamp: '1900-02-29T00:00:00' })).toEqual(['/timestamp']);
+    expect(errorsOf({ ...seedHeartbeat(), timestamp: '2025-04-31T00:00:00' })).toEqual(['/timestamp']);
+  });
+});

@@ -12,3 +12,5 @@ export * from './message-types.js';
 export * from './json-pointer.js';
 export * from './validate-message.js';
 export * from './seed-example.js';
+export * from './fast-validator.js';
+export * from './message-validators.js';
