@@ -1,0 +1,95 @@
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { defaultConfig, type ServerConfig } from '../server-config.js';
+import { startServer, type RunningServer } from '../start-server.js';
+
+/** Options as commander parses them (strings, with LANET_* twins already applied). */
+export interface ServerCommandOptions {
+  host: string;
+  port: string;
+  database: string;
+  enrollmentSecret?: string;
+  adminToken?: string;
+  offlineAfter: string;
+  heartbeatInterval: string;
+  insecureNoAuth?: boolean;
+  escrowKeyFile?: string;
+}
+
+/** Turns parsed options into a server config; LANET_ESCROW_KEY is read here, never from a flag (it would show in `ps`). */
+export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    ...defaultConfig,
+    host: o.host,
+    port: Number(o.port),
+    database: o.database,
+    enrollmentSecret: o.enrollmentSecret,
+    adminToken: o.adminToken,
+    offlineAfterS: Number(o.offlineAfter),
+    heartbeatIntervalS: Number(o.heartbeatInterval),
+    insecureNoAuth: o.insecureNoAuth === true,
+    escrowKey: env.LANET_ESCROW_KEY || undefined,
+    escrowKeyFile: o.escrowKeyFile,
+  };
+}
+
+/** The start-up notes for the operator: generated secrets (shown this once) and the legacy-mode warning (AUTH-5). */
+export function startupNotes(server: RunningServer, config: ServerConfig): string[] {
+  const notes: string[] = [];
+  const { enrollmentSecret, adminToken } = server.generated;
+  if (enrollmentSecret || adminToken) {
+    notes.push('First start: generated credentials, shown only now (the database keeps only their SHA-256):');
+    if (enrollmentSecret) notes.push(`  enrollment secret: ${enrollmentSecret}`, '    agents register with: Authorization: Bearer <enrollment secret>  (POST /api/agents/register)');
+    if (adminToken) notes.push(`  admin token:       ${adminToken}`, `    open ${server.url}/ and paste it, or: curl -H 'Authorization: Bearer <admin token>' ${server.url}/api/agents`);
+    notes.push('  Keep them now, or pass --enrollment-secret / --admin-token (LANET_ENROLLMENT_SECRET / LANET_ADMIN_TOKEN) on later starts.');
+  }
+  if (server.escrowKeySource.generated) notes.push(`Generated the escrow key ${server.escrowKeySource.source} (mode 0600): back it up, it decrypts every escrowed recovery key.`);
+  if (config.insecureNoAuth) notes.push('WARNING: --insecure-no-auth: heartbeats WITHOUT an agent token are accepted (legacy agents, AUTH-5). Do not use this on an untrusted network.');
+  return notes;
+}
+
+/** Runs the server until SIGTERM or SIGINT; resolves with the exit code (0 clean stop, 2 could not start). */
+export async function run(options: ServerCommandOptions): Promise<number> {
+  const config = toConfig(options);
+  const logger = pino({ level: process.env.LANET_LOG_LEVEL ?? 'info', base: { service: 'lanet-server' } }, pino.destination({ fd: 2, sync: false }));
+  let server: RunningServer;
+  try {
+    server = await startServer(config, logger);
+  } catch (err) {
+    process.stderr.write(`lanet server: could not start: ${(err as Error).message}\n`);
+    return 2;
+  }
+  // Secrets go to stderr directly, not through the logger, so log shipping never carries them (AUTH-4).
+  const notes = startupNotes(server, config);
+  if (notes.length > 0) process.stderr.write(notes.join('\n') + '\n');
+  logger.info({ url: server.url, store: server.store.kind, offline_after_s: config.offlineAfterS, heartbeat_interval_s: config.heartbeatIntervalS }, 'listening');
+  process.stdout.write(`listening on ${server.url}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
+  await server.close();
+  logger.info('stopped');
+  logger.flush();
+  return 0;
+}
+
+/** `lanet server`: flags with LANET_* twins. */
+export function createCommand(): Command {
+  return new Command('server')
+    .description('Run the LANET reference server (protocol v1: core, auth, fleet, escrow). Prints `listening on http://HOST:PORT` once ready.')
+    .addOption(new Option('--host <host>', 'address to listen on').env('LANET_HOST').default(defaultConfig.host))
+    .addOption(new Option('--port <port>', 'port; 0 picks a free one').env('LANET_PORT').default(String(defaultConfig.port)))
+    .addOption(new Option('--database <path-or-url>', 'SQLite file, or postgres://user@host/db[?schema=NAME]').env('LANET_DATABASE').default(defaultConfig.database))
+    .addOption(new Option('--enrollment-secret <secret>', 'secret agents register with (generated on first start if absent)').env('LANET_ENROLLMENT_SECRET'))
+    .addOption(new Option('--admin-token <token>', 'token for the fleet endpoints and the dashboard (generated on first start if absent)').env('LANET_ADMIN_TOKEN'))
+    .addOption(new Option('--offline-after <seconds>', 'an agent silent this long is offline (FLT-2); fractions allowed').env('LANET_OFFLINE_AFTER').default(String(defaultConfig.offlineAfterS)))
+    .addOption(new Option('--heartbeat-interval <seconds>', 'interval told to agents, 60..3600 (HB-11)').env('LANET_HEARTBEAT_INTERVAL').default(String(defaultConfig.heartbeatIntervalS)))
+    .addOption(new Option('--insecure-no-auth', 'accept heartbeats without an agent token (legacy agents, AUTH-5)').env('LANET_INSECURE_NO_AUTH'))
+    .addOption(new Option('--escrow-key-file <path>', 'escrow key file (0600), used when LANET_ESCROW_KEY is unset; default beside the database').env('LANET_ESCROW_KEY_FILE'))
+    .addHelpText('after', '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.')
+    .action(async (options: ServerCommandOptions) => {
+      process.exitCode = await run(options);
+    });
+}

@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { EscrowCipher } from '../escrow/escrow-cipher.js';
+import type { GroupCommitWriter } from '../store/group-commit.js';
+import type { Store } from '../store/store.js';
+import type { ServerConfig } from '../server-config.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+/** What every route handler shares: configuration, storage, the commit queue, the escrow cipher, metrics, logs. */
+export interface AppContext {
+  config: ServerConfig;
+  store: Store;
+  writer: GroupCommitWriter;
+  cipher: EscrowCipher;
+  metrics: ServerMetrics;
+  logger: Logger;
+  /** SHA-256 of the enrollment secret and of the admin token in force (AUTH-4: never the secrets themselves). */
+  enrollmentSecretHash: string;
+  adminTokenHash: string;
+  /** token hash -> asset id; updated on (re-)enrollment so an old token stops working at once (REG-3). */
+  tokenCache: Map<string, string>;
+}

@@ -1,0 +1,107 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import {
+  AssetIdSchema, HeartbeatHistoryQuerySchema, limits, validateMessage, type AgentStatusSchema,
+  type AgentDetail, type FleetAgent, type FleetList, type HeartbeatHistoryPage, type HeartbeatRequest,
+} from '../../contracts/index.js';
+import type { AgentRow } from '../store/store.js';
+import type { AppContext } from './app-context.js';
+import { HttpProblem } from './problem.js';
+
+/** An agent's liveness (the contracts export the schema but not its type). */
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
+
+/** FLT-2: from the server's receive time only; offline once silent for more than offline_after. */
+export function agentStatus(lastSeenAtMs: number | null, nowMs: number, offlineAfterS: number): AgentStatus {
+  if (lastSeenAtMs === null) return 'never_seen';
+  return nowMs - lastSeenAtMs > offlineAfterS * 1000 ? 'offline' : 'online';
+}
+
+/** One fleet entry (FLT-1) from a stored agent row. */
+export function toFleetAgent(row: AgentRow, nowMs: number, offlineAfterS: number): FleetAgent {
+  return {
+    asset_id: row.assetId,
+    hostname: row.hostname,
+    status: agentStatus(row.lastSeenAtMs, nowMs, offlineAfterS),
+    last_seen_at: row.lastSeenAtMs === null ? null : new Date(row.lastSeenAtMs).toISOString(),
+    partial: row.partial,
+    clock_skew_s: row.clockSkewS,
+    clock_skew_flagged: row.clockSkewS !== null && Math.abs(row.clockSkewS) > 300, // HB-8
+    registered_at: new Date(row.registeredAtMs).toISOString(),
+  };
+}
+
+/** Counts agents by status (dashboard header, agents gauge). */
+export async function countAgents(ctx: AppContext): Promise<Record<AgentStatus, number>> {
+  const counts: Record<AgentStatus, number> = { online: 0, offline: 0, never_seen: 0 };
+  const now = Date.now();
+  for (const row of await ctx.store.listAgents()) counts[agentStatus(row.lastSeenAtMs, now, ctx.config.offlineAfterS)]++;
+  return counts;
+}
+
+function notFound(id: string): HttpProblem {
+  return new HttpProblem(404, 'not-found', 'No such agent', `No agent with asset_id '${id.slice(0, 64)}' is registered.`);
+}
+
+/** The asset id path parameter, or 404 when it cannot name an agent. */
+export function assetParam(req: Request): string {
+  const id = String(req.params.asset_id ?? '');
+  if (!AssetIdSchema.safeParse(id).success) throw notFound(id);
+  return id;
+}
+
+/** GET /api/agents (FLT-1). */
+export function listAgentsHandler(ctx: AppContext) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    const now = Date.now();
+    const agents = (await ctx.store.listAgents()).map((r) => toFleetAgent(r, now, ctx.config.offlineAfterS));
+    const counts = { online: 0, offline: 0, never_seen: 0 };
+    for (const a of agents) counts[a.status]++;
+    const body: FleetList = { agents, counts };
+    // The contract types offline_after_s as an integer >= 1; a fractional test setting is left out rather than misreported.
+    if (Number.isInteger(ctx.config.offlineAfterS)) body.offline_after_s = ctx.config.offlineAfterS;
+    res.json(body);
+  };
+}
+
+/** GET /api/agents/{asset_id}: fleet fields and the latest heartbeat exactly as sent, keys redacted (FLT-3). */
+export function getAgentHandler(ctx: AppContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const id = assetParam(req);
+    const row = await ctx.store.getAgent(id);
+    if (!row) throw notFound(id);
+    const body: AgentDetail = {
+      ...toFleetAgent(row, Date.now(), ctx.config.offlineAfterS),
+      latest_heartbeat: row.latestPayloadJson === null ? null : (JSON.parse(row.latestPayloadJson) as HeartbeatRequest),
+    };
+    res.json(body);
+  };
+}
+
+/** GET /api/agents/{asset_id}/heartbeats: newest first, by an opaque id cursor (FLT-4). */
+export function historyHandler(ctx: AppContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const id = assetParam(req);
+    const query = validateMessage(HeartbeatHistoryQuerySchema, req.query);
+    if (!query.ok) throw new HttpProblem(400, 'validation', 'Invalid query', `limit must be 1..${limits.historyPageMax}; cursor must come from next_cursor.`, { errors: query.errors });
+    let beforeId: number | undefined;
+    if (query.value.cursor !== undefined) {
+      beforeId = Number(Buffer.from(query.value.cursor, 'base64url').toString('utf8'));
+      if (!Number.isSafeInteger(beforeId) || beforeId < 1) {
+        throw new HttpProblem(400, 'validation', 'Invalid cursor', 'cursor must be a next_cursor value from a previous page.', { errors: [{ path: '/cursor', message: 'not a cursor this server issued' }] });
+      }
+    }
+    if (!(await ctx.store.getAgent(id))) throw notFound(id);
+    const limit = query.value.limit ?? limits.historyPageDefault;
+    const rows = await ctx.store.listHeartbeats(id, limit + 1, beforeId);
+    const page = rows.slice(0, limit);
+    const body: HeartbeatHistoryPage = {
+      items: page.map((r) => ({
+        received_at: new Date(r.receivedAtMs).toISOString(), partial: r.partial, clock_skew_s: r.clockSkewS,
+        payload: JSON.parse(r.payloadJson) as HeartbeatRequest,
+      })),
+      next_cursor: rows.length > limit ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : null,
+    };
+    res.json(body);
+  };
+}

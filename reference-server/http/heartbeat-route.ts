@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { HeartbeatRequestSchema, validateMessage, type HeartbeatResponse } from '../../contracts/index.js';
+import type { EscrowWrite, HeartbeatWrite } from '../store/store.js';
+import type { AppContext } from './app-context.js';
+import { bearerToken, sha256Hex } from './credentials.js';
+import { clockSkewSeconds, isPartial, redactRecoveryKeys } from './heartbeat-facts.js';
+import { HttpProblem, unauthorized } from './problem.js';
+import { readJsonBody } from './read-json-body.js';
+
+const TOKEN_CACHE_MAX = 200_000;
+
+/** The asset id the request's agent token belongs to, or undefined (AUTH-1). */
+async function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
+  const hash = sha256Hex(token);
+  const cached = ctx.tokenCache.get(hash);
+  if (cached !== undefined) return cached;
+  const assetId = await ctx.store.findAssetByTokenHash(hash);
+  if (assetId !== undefined) {
+    if (ctx.tokenCache.size >= TOKEN_CACHE_MAX) ctx.tokenCache.clear();
+    ctx.tokenCache.set(hash, assetId);
+  }
+  return assetId;
+}
+
+/** POST /api/agents/heartbeat: validate, authorise, escrow, commit, and only then answer 200 (HB-1..11, AUTH-1..2, ESC-1, ESC-3). */
+export function heartbeatHandler(ctx: AppContext) {
+  const { config, writer, metrics, cipher } = ctx;
+  return async (req: Request, res: Response): Promise<void> => {
+    // HB-10: shed load before reading the body, while the agent still has most of its 15 s left to retry later.
+    if (writer.pending >= config.maxPendingCommits) {
+      metrics.heartbeats.inc({ result: 'shed' });
+      throw new HttpProblem(503, 'overloaded', 'Server overloaded',
+        `${writer.pending} heartbeats are waiting for a commit; retry after the Retry-After delay.`, { headers: { 'Retry-After': '5' }, closeConnection: true });
+    }
+    const token = bearerToken(req.headers);
+    let tokenAsset: string | undefined;
+    if (token !== undefined) tokenAsset = await assetForToken(ctx, token);
+    if (tokenAsset === undefined && !(config.insecureNoAuth && token === undefined)) {
+      metrics.heartbeats.inc({ result: 'unauthorized' });
+      throw unauthorized('agent token', token === undefined ? 'No agent token was sent (AUTH-1).' : 'The agent token is not valid (AUTH-1); register again.');
+    }
+    const raw = await readJsonBody(req, config.bodyLimitBytes);
+    const checked = validateMessage(HeartbeatRequestSchema, raw);
+    if (!checked.ok) {
+      metrics.heartbeats.inc({ result: 'invalid' });
+      throw new HttpProblem(400, 'validation', 'Invalid heartbeat',
+        `${checked.errors.length} field(s) failed validation: ${checked.errors.slice(0, 5).map((e) => e.path || '(root)').join(', ')}.`,
+        { errors: checked.errors });
+    }
+    const hb = checked.value;
+    if (tokenAsset !== undefined && tokenAsset !== hb.asset_id) {
+      // AUTH-2: a token is bound to one asset; nothing is stored.
+      metrics.heartbeats.inc({ result: 'forbidden' });
+      throw new HttpProblem(403, 'forbidden', 'Forbidden', 'This agent token belongs to another asset_id (AUTH-2); send heartbeats for your own asset_id.');
+    }
+    if (tokenAsset === undefined) await ctx.store.ensureLegacyAgent(hb.asset_id, req.arrivedAtMs); // AUTH-5 legacy mode
+
+    const idem = req.headers['idempotency-key'];
+    if (typeof idem === 'string' && (idem.length < 1 || idem.length > 128)) {
+      throw new HttpProblem(400, 'validation', 'Invalid Idempotency-Key', 'The Idempotency-Key header must be 1..128 characters.');
+    }
+    const escrow: EscrowWrite[] = [];
+    const protectedDrives: string[] = [];
+    for (const v of hb.hardware_inventory?.bitlocker?.volumes ?? []) {
+      if (v.protection_status === 'Protected') protectedDrives.push(v.drive_letter);
+      if (typeof v.recovery_key === 'string') {
+        const context = `${hb.asset_id}:${v.drive_letter}`;
+        escrow.push({ keyId: randomUUID(), driveLetter: v.drive_letter, ciphertext: cipher.encrypt(v.recovery_key, context), digest: cipher.digest(v.recovery_key, context) });
+      }
+    }
+    // FLT-3: the body as received, unknown fields kept, every recovery_key removed (ESC-1).
+    redactRecoveryKeys(raw);
+    const write: HeartbeatWrite = {
+      assetId: hb.asset_id,
+      timestampRaw: hb.timestamp,
+      idempotencyKey: typeof idem === 'string' ? idem : null,
+      receivedAtMs: req.arrivedAtMs,
+      partial: isPartial(hb),
+      clockSkewS: clockSkewSeconds(hb.timestamp, req.arrivedAtMs),
+      payloadJson: JSON.stringify(raw),
+      hostname: hb.hardware_inventory?.system?.hostname ?? null,
+      escrow,
+      protectedDrives,
+    };
+    const result = await writer.write(write); // HB-9: resolves only after the transaction holding it committed.
+    metrics.heartbeats.inc({ result: result.duplicate ? 'duplicate' : 'stored' });
+    const answer: HeartbeatResponse = {
+      status: 'ok',
+      received_at: new Date(result.receivedAtMs).toISOString(),
+      next_heartbeat_in_s: config.heartbeatIntervalS,
+    };
+    if (result.escrowRequired) answer.escrow_required = true; // ESC-3
+    res.status(200).json(answer);
+  };
+}

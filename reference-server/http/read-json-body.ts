@@ -1,0 +1,95 @@
+import type { IncomingMessage } from 'node:http';
+import { createGunzip } from 'node:zlib';
+import { HttpProblem } from './problem.js';
+
+/** GEN-4: 4 MiB, the contract's ceiling; a worst-case heartbeat (2,000 programs) stays below it. */
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+// After a 413 the rest of the body is read and discarded (never kept) so the client sees the answer, up to this much.
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(limit: number, inflated: boolean): HttpProblem {
+  return new HttpProblem(413, 'body-too-large', 'Body too large',
+    `The request body${inflated ? ' after gzip inflation' : ''} exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`,
+    { closeConnection: true });
+}
+
+/** Discards what is left of a request body without keeping it, and cuts the connection past a bound. */
+function discardRest(req: IncomingMessage): void {
+  let seen = 0;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DISCARD_MAX_BYTES) req.destroy();
+  });
+  req.on('error', () => undefined);
+  req.resume();
+}
+
+/** True for application/json and application/*+json (any parameters such as charset). */
+export function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  const type = header.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * Reads a JSON object body while streaming: 415 for a non-JSON type or an unknown encoding (GEN-3), 413 as soon as the
+ * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2).
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  if (!isJsonContentType(req.headers['content-type'])) {
+    discardRest(req);
+    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type',
+      `Content-Type must be application/json, got '${String(req.headers['content-type'] ?? 'none').slice(0, 100)}'.`);
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    discardRest(req);
+    throw new HttpProblem(415, 'unsupported-encoding', 'Unsupported content encoding',
+      `Content-Encoding '${encoding.slice(0, 50)}' is not supported; send gzip or no encoding.`);
+  }
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (encoding === 'identity' && declared > limit) {
+    discardRest(req);
+    throw tooLarge(limit, false);
+  }
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const source = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+    const fail = (p: HttpProblem) => {
+      if (done) return;
+      done = true;
+      if (source !== req) { req.unpipe(); (source as NodeJS.ReadableStream & { destroy(): void }).destroy(); }
+      discardRest(req);
+      reject(p);
+    };
+    source.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) return fail(tooLarge(limit, encoding === 'gzip'));
+      chunks.push(chunk);
+    });
+    source.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, size).toString('utf8'));
+    });
+    source.on('error', () => fail(new HttpProblem(400, 'bad-body', 'Unreadable body',
+      encoding === 'gzip' ? 'The gzip body is corrupt or truncated; compress the whole JSON body with gzip.' : 'The request body ended early.')));
+    req.on('aborted', () => fail(new HttpProblem(400, 'bad-body', 'Unreadable body', 'The client aborted the request body.')));
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // V8's message quotes part of the body, which may hold a recovery key: say only what to fix (AUTH-4).
+    throw new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON; send one JSON object.');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object',
+      `The body must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`);
+  }
+  return value as Record<string, unknown>;
+}

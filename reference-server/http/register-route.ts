@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { RegisterRequestSchema, validateMessage, type RegisterResponse } from '../../contracts/index.js';
+import type { AppContext } from './app-context.js';
+import { bearerToken, matchesHash, newToken, sha256Hex } from './credentials.js';
+import { HttpProblem, unauthorized } from './problem.js';
+import { readJsonBody } from './read-json-body.js';
+
+/** POST /api/agents/register: the enrollment secret buys an asset id and a fresh per-agent token (REG-1..3). */
+export function registerHandler(ctx: AppContext) {
+  return async (req: Request, res: Response): Promise<void> => {
+    // REG-2: check the secret before reading the body so unauthenticated callers cost nothing.
+    if (!matchesHash(bearerToken(req.headers), ctx.enrollmentSecretHash)) {
+      throw unauthorized('enrollment secret', 'A missing or wrong enrollment secret (REG-2).');
+    }
+    const body = await readJsonBody(req, ctx.config.bodyLimitBytes);
+    const checked = validateMessage(RegisterRequestSchema, body);
+    if (!checked.ok) {
+      throw new HttpProblem(400, 'validation', 'Invalid registration',
+        `${checked.errors.length} field(s) failed validation: ${checked.errors.slice(0, 5).map((e) => e.path || '(root)').join(', ')}.`,
+        { errors: checked.errors });
+    }
+    const token = newToken();
+    const tokenHash = sha256Hex(token);
+    const { assetId, replacedTokenHash } = await ctx.store.registerAgent({
+      fingerprint: checked.value.hardware_fingerprint, hostname: checked.value.hostname,
+      tokenHash, newAssetId: randomUUID(), nowMs: Date.now(),
+    });
+    // REG-3: the old token stops working as soon as the new one is issued.
+    if (replacedTokenHash) ctx.tokenCache.delete(replacedTokenHash);
+    ctx.tokenCache.set(tokenHash, assetId);
+    req.log.info({ asset_id: assetId, reenrolled: replacedTokenHash !== null }, 'agent registered');
+    const answer: RegisterResponse = { asset_id: assetId, agent_token: token, heartbeat_interval_s: ctx.config.heartbeatIntervalS };
+    res.status(201).json(answer);
+  };
+}

@@ -1,0 +1,55 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AgentStatus } from './fleet-routes.js';
+
+/** The server's Prometheus metrics; one registry per server so several servers can share a process (tests). */
+export interface ServerMetrics {
+  registry: Registry;
+  heartbeats: Counter<'result'>;
+  requestDuration: Histogram<'method' | 'route' | 'status'>;
+  commitDuration: Histogram;
+  commitBatchSize: Histogram;
+}
+
+/** Creates the metrics; `agentCounts` is read at each scrape for the agents-by-status gauge. */
+export function createServerMetrics(agentCounts: () => Promise<Record<AgentStatus, number>>): ServerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'lanet_' });
+  new Gauge({
+    name: 'lanet_agents',
+    help: 'Registered agents by status (FLT-1, FLT-2).',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const counts = await agentCounts();
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  return {
+    registry,
+    heartbeats: new Counter({
+      name: 'lanet_heartbeats_total',
+      help: 'Heartbeat requests by result (stored, duplicate, invalid, unauthorized, forbidden, shed, error).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: 'lanet_http_request_duration_seconds',
+      help: 'Request latency from arrival to the end of the response.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers: [registry],
+    }),
+    commitDuration: new Histogram({
+      name: 'lanet_commit_duration_seconds',
+      help: 'Duration of one heartbeat transaction (group commit).',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    commitBatchSize: new Histogram({
+      name: 'lanet_commit_batch_size',
+      help: 'Heartbeats per transaction (group commit).',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+  };
+}

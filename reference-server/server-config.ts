@@ -1,0 +1,59 @@
+import { limits } from '../contracts/index.js';
+import { DEFAULT_BODY_LIMIT } from './http/read-json-body.js';
+
+/** Everything the reference server needs to start; the CLI builds it from flags and LANET_* variables. */
+export interface ServerConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** SQLite file path or postgres:// URL (optionally `?schema=NAME`). */
+  database: string;
+  /** When absent the server generates one on first start and keeps only its hash. */
+  enrollmentSecret?: string;
+  adminToken?: string;
+  /** FLT-2 threshold in seconds; fractions allowed so test suites can compress time. */
+  offlineAfterS: number;
+  /** HB-11: what next_heartbeat_in_s and heartbeat_interval_s say. */
+  heartbeatIntervalS: number;
+  /** AUTH-5 legacy mode: heartbeats without a token are accepted. */
+  insecureNoAuth: boolean;
+  /** LANET_ESCROW_KEY (hex or base64 of 32 bytes); else the key file is used. */
+  escrowKey?: string;
+  /** Where a generated escrow key lives (mode 0600); default beside the SQLite file or ./data/escrow.key. */
+  escrowKeyFile?: string;
+  /** GEN-4 limit on the (inflated) body. */
+  bodyLimitBytes: number;
+  /** HB-10: heartbeats waiting for a commit beyond which new ones get 503. */
+  maxPendingCommits: number;
+  /** Most heartbeats in one transaction (group commit). */
+  maxBatch: number;
+}
+
+/** Defaults of everything but the database and secrets. */
+export const defaultConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  database: './data/lanet.db',
+  offlineAfterS: 600,
+  heartbeatIntervalS: limits.defaultHeartbeatIntervalS,
+  insecureNoAuth: false,
+  bodyLimitBytes: DEFAULT_BODY_LIMIT,
+  // At ~4,000 commits/s a queue of 4,000 drains in about a second, far inside the agent's 15 s timeout.
+  maxPendingCommits: 4000,
+  maxBatch: 256,
+} as const satisfies Omit<ServerConfig, 'enrollmentSecret' | 'adminToken'>;
+
+/** Returns the problems with a config, each saying what to change; empty when it is usable. */
+export function checkConfig(c: ServerConfig): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) problems.push(`--port must be an integer 0..65535, got ${c.port}.`);
+  if (!(c.offlineAfterS > 0) || !Number.isFinite(c.offlineAfterS)) problems.push(`--offline-after must be a positive number of seconds, got ${c.offlineAfterS}.`);
+  if (!Number.isInteger(c.heartbeatIntervalS) || c.heartbeatIntervalS < limits.minHeartbeatIntervalS || c.heartbeatIntervalS > limits.maxHeartbeatIntervalS) {
+    problems.push(`--heartbeat-interval must be an integer ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS} (HB-11), got ${c.heartbeatIntervalS}.`);
+  }
+  for (const [flag, value] of [['--enrollment-secret', c.enrollmentSecret], ['--admin-token', c.adminToken]] as const) {
+    if (value !== undefined && value.length < 8) problems.push(`${flag} must be at least 8 characters; use a long random value (e.g. \`openssl rand -hex 32\`).`);
+  }
+  if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
+  return problems;
+}

@@ -1,0 +1,78 @@
+import type { HeartbeatWrite, HeartbeatWriteResult, Store } from './store.js';
+
+/** Options of the group-commit writer. */
+export interface GroupCommitOptions {
+  /** Most heartbeats in one transaction. */
+  maxBatch: number;
+  /** Called with each transaction's duration and size (commit latency metric). */
+  onCommit?: (seconds: number, size: number) => void;
+}
+
+interface Pending {
+  write: HeartbeatWrite;
+  resolve: (r: HeartbeatWriteResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit (HB-9): heartbeats that arrive while a transaction runs wait and go together in the next one;
+ * each caller's promise resolves only after the transaction holding its heartbeat committed.
+ * One transaction is in flight at a time, so a batch holds everything that queued meanwhile (at most maxBatch).
+ */
+export class GroupCommitWriter {
+  private queue: Pending[] = [];
+  private running = false;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly store: Store, private readonly options: GroupCommitOptions) {}
+
+  /** Heartbeats queued or in the transaction now: the load-shedding bound compares against it (HB-10). */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** Queues one heartbeat; resolves after its commit. */
+  write(write: HeartbeatWrite): Promise<HeartbeatWriteResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        // Let the requests already parsed in this turn of the event loop join the batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  /** Resolves once nothing is queued or in flight (graceful shutdown). */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.inFlight = batch.length;
+      const started = performance.now();
+      try {
+        const results = await this.store.writeHeartbeats(batch.map((p) => p.write));
+        this.options.onCommit?.((performance.now() - started) / 1000, batch.length);
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch {
+        // One bad row must not fail its neighbours: retry each alone so only the faulty one is rejected.
+        for (const p of batch) {
+          try {
+            const [result] = await this.store.writeHeartbeats([p.write]);
+            p.resolve(result!);
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      }
+      this.inFlight = 0;
+    }
+    this.running = false;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

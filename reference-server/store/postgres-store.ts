@@ -1,0 +1,192 @@
+import pg from 'pg';
+import type {
+  AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
+} from './store.js';
+
+// Migrations run in order once each, recorded in schema_migrations; BIGINT holds epoch milliseconds.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE agents (
+     asset_id TEXT PRIMARY KEY, fingerprint TEXT UNIQUE, hostname TEXT, token_hash TEXT UNIQUE,
+     registered_at BIGINT NOT NULL, last_seen_at BIGINT, partial BOOLEAN NOT NULL DEFAULT false,
+     clock_skew_s DOUBLE PRECISION, latest_heartbeat_id BIGINT);
+   CREATE TABLE heartbeats (
+     id BIGSERIAL PRIMARY KEY, asset_id TEXT NOT NULL REFERENCES agents(asset_id), ts_raw TEXT NOT NULL,
+     idempotency_key TEXT, received_at BIGINT NOT NULL, partial BOOLEAN NOT NULL, clock_skew_s DOUBLE PRECISION NOT NULL,
+     payload TEXT NOT NULL);
+   CREATE UNIQUE INDEX heartbeats_retry ON heartbeats(asset_id, ts_raw);
+   CREATE UNIQUE INDEX heartbeats_idem ON heartbeats(asset_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+   CREATE TABLE escrow_keys (
+     key_id TEXT PRIMARY KEY, asset_id TEXT NOT NULL REFERENCES agents(asset_id), drive_letter TEXT NOT NULL,
+     ciphertext TEXT NOT NULL, digest TEXT NOT NULL, escrowed_at BIGINT NOT NULL);
+   CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
+   CREATE TABLE escrow_audit (
+     audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at BIGINT NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+];
+
+/** Splits `?schema=NAME` off a postgres URL: tests and the conformance suite isolate runs in their own schema. */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`Invalid schema name '${schema}' in the database URL: use letters, digits and underscores (at most 63).`);
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
+// BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function toAgentRow(r: Record<string, unknown>): AgentRow {
+  return {
+    assetId: r.asset_id as string, hostname: (r.hostname as string | null) ?? null, registeredAtMs: num(r.registered_at),
+    lastSeenAtMs: numOrNull(r.last_seen_at), partial: r.partial === true, clockSkewS: numOrNull(r.clock_skew_s),
+  };
+}
+
+/** Opens a PostgreSQL store, creating the `?schema=` schema if missing and running migrations. */
+export async function openPostgresStore(url: string): Promise<Store> {
+  const { connectionString, schema } = parsePostgresUrl(url);
+  if (schema) {
+    const admin = new pg.Client({ connectionString });
+    await admin.connect();
+    try { await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`); } finally { await admin.end(); }
+  }
+  const pool = new pg.Pool({
+    connectionString, max: 8,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  // An idle client losing its connection must not crash the server; the next query reports the failure.
+  pool.on('error', () => undefined);
+
+  const tx = async <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  };
+
+  await tx(async (c) => {
+    // One migrator at a time even when several servers start on the same schema.
+    await c.query('SELECT pg_advisory_xact_lock(7315001)');
+    await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)');
+    const { rows } = await c.query('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
+    for (let v = Number(rows[0]?.v ?? 0); v < MIGRATIONS.length; v++) {
+      await c.query(MIGRATIONS[v]!);
+      await c.query('INSERT INTO schema_migrations (version) VALUES ($1)', [v + 1]);
+    }
+  });
+
+  const writeOne = async (c: pg.PoolClient, w: HeartbeatWrite): Promise<HeartbeatWriteResult> => {
+    const ins = await c.query(
+      `INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
+      [w.assetId, w.timestampRaw, w.idempotencyKey, w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson]);
+    const id = ins.rows[0]?.id as string | undefined;
+    if (id === undefined) {
+      // HB-7: a retry; answer with the original receive time and store nothing.
+      const orig = await c.query(
+        'SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1',
+        [w.assetId, w.timestampRaw, w.idempotencyKey]);
+      return { receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false };
+    }
+    await c.query(
+      `UPDATE agents SET last_seen_at = $1, partial = $2, clock_skew_s = $3, latest_heartbeat_id = $4,
+       hostname = COALESCE($5, hostname) WHERE asset_id = $6`,
+      [w.receivedAtMs, w.partial, w.clockSkewS, id, w.hostname, w.assetId]);
+    for (const e of w.escrow) {
+      await c.query(
+        `INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [e.keyId, w.assetId, e.driveLetter, e.ciphertext, e.digest, w.receivedAtMs]);
+    }
+    let escrowRequired = false;
+    if (w.protectedDrives.length > 0) {
+      const have = await c.query('SELECT DISTINCT drive_letter FROM escrow_keys WHERE asset_id = $1', [w.assetId]);
+      const set = new Set(have.rows.map((r) => r.drive_letter as string));
+      escrowRequired = w.protectedDrives.some((d) => !set.has(d));
+    }
+    return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired };
+  };
+
+  return {
+    kind: 'postgres',
+    async getSetting(name) {
+      const { rows } = await pool.query('SELECT value FROM settings WHERE name = $1', [name]);
+      return rows[0]?.value as string | undefined;
+    },
+    async putSettingIfAbsent(name, value) {
+      await pool.query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, value]);
+      const { rows } = await pool.query('SELECT value FROM settings WHERE name = $1', [name]);
+      return rows[0]!.value as string;
+    },
+    registerAgent: (input: RegisterInput) => tx(async (c) => {
+      // Serialise registrations of one fingerprint so two concurrent enrollments get the same asset_id (REG-3).
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.fingerprint]);
+      const { rows } = await c.query('SELECT asset_id, token_hash FROM agents WHERE fingerprint = $1', [input.fingerprint]);
+      const existing = rows[0] as { asset_id: string; token_hash: string | null } | undefined;
+      if (existing) {
+        await c.query('UPDATE agents SET token_hash = $1, hostname = COALESCE(hostname, $2) WHERE asset_id = $3',
+          [input.tokenHash, input.hostname, existing.asset_id]);
+        return { assetId: existing.asset_id, replacedTokenHash: existing.token_hash };
+      }
+      await c.query('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES ($1, $2, $3, $4, $5)',
+        [input.newAssetId, input.fingerprint, input.hostname, input.tokenHash, input.nowMs]);
+      return { assetId: input.newAssetId, replacedTokenHash: null };
+    }),
+    async findAssetByTokenHash(hash) {
+      const { rows } = await pool.query('SELECT asset_id FROM agents WHERE token_hash = $1', [hash]);
+      return rows[0]?.asset_id as string | undefined;
+    },
+    async ensureLegacyAgent(assetId, nowMs) {
+      await pool.query('INSERT INTO agents (asset_id, registered_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [assetId, nowMs]);
+    },
+    writeHeartbeats: (batch) => tx(async (c) => {
+      const out: HeartbeatWriteResult[] = [];
+      for (const w of batch) out.push(await writeOne(c, w));
+      return out;
+    }),
+    async listAgents() {
+      const { rows } = await pool.query(
+        'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id');
+      return rows.map(toAgentRow);
+    },
+    async getAgent(assetId) {
+      const { rows } = await pool.query(
+        `SELECT a.asset_id, a.hostname, a.registered_at, a.last_seen_at, a.partial, a.clock_skew_s, h.payload
+         FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = $1`, [assetId]);
+      const r = rows[0] as Record<string, unknown> | undefined;
+      return r ? { ...toAgentRow(r), latestPayloadJson: (r.payload as string | null) ?? null } : undefined;
+    },
+    async listHeartbeats(assetId, limit, beforeId) {
+      const { rows } = await pool.query(
+        'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
+        [assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit]);
+      return rows.map((r): HeartbeatRow => ({
+        id: num(r.id), receivedAtMs: num(r.received_at), partial: r.partial === true, clockSkewS: num(r.clock_skew_s), payloadJson: r.payload as string,
+      }));
+    },
+    readEscrow: (audit: EscrowAudit) => tx(async (c) => {
+      const { rows } = await c.query(
+        'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = $1 ORDER BY escrowed_at, key_id', [audit.assetId]);
+      const keys = rows.map((r): EscrowRow => ({
+        keyId: r.key_id as string, driveLetter: r.drive_letter as string, ciphertext: r.ciphertext as string, escrowedAtMs: num(r.escrowed_at),
+      }));
+      await c.query('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES ($1, $2, $3, $4, $5)',
+        [audit.auditId, audit.actor, audit.readAtMs, audit.assetId, JSON.stringify(keys.map((k) => k.keyId))]);
+      return { keys };
+    }),
+    async ping() { await pool.query('SELECT 1'); },
+    async close() { await pool.end(); },
+  };
+}

@@ -1,0 +1,151 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
+} from './store.js';
+
+// Migrations run in order once each; the applied count lives in user_version.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE agents (
+     asset_id TEXT PRIMARY KEY, fingerprint TEXT UNIQUE, hostname TEXT, token_hash TEXT UNIQUE,
+     registered_at INTEGER NOT NULL, last_seen_at INTEGER, partial INTEGER NOT NULL DEFAULT 0,
+     clock_skew_s REAL, latest_heartbeat_id INTEGER);
+   CREATE TABLE heartbeats (
+     id INTEGER PRIMARY KEY, asset_id TEXT NOT NULL REFERENCES agents(asset_id), ts_raw TEXT NOT NULL,
+     idempotency_key TEXT, received_at INTEGER NOT NULL, partial INTEGER NOT NULL, clock_skew_s REAL NOT NULL,
+     payload TEXT NOT NULL);
+   CREATE UNIQUE INDEX heartbeats_retry ON heartbeats(asset_id, ts_raw);
+   CREATE UNIQUE INDEX heartbeats_idem ON heartbeats(asset_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+   CREATE TABLE escrow_keys (
+     key_id TEXT PRIMARY KEY, asset_id TEXT NOT NULL REFERENCES agents(asset_id), drive_letter TEXT NOT NULL,
+     ciphertext TEXT NOT NULL, digest TEXT NOT NULL, escrowed_at INTEGER NOT NULL);
+   CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
+   CREATE TABLE escrow_audit (
+     audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at INTEGER NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+];
+
+interface AgentSqlRow {
+  asset_id: string; hostname: string | null; registered_at: number; last_seen_at: number | null;
+  partial: number; clock_skew_s: number | null; payload?: string | null;
+}
+
+function toAgentRow(r: AgentSqlRow): AgentRow {
+  return {
+    assetId: r.asset_id, hostname: r.hostname, registeredAtMs: r.registered_at, lastSeenAtMs: r.last_seen_at,
+    partial: r.partial === 1, clockSkewS: r.clock_skew_s,
+  };
+}
+
+/** Opens (creating if needed) a SQLite database in WAL mode with synchronous=FULL so a 200 survives a crash (HB-9). */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL: the WAL is fsynced at every commit, so a committed heartbeat survives power loss too, not only kill -9.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  for (let v = applied; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+
+  const q = {
+    getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
+    putSetting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    agentByFingerprint: db.prepare<[string], { asset_id: string; token_hash: string | null }>(
+      'SELECT asset_id, token_hash FROM agents WHERE fingerprint = ?'),
+    reEnroll: db.prepare('UPDATE agents SET token_hash = ?, hostname = COALESCE(hostname, ?) WHERE asset_id = ?'),
+    insertAgent: db.prepare('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES (?, ?, ?, ?, ?)'),
+    legacyAgent: db.prepare('INSERT INTO agents (asset_id, registered_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    byToken: db.prepare<[string], { asset_id: string }>('SELECT asset_id FROM agents WHERE token_hash = ?'),
+    insertHeartbeat: db.prepare(
+      `INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+    original: db.prepare<[string, string, string | null], { received_at: number }>(
+      'SELECT received_at FROM heartbeats WHERE asset_id = ? AND (ts_raw = ? OR idempotency_key = ?) ORDER BY id LIMIT 1'),
+    touchAgent: db.prepare(
+      `UPDATE agents SET last_seen_at = ?, partial = ?, clock_skew_s = ?, latest_heartbeat_id = ?,
+       hostname = COALESCE(?, hostname) WHERE asset_id = ?`),
+    insertEscrow: db.prepare(
+      'INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    escrowedDrives: db.prepare<[string], { drive_letter: string }>('SELECT DISTINCT drive_letter FROM escrow_keys WHERE asset_id = ?'),
+    listAgents: db.prepare<[], AgentSqlRow>(
+      'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id'),
+    getAgent: db.prepare<[string], AgentSqlRow>(
+      `SELECT a.asset_id, a.hostname, a.registered_at, a.last_seen_at, a.partial, a.clock_skew_s, h.payload
+       FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = ?`),
+    history: db.prepare<[string, number, number], { id: number; received_at: number; partial: number; clock_skew_s: number; payload: string }>(
+      'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+    escrowKeys: db.prepare<[string], { key_id: string; drive_letter: string; ciphertext: string; escrowed_at: number }>(
+      'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = ? ORDER BY escrowed_at, key_id'),
+    insertAudit: db.prepare('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES (?, ?, ?, ?, ?)'),
+  };
+
+  const writeOne = (w: HeartbeatWrite): HeartbeatWriteResult => {
+    const info = q.insertHeartbeat.run(w.assetId, w.timestampRaw, w.idempotencyKey, w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, w.payloadJson);
+    if (info.changes === 0) {
+      // HB-7: a retry; answer with the original receive time and store nothing.
+      const original = q.original.get(w.assetId, w.timestampRaw, w.idempotencyKey);
+      return { receivedAtMs: original?.received_at ?? w.receivedAtMs, duplicate: true, escrowRequired: false };
+    }
+    q.touchAgent.run(w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, info.lastInsertRowid, w.hostname, w.assetId);
+    for (const e of w.escrow) q.insertEscrow.run(e.keyId, w.assetId, e.driveLetter, e.ciphertext, e.digest, w.receivedAtMs);
+    let escrowRequired = false;
+    if (w.protectedDrives.length > 0) {
+      const have = new Set(q.escrowedDrives.all(w.assetId).map((r) => r.drive_letter));
+      escrowRequired = w.protectedDrives.some((d) => !have.has(d));
+    }
+    return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired };
+  };
+  const writeBatch = db.transaction((batch: readonly HeartbeatWrite[]) => batch.map(writeOne));
+
+  const register = db.transaction((input: RegisterInput) => {
+    const existing = q.agentByFingerprint.get(input.fingerprint);
+    if (existing) {
+      q.reEnroll.run(input.tokenHash, input.hostname, existing.asset_id);
+      return { assetId: existing.asset_id, replacedTokenHash: existing.token_hash };
+    }
+    q.insertAgent.run(input.newAssetId, input.fingerprint, input.hostname, input.tokenHash, input.nowMs);
+    return { assetId: input.newAssetId, replacedTokenHash: null };
+  });
+
+  const readEscrow = db.transaction((audit: EscrowAudit) => {
+    const keys = q.escrowKeys.all(audit.assetId).map((r) => ({
+      keyId: r.key_id, driveLetter: r.drive_letter, ciphertext: r.ciphertext, escrowedAtMs: r.escrowed_at,
+    }));
+    q.insertAudit.run(audit.auditId, audit.actor, audit.readAtMs, audit.assetId, JSON.stringify(keys.map((k) => k.keyId)));
+    return { keys };
+  });
+
+  return {
+    kind: 'sqlite',
+    async getSetting(name) { return q.getSetting.get(name)?.value; },
+    async putSettingIfAbsent(name, value) {
+      q.putSetting.run(name, value);
+      return q.getSetting.get(name)!.value;
+    },
+    async registerAgent(input) { return register(input); },
+    async findAssetByTokenHash(hash) { return q.byToken.get(hash)?.asset_id; },
+    async ensureLegacyAgent(assetId, nowMs) { q.legacyAgent.run(assetId, nowMs); },
+    async writeHeartbeats(batch) { return writeBatch(batch); },
+    async listAgents() { return q.listAgents.all().map(toAgentRow); },
+    async getAgent(assetId) {
+      const r = q.getAgent.get(assetId);
+      return r ? { ...toAgentRow(r), latestPayloadJson: r.payload ?? null } : undefined;
+    },
+    async listHeartbeats(assetId, limit, beforeId) {
+      return q.history.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit).map((r): HeartbeatRow => ({
+        id: r.id, receivedAtMs: r.received_at, partial: r.partial === 1, clockSkewS: r.clock_skew_s, payloadJson: r.payload,
+      }));
+    },
+    async readEscrow(audit): Promise<{ keys: EscrowRow[] }> { return readEscrow(audit); },
+    async ping() { db.prepare('SELECT 1').get(); },
+    async close() { if (db.open) db.close(); },
+  };
+}

@@ -1,0 +1,114 @@
+/** Rows and operations every storage back end of the reference server provides (SQLite and PostgreSQL). */
+
+/** One registered agent as the fleet view needs it; times are epoch milliseconds of the server clock (HB-8). */
+export interface AgentRow {
+  assetId: string;
+  hostname: string | null;
+  registeredAtMs: number;
+  lastSeenAtMs: number | null;
+  partial: boolean;
+  clockSkewS: number | null;
+}
+
+/** An agent plus its latest stored payload (redacted JSON text, FLT-3). */
+export interface AgentDetailRow extends AgentRow {
+  latestPayloadJson: string | null;
+}
+
+/** One stored heartbeat (FLT-4); `payloadJson` is the body as received with every recovery_key removed. */
+export interface HeartbeatRow {
+  id: number;
+  receivedAtMs: number;
+  partial: boolean;
+  clockSkewS: number;
+  payloadJson: string;
+}
+
+/** A recovery key encrypted under the escrow key (ESC-1); `digest` is a keyed hash that deduplicates re-sends. */
+export interface EscrowWrite {
+  keyId: string;
+  driveLetter: string;
+  ciphertext: string;
+  digest: string;
+}
+
+/** One heartbeat to commit, with everything computed before the transaction. */
+export interface HeartbeatWrite {
+  assetId: string;
+  /** The agent's timestamp exactly as sent: (asset_id, timestamp) identifies a retry (HB-7). */
+  timestampRaw: string;
+  idempotencyKey: string | null;
+  receivedAtMs: number;
+  partial: boolean;
+  clockSkewS: number;
+  payloadJson: string;
+  hostname: string | null;
+  escrow: EscrowWrite[];
+  /** Drive letters reported Protected: without an escrowed key for one of them the server asks for it (ESC-3). */
+  protectedDrives: string[];
+}
+
+/** What the commit of one heartbeat produced. */
+export interface HeartbeatWriteResult {
+  /** The original receive time when this was a retry (HB-7), else the write's own. */
+  receivedAtMs: number;
+  duplicate: boolean;
+  escrowRequired: boolean;
+}
+
+/** Input of a registration (REG-1, REG-3). */
+export interface RegisterInput {
+  fingerprint: string;
+  hostname: string;
+  tokenHash: string;
+  /** Used only when the fingerprint is new. */
+  newAssetId: string;
+  nowMs: number;
+}
+
+/** One escrowed key row, still encrypted. */
+export interface EscrowRow {
+  keyId: string;
+  driveLetter: string;
+  ciphertext: string;
+  escrowedAtMs: number;
+}
+
+/** An audit record of one escrow read (ESC-2). */
+export interface EscrowAudit {
+  auditId: string;
+  actor: string;
+  readAtMs: number;
+  assetId: string;
+}
+
+/** The storage contract; both implementations pass the same test suite (store.test.ts). */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Reads a server setting (generated secret hashes). */
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores a setting unless present; returns the value in force. */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+  /** Creates or re-enrolls an agent; returns its asset id and the token hash it replaced (REG-3). */
+  registerAgent(input: RegisterInput): Promise<{ assetId: string; replacedTokenHash: string | null }>;
+  /** The asset id a token hash belongs to (AUTH-1). */
+  findAssetByTokenHash(tokenHash: string): Promise<string | undefined>;
+  /** Creates an agent known only by its asset id (legacy mode, AUTH-5); no-op if it exists. */
+  ensureLegacyAgent(assetId: string, nowMs: number): Promise<void>;
+  /** Commits several heartbeats in one transaction (group commit); results in input order (HB-7, HB-9). */
+  writeHeartbeats(batch: readonly HeartbeatWrite[]): Promise<HeartbeatWriteResult[]>;
+  listAgents(): Promise<AgentRow[]>;
+  getAgent(assetId: string): Promise<AgentDetailRow | undefined>;
+  /** Newest first, ids below `beforeId` when given. */
+  listHeartbeats(assetId: string, limit: number, beforeId?: number): Promise<HeartbeatRow[]>;
+  /** Reads the escrowed keys and writes the audit record in one transaction (ESC-2). */
+  readEscrow(audit: EscrowAudit): Promise<{ keys: EscrowRow[] }>;
+  /** Throws when the database is unreachable (/readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Setting holding the enrollment secret's hash when the server generated it (stored hashed, AUTH-4). */
+export const SETTING_ENROLLMENT_HASH = 'enrollment_secret_sha256';
+/** Setting holding the admin token's hash when the server generated it. */
+export const SETTING_ADMIN_HASH = 'admin_token_sha256';
