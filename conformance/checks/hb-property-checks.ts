@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { ProblemSchema, validateMessage } from '../../contracts/index.js';
+import { heartbeatArbitrary, invalidHeartbeatArbitrary } from './payload-arbitraries.js';
+import { describeResponse, type Exchange } from '../http/conformance-http.js';
+import { outcomeOf, pass, type Check, type CheckContext, type CheckOutcome, type Finding } from './check-types.js';
+import type { TestAgent } from './agent-fixtures.js';
+import { isSuccess } from './expect.js';
+
+/** How long a property (examples and shrinking) may take before fast-check stops it and reports what it has. */
+const PROPERTY_TIME_LIMIT_MS = 45_000;
+
+/** Runs a seeded, shrinking property over HTTP; a failure reports the minimized example's exchange and the seed. */
+export async function runHttpProperty<T>(
+  ctx: CheckContext,
+  arbitrary: fc.Arbitrary<T>,
+  numRuns: number,
+  send: (value: T) => Promise<Exchange>,
+  verdict: (value: T, ex: Exchange) => string | undefined,
+  expected: (value: T) => string,
+  passSummary: string,
+): Promise<CheckOutcome> {
+  const seed = ctx.settings.seed;
+  let last: { value: T; ex: Exchange; problem: string } | undefined;
+  const property = fc.asyncProperty(arbitrary, async (value) => {
+    const ex = await send(value);
+    const problem = ex.contractErrors[0] ?? verdict(value, ex);
+    if (problem !== undefined) last = { value, ex, problem };
+    return problem === undefined;
+  });
+  const details = await fc.check(property, { seed, numRuns, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
+  if (!details.failed) return pass(`${details.numRuns} ${passSummary} (seed ${seed})`);
+  const counterexample = details.counterexample?.[0] as T | undefined;
+  // Replay the minimized example once so the finding shows exactly its request and answer.
+  let shown = last;
+  if (counterexample !== undefined) {
+    const ex = await send(counterexample);
+    const problem = ex.contractErrors[0] ?? verdict(counterexample, ex);
+    shown = { value: counterexample, ex, problem: problem ?? `${last?.problem ?? 'failed'} (did not fail again on replay: flaky)` };
+  }
+  if (!shown) return { status: 'fail', summary: `property failed without a counterexample (seed ${seed})`, findings: [{ message: 'the property failed without a counterexample', seed }] };
+  const finding: Finding = {
+    message: `${shown.problem} (minimized after ${details.numShrinks} shrinks, failed at example ${details.numRuns} of ${numRuns})`,
+    sent: shown.ex.sent,
+    received: describeResponse(shown.ex),
+    expected: expected(shown.value),
+    seed,
+  };
+  return outcomeOf([finding], '');
+}
+
+/** Expectation for an accepted heartbeat: 2xx (HB-1 owns "exactly 200"). */
+function acceptedVerdict(_: unknown, ex: Exchange): string | undefined {
+  return isSuccess(ex.status) ? undefined : `a valid heartbeat was refused with ${ex.status || 'no answer'}`;
+}
+
+/** HB-3's verdict: 400 whose errors name the mutated field's JSON Pointer. */
+function rejectedAt(pointer: string, ex: Exchange): string | undefined {
+  if (ex.status !== 400) return `an invalid heartbeat (bad ${pointer || '(root)'}) got ${ex.status || 'no answer'}, not 400`;
+  const problem = validateMessage(ProblemSchema, ex.json);
+  if (!problem.ok) return 'the 400 is not a problem document';
+  const paths = (problem.value.errors ?? []).map((e) => e.path);
+  if (!paths.includes(pointer)) return `the 400 names ${paths.length ? paths.map((p) => `'${p}'`).join(', ') : 'no errors'}, not '${pointer}'`;
+  return undefined;
+}
+
+async function agentFor(ctx: CheckContext, label: string): Promise<TestAgent> {
+  return ctx.agents.fresh(label);
+}
+
+/** Property-based HB checks: HB-2 acceptance and HB-3 rejection, plus HB-4/HB-5 acceptance over generated payloads. */
+export const hbPropertyChecks: Check[] = [
+  {
+    id: 'HB-2', name: 'generated-valid', level: 'MUST', profile: 'core',
+    description: 'N generated valid heartbeats (programs 0..500, unicode, several disks, null domain) are all accepted',
+    run: async (ctx) => {
+      const agent = await agentFor(ctx, 'hb2');
+      const arb = heartbeatArbitrary({ assetId: agent.assetId, partial: 'never', extras: false });
+      return runHttpProperty(ctx, arb, ctx.settings.maxExamples, (hb) => ctx.agents.post(agent, hb), acceptedVerdict,
+        () => 'a 2xx: the contract allows this payload', 'valid heartbeats accepted');
+    },
+  },
+  {
+    id: 'HB-3', name: 'generated-invalid', level: 'MUST', profile: 'core',
+    description: 'N labelled mutations get 400 with errors naming the mutated field by JSON Pointer',
+    run: async (ctx) => {
+      const agent = await agentFor(ctx, 'hb3');
+      const arb = invalidHeartbeatArbitrary({ assetId: agent.assetId });
+      return runHttpProperty(ctx, arb, ctx.settings.maxMutations, (m) => ctx.agents.post(agent, m.payload), (m, ex) => rejectedAt(m.pointer, ex),
+        (m) => `400 problem+json whose errors include { path: '${m.pointer}' } (${m.label}: ${m.rule})`, 'invalid heartbeats rejected at the right pointer');
+    },
+  },
+  {
+    id: 'HB-4', name: 'generated-partial', level: 'MUST', profile: 'core',
+    description: 'generated partial heartbeats (sections absent, named in collection_errors) are accepted',
+    run: async (ctx) => {
+      const agent = await agentFor(ctx, 'hb4');
+      const arb = heartbeatArbitrary({ assetId: agent.assetId, partial: 'always', extras: false, programs: { min: 0, max: 60 } });
+      return runHttpProperty(ctx, arb, Math.max(10, Math.ceil(ctx.settings.maxExamples / 20)), (hb) => ctx.agents.post(agent, hb), acceptedVerdict,
+        () => 'a 2xx: a partial heartbeat is valid (HB-4)', 'partial heartbeats accepted');
+    },
+  },
+  {
+    id: 'HB-5', name: 'generated-extras', level: 'MUST', profile: 'core',
+    description: 'generated heartbeats with unknown fields at random depths are accepted',
+    run: async (ctx) => {
+      const agent = await agentFor(ctx, 'hb5');
+      const arb = heartbeatArbitrary({ assetId: agent.assetId, partial: 'never', extras: true, programs: { min: 0, max: 60 } });
+      return runHttpProperty(ctx, arb, Math.max(10, Math.ceil(ctx.settings.maxExamples / 20)), (hb) => ctx.agents.post(agent, hb), acceptedVerdict,
+        () => 'a 2xx: unknown fields are ignored (HB-5)', 'heartbeats with unknown fields accepted');
+    },
+  },
+];
+
+export { rejectedAt };

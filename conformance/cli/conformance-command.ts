@@ -1,0 +1,87 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { allProfiles, type Profile } from '../checks/check-types.js';
+import { allChecks } from '../checks/index.js';
+import { run, type ConformanceOptions } from '../runner/run-conformance.js';
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function integer(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be an integer.`);
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number.`);
+    return n;
+  };
+}
+
+function profiles(value: string): Profile[] {
+  const names = list(value);
+  const bad = names.filter((n) => !(allProfiles as readonly string[]).includes(n));
+  if (bad.length) throw new InvalidArgumentError(`unknown profile ${bad.join(', ')}; use ${allProfiles.join(', ')}.`);
+  return names as Profile[];
+}
+
+function reports(value: string): Array<'json' | 'junit'> {
+  const names = list(value);
+  const bad = names.filter((n) => n !== 'json' && n !== 'junit');
+  if (bad.length) throw new InvalidArgumentError(`unknown report ${bad.join(', ')}; use json, junit.`);
+  return names as Array<'json' | 'junit'>;
+}
+
+/** `--list`: each check with its requirement ID, level, profile and one line of what it checks. */
+export function listChecks(): string {
+  const rows = allChecks.map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}`);
+  return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks`, ...rows, ''].join('\n');
+}
+
+/** Options as commander hands them over. */
+interface RawOptions {
+  target?: string; profile: Profile[]; enrollmentSecret?: string; adminToken?: string; checks?: string[]; excludeChecks?: string[];
+  maxExamples: number; maxMutations?: number; seed?: number; failOn: 'must' | 'should'; report: Array<'json' | 'junit'>; reportDir: string;
+  offlineAfter?: number; slowClientLimit: number; database?: string; list?: boolean;
+}
+
+/** `lanet conformance`: checks a backend against protocol v1 requirement by requirement. */
+export function createCommand(): Command {
+  const cmd = new Command('conformance')
+    .description('Check a backend against LANET protocol v1, requirement by requirement. Without --target it starts the reference server (temporary SQLite) and checks that.')
+    .option('--target <url>', 'base URL of the backend to check (loopback or your CI service)')
+    .option('--profile <list>', `profiles the backend claims: ${allProfiles.join(',')}`, profiles, [...allProfiles])
+    .option('--enrollment-secret <secret>', 'enrollment secret (auth profile); also LANET_ENROLLMENT_SECRET', process.env['LANET_ENROLLMENT_SECRET'])
+    .option('--admin-token <token>', 'admin token (fleet, escrow profiles); also LANET_ADMIN_TOKEN', process.env['LANET_ADMIN_TOKEN'])
+    .option('--checks <ids>', 'run only these checks (IDs such as HB-3, prefixes such as GEN, or ID/name)', list)
+    .option('--exclude-checks <ids>', 'skip these checks', list)
+    .option('--max-examples <n>', 'generated valid payloads for HB-2 (and the size of the other generated sets)', integer('--max-examples'), 1000)
+    .option('--max-mutations <n>', 'labelled invalid payloads for HB-3 (default: --max-examples)', integer('--max-mutations'))
+    .option('--seed <n>', 'seed for every generated input (printed on each run; pass it to replay)', integer('--seed'))
+    .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
+    .option('--report <list>', 'file reports to write: json (DIR/conformance.json), junit (DIR/conformance-junit.xml)', reports, [])
+    .option('--report-dir <dir>', 'where reports and failing payloads go', 'conformance-report')
+    .option('--offline-after <seconds>', "the target's offline_after (FLT-2); a short one (e.g. 2) lets FLT-2 run", positive('--offline-after'))
+    .option('--slow-client-limit <seconds>', 'how soon a slowloris connection must be cut off (GEN-8)', positive('--slow-client-limit'), 20)
+    .option('--database <url>', 'without --target: the reference server database (SQLite path or postgres:// URL)')
+    .option('--list', 'print every check (requirement ID, level, profile, what it checks) and exit')
+    .action(async (raw: RawOptions) => {
+      if (raw.list) {
+        process.stdout.write(listChecks());
+        return;
+      }
+      const options: ConformanceOptions = {
+        target: raw.target, profiles: raw.profile, enrollmentSecret: raw.enrollmentSecret, adminToken: raw.adminToken,
+        checks: raw.checks, excludeChecks: raw.excludeChecks, maxExamples: raw.maxExamples, maxMutations: raw.maxMutations,
+        seed: raw.seed, failOn: raw.failOn, reports: raw.report, reportDir: raw.reportDir, offlineAfterS: raw.offlineAfter,
+        slowClientLimitS: raw.slowClientLimit, database: raw.database, out: process.stdout, err: process.stderr,
+      };
+      process.exitCode = await run(options);
+    });
+  return cmd;
+}
