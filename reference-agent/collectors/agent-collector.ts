@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import type { Collector } from './collector-types.js';
+
+/** The reference agent's version: the kit's package.json version, read once. */
+export const agentVersion: string = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/** The agent's own version and runtime, beside the deployed agent's legacy python_version (left out: not Python). */
+export function agentCollector(): Collector {
+  return {
+    name: 'agent',
+    timeoutMs: 1_000,
+    async collect() {
+      return {
+        sections: { software: { agent_version: agentVersion, agent_runtime: `node ${process.version} (${process.platform} ${process.arch})` } },
+      };
+    },
+  };
+}

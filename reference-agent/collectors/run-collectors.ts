@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import {
+  BitLockerInfoSchema,
+  MemoryInfoSchema,
+  PhysicalDiskSchema,
+  SoftwareInventorySchema,
+  StatusSchema,
+  SystemInfoSchema,
+  SystemVolumeSchema,
+  formatFieldErrors,
+  limits,
+  validateMessage,
+  type CollectionError,
+} from '../../contracts/index.js';
+import type { Collector, CollectorTiming, InventorySections } from './collector-types.js';
+
+/** Every section's contract schema: a collector's output is checked before it joins the heartbeat. */
+const sectionSchemas: { [K in keyof InventorySections]-?: z.ZodType } = {
+  status: StatusSchema,
+  system: SystemInfoSchema,
+  memory: MemoryInfoSchema,
+  disk: SystemVolumeSchema,
+  disks: z.array(PhysicalDiskSchema).max(limits.disksMax),
+  bitlocker: BitLockerInfoSchema,
+  software: SoftwareInventorySchema,
+};
+
+/** The sections, errors and timings of one collection cycle. */
+export interface CollectionRun {
+  sections: InventorySections;
+  errors: CollectionError[];
+  timings: CollectorTiming[];
+}
+
+class CollectorTimeout extends Error {}
+
+/** Clips an error text to the contract's bound so a long stack never makes the heartbeat invalid. */
+export function clipError(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim() || 'unknown error';
+  return oneLine.length > limits.collectionErrorMax ? `${oneLine.slice(0, limits.collectionErrorMax - 1)}…` : oneLine;
+}
+
+async function runOne(collector: Collector): Promise<{ result?: Awaited<ReturnType<Collector['collect']>>; error?: unknown; timedOut: boolean }> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new CollectorTimeout(`${collector.name} timed out after ${collector.timeoutMs} ms and was skipped; it is retried next cycle`));
+    }, collector.timeoutMs);
+  });
+  try {
+    return { result: await Promise.race([collector.collect(controller.signal), timeout]), timedOut: false };
+  } catch (error) {
+    return { error, timedOut: error instanceof CollectorTimeout };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs every collector at once, each under its own timeout (AG-5): one that throws, times out or returns a
+ * section the contract refuses is skipped and named in collection_errors; the rest is kept.
+ */
+export async function runCollectors(collectors: readonly Collector[], now: () => number = Date.now): Promise<CollectionRun> {
+  const sections: InventorySections = {};
+  const errors: CollectionError[] = [];
+  const timings: CollectorTiming[] = [];
+  await Promise.all(
+    collectors.map(async (collector) => {
+      const started = now();
+      const { result, error, timedOut } = await runOne(collector);
+      const timing: CollectorTiming = { collector: collector.name, ms: now() - started, outcome: 'ok' };
+      timings.push(timing);
+      if (!result) {
+        timing.outcome = timedOut ? 'timeout' : 'failed';
+        errors.push({ collector: collector.name, error: clipError(error instanceof Error ? error.message : String(error)) });
+        return;
+      }
+      for (const note of result.notes ?? []) errors.push({ collector: note.collector, error: clipError(note.error) });
+      for (const [key, value] of Object.entries(result.sections) as Array<[keyof InventorySections, unknown]>) {
+        if (value === undefined) continue;
+        const verdict = validateMessage(sectionSchemas[key], value);
+        if (verdict.ok && key === 'software') sections.software = { ...sections.software, ...(verdict.value as InventorySections['software']) };
+        else if (verdict.ok) (sections as Record<string, unknown>)[key] = verdict.value;
+        else {
+          timing.outcome = 'failed';
+          errors.push({ collector: collector.name, error: clipError(`its ${key} section broke the contract and was left out: ${formatFieldErrors(verdict.errors)}`) });
+        }
+      }
+    }),
+  );
+  timings.sort((a, b) => a.collector.localeCompare(b.collector));
+  errors.sort((a, b) => a.collector.localeCompare(b.collector));
+  return { sections, errors: errors.slice(0, limits.collectionErrorsMax), timings };
+}
