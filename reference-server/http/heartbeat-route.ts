@@ -63,10 +63,12 @@ export function heartbeatHandler(ctx: AppContext) {
     const escrow: EscrowWrite[] = [];
     const protectedDrives: string[] = [];
     for (const v of hb.hardware_inventory?.bitlocker?.volumes ?? []) {
-      if (v.protection_status === 'Protected') protectedDrives.push(v.drive_letter);
+      // PostgreSQL text cannot hold NUL; one spelling for both stores keeps the cipher's associated data stable.
+      const drive = v.drive_letter.replaceAll('\u0000', '\uFFFD');
+      if (v.protection_status === 'Protected') protectedDrives.push(drive);
       if (typeof v.recovery_key === 'string') {
-        const context = `${hb.asset_id}:${v.drive_letter}`;
-        escrow.push({ keyId: randomUUID(), driveLetter: v.drive_letter, ciphertext: cipher.encrypt(v.recovery_key, context), digest: cipher.digest(v.recovery_key, context) });
+        const context = `${hb.asset_id}:${drive}`;
+        escrow.push({ keyId: randomUUID(), driveLetter: drive, ciphertext: cipher.encrypt(v.recovery_key, context), digest: cipher.digest(v.recovery_key, context) });
       }
     }
     // FLT-3: the body as received, unknown fields kept, every recovery_key removed (ESC-1).

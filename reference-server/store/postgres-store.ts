@@ -35,6 +35,9 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
   return { connectionString: parsed.toString(), schema };
 }
 
+/** PostgreSQL text cannot hold NUL; agent-supplied strings may (the contract allows it), so it becomes U+FFFD (GEN-6). */
+const pgText = <T extends string | null>(v: T): T => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v) as T;
+
 // BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -91,30 +94,30 @@ export async function openPostgresStore(url: string): Promise<Store> {
     const ins = await c.query(
       `INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-      [w.assetId, w.timestampRaw, w.idempotencyKey, w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson]);
+      [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson]);
     const id = ins.rows[0]?.id as string | undefined;
     if (id === undefined) {
       // HB-7: a retry; answer with the original receive time and store nothing.
       const orig = await c.query(
         'SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1',
-        [w.assetId, w.timestampRaw, w.idempotencyKey]);
+        [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
       return { receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
     await c.query(
       `UPDATE agents SET last_seen_at = $1, partial = $2, clock_skew_s = $3, latest_heartbeat_id = $4,
        hostname = COALESCE($5, hostname) WHERE asset_id = $6`,
-      [w.receivedAtMs, w.partial, w.clockSkewS, id, w.hostname, w.assetId]);
+      [w.receivedAtMs, w.partial, w.clockSkewS, id, pgText(w.hostname), w.assetId]);
     for (const e of w.escrow) {
       await c.query(
         `INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [e.keyId, w.assetId, e.driveLetter, e.ciphertext, e.digest, w.receivedAtMs]);
+        [e.keyId, w.assetId, pgText(e.driveLetter), e.ciphertext, e.digest, w.receivedAtMs]);
     }
     let escrowRequired = false;
     if (w.protectedDrives.length > 0) {
       const have = await c.query('SELECT DISTINCT drive_letter FROM escrow_keys WHERE asset_id = $1', [w.assetId]);
       const set = new Set(have.rows.map((r) => r.drive_letter as string));
-      escrowRequired = w.protectedDrives.some((d) => !set.has(d));
+      escrowRequired = w.protectedDrives.some((d) => !set.has(pgText(d)));
     }
     return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired };
   };
@@ -130,7 +133,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const { rows } = await pool.query('SELECT value FROM settings WHERE name = $1', [name]);
       return rows[0]!.value as string;
     },
-    registerAgent: (input: RegisterInput) => tx(async (c) => {
+    registerAgent: (raw: RegisterInput) => tx(async (c) => {
+      const input = { ...raw, fingerprint: pgText(raw.fingerprint), hostname: pgText(raw.hostname) };
       // Serialise registrations of one fingerprint so two concurrent enrollments get the same asset_id (REG-3).
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.fingerprint]);
       const { rows } = await c.query('SELECT asset_id, token_hash FROM agents WHERE fingerprint = $1', [input.fingerprint]);

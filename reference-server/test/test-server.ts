@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { defaultConfig, type ServerConfig } from '../server-config.js';
 import { startServer, type RunningServer } from '../start-server.js';
 import { newTestSchema } from './postgres-schema.js';
@@ -22,7 +23,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts a reference server on port 0 with a fresh SQLite file or PostgreSQL schema. */
-export async function startTestServer(kind: StoreKind, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, overrides: Partial<ServerConfig> = {}, logger?: Logger): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'lanet-rs-test-'));
   const schema = kind === 'postgres' ? newTestSchema() : undefined;
   const database = schema ? schema.url : join(dir, 'lanet.db');
@@ -31,7 +32,7 @@ export async function startTestServer(kind: StoreKind, overrides: Partial<Server
     enrollmentSecret: TEST_ENROLLMENT_SECRET, adminToken: TEST_ADMIN_TOKEN, escrowKey: TEST_ESCROW_KEY,
     escrowKeyFile: join(dir, 'escrow.key'), ...overrides,
   };
-  const server = await startServer(config);
+  const server = await startServer(config, logger);
   return {
     ...server, database,
     stop: async () => {
