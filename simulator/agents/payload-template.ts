@@ -2,53 +2,72 @@ import type { HeartbeatRequest } from '../../contracts/index.js';
 import type { RandomSource } from '../engine/seeded-random.js';
 
 type Status = NonNullable<HeartbeatRequest['status']>;
+type Rest = Omit<HeartbeatRequest, 'asset_id' | 'heartbeat_type' | 'timestamp' | 'status'>;
 
 /**
  * One agent's heartbeat, serialized once and patched per beat: the fields that change every beat (timestamp and the
  * status metrics) are spliced in front of a cached JSON string of the rest of the inventory, which is re-serialized
  * only when the disks or programs drift (design guidance: payloads serialized once per agent, patched where cheap).
+ * Only the JSON string is kept between beats, so 10,000 idle agents cost their payload bytes and little else.
  */
 export class PayloadTemplate {
-  private restJson = '';
-  private readonly head: string;
+  /** The inventory without the per-beat fields, as `,"key":value...` (empty when there is nothing else). */
+  restJson: string;
+  private head: string;
+  private readonly heartbeatType: string;
+  private status: Status | undefined;
 
-  /** `inventory` is the agent's drawn heartbeat; it is owned (and mutated by drift) from now on. */
-  constructor(private readonly inventory: HeartbeatRequest) {
-    this.head = `{"asset_id":${JSON.stringify(inventory.asset_id)},"heartbeat_type":${JSON.stringify(inventory.heartbeat_type)}`;
-    this.refreshRest();
+  /** Takes the agent's drawn heartbeat; the template keeps only its serialized form. */
+  constructor(inventory: HeartbeatRequest) {
+    const { asset_id, heartbeat_type, timestamp: _t, status, ...rest } = inventory;
+    this.heartbeatType = heartbeat_type;
+    this.head = headFor(asset_id, heartbeat_type);
+    this.status = status === undefined ? undefined : { ...status };
+    this.restJson = serializeRest(rest);
   }
 
-  /** The heartbeat object the next body will carry (timestamp aside). */
-  get current(): HeartbeatRequest {
-    return this.inventory;
+  /** Replaces the asset id (replay: the target issued a new one). */
+  setAssetId(assetId: string): void {
+    this.head = headFor(assetId, this.heartbeatType);
   }
 
-  /** Re-serializes everything but the per-beat fields; call after changing disks or programs. */
-  refreshRest(): void {
-    const { asset_id: _a, heartbeat_type: _h, timestamp: _t, status: _s, ...rest } = this.inventory;
-    const json = JSON.stringify(rest);
-    this.restJson = json === '{}' ? '' : ',' + json.slice(1, -1);
+  /** The status block the next body carries. */
+  get currentStatus(): Status | undefined {
+    return this.status;
   }
 
-  /** The request body for one beat with the given agent timestamp; equal to JSON.stringify of the patched object. */
+  /** Sets the status block (replay restores the recorded metrics). */
+  setStatus(status: Status | undefined): void {
+    this.status = status;
+  }
+
+  /** The request body for one beat with the given agent timestamp. */
   body(timestamp: string): string {
-    this.inventory.timestamp = timestamp;
-    const status = this.inventory.status;
-    const statusJson = status === undefined ? '' : `,"status":${JSON.stringify(status)}`;
+    const statusJson = this.status === undefined ? '' : `,"status":${JSON.stringify(this.status)}`;
     return `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}${this.restJson}}`;
   }
 
   /**
-   * Drifts the inventory one beat: metrics every beat (a bounded random walk), and now and then a disk's usage or
-   * the program list (one program added or its version bumped), as a real host changes slowly.
+   * Drifts the inventory one beat: metrics every beat (a bounded random walk), and now and then (2 % of beats) a
+   * disk's usage or a program version, as a real host changes slowly. Returns true when the rest changed.
    */
-  drift(random: RandomSource): void {
-    const status = this.inventory.status;
-    if (status) walkStatus(status, random);
-    if (random() < 0.02) {
-      if (driftSlowParts(this.inventory, random)) this.refreshRest();
-    }
+  drift(random: RandomSource): boolean {
+    if (this.status) walkStatus(this.status, random);
+    if (random() >= 0.02 || this.restJson === '') return false;
+    const rest = JSON.parse(`{${this.restJson.slice(1)}}`) as Rest;
+    if (!driftSlowParts(rest, random)) return false;
+    this.restJson = serializeRest(rest);
+    return true;
   }
+}
+
+function headFor(assetId: string, heartbeatType: string): string {
+  return `{"asset_id":${JSON.stringify(assetId)},"heartbeat_type":${JSON.stringify(heartbeatType)}`;
+}
+
+function serializeRest(rest: Rest): string {
+  const json = JSON.stringify(rest);
+  return json === '{}' ? '' : ',' + json.slice(1, -1);
 }
 
 /** One step of the metrics random walk, kept inside 0..100 with one decimal as the seed's agent reports. */
@@ -63,10 +82,10 @@ function step(value: number, width: number, random: RandomSource): number {
   return Math.round(Math.min(100, Math.max(0, next)) * 10) / 10;
 }
 
-/** Changes a disk's usage or a program; returns true when something changed. */
-function driftSlowParts(hb: HeartbeatRequest, random: RandomSource): boolean {
-  const disks = hb.hardware_inventory?.disks;
-  const programs = hb.software_inventory?.installed_programs;
+/** Changes a disk's usage or a program version; returns true when something changed. */
+function driftSlowParts(rest: Rest, random: RandomSource): boolean {
+  const disks = rest.hardware_inventory?.disks;
+  const programs = rest.software_inventory?.installed_programs;
   if (disks && disks.length > 0 && random() < 0.5) {
     const disk = disks[Math.floor(random() * disks.length)]!;
     if (disk.usage_percent !== undefined) {

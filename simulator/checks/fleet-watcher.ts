@@ -1,0 +1,63 @@
+import type { FleetAgent } from '../../contracts/index.js';
+import type { VirtualClock } from '../engine/virtual-clock.js';
+import type { TargetClient } from '../transport/target-client.js';
+
+/** A status change of one agent as the fleet view showed it, at a virtual time. */
+export interface StatusChange {
+  atMs: number;
+  status: FleetAgent['status'];
+}
+
+/**
+ * Polls the target's fleet view (GET /api/agents, FLT-1) during the run and keeps, per asset, only the status
+ * changes and the latest entry: enough to tell whether a jittering agent was ever flagged offline (FLT-2) and how
+ * the target saw clock skew (HB-8), at a few hundred bytes per agent.
+ */
+export class FleetWatcher {
+  readonly changes = new Map<string, StatusChange[]>();
+  readonly latest = new Map<string, FleetAgent>();
+  offlineAfterS: number | undefined;
+  polls = 0;
+  failures: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+  private clock: VirtualClock | undefined;
+
+  constructor(private readonly client: TargetClient, private readonly adminToken: string, readonly everyMs: number) {}
+
+  /** Starts polling on the run's clock. */
+  start(clock: VirtualClock): void {
+    this.clock = clock;
+    this.timer = setInterval(() => void this.poll(), this.everyMs);
+  }
+
+  /** Stops polling and takes one last look. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    while (this.busy) await new Promise((r) => setTimeout(r, 10));
+    await this.poll();
+  }
+
+  /** One poll (also usable without start, e.g. after the run). */
+  async poll(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      // The snapshot is taken after the request leaves: stamping the poll's start never calls a flag early.
+      const atMs = this.clock?.nowMs() ?? 0;
+      const list = await this.client.fleetList(this.adminToken);
+      this.polls++;
+      if (list.offline_after_s !== undefined) this.offlineAfterS = list.offline_after_s;
+      for (const agent of list.agents) {
+        this.latest.set(agent.asset_id, agent);
+        let changes = this.changes.get(agent.asset_id);
+        if (!changes) this.changes.set(agent.asset_id, (changes = []));
+        if (changes[changes.length - 1]?.status !== agent.status) changes.push({ atMs, status: agent.status });
+      }
+    } catch (err) {
+      if (this.failures.length < 20) this.failures.push(err instanceof Error ? err.message : String(err));
+    } finally {
+      this.busy = false;
+    }
+  }
+}

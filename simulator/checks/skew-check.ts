@@ -1,0 +1,47 @@
+import type { FleetRunResult } from '../engine/fleet-runner.js';
+import type { AgentClock } from '../engine/agent-clock.js';
+import { check, type CheckResult } from './check-result.js';
+import type { FleetWatcher } from './fleet-watcher.js';
+
+/** HB-8's threshold: a skew over 5 minutes is recorded and visible in the fleet view. */
+const SKEW_FLAG_S = 300;
+
+/**
+ * HB-8 (and HB-6): agents with skewed clocks or naive timestamps were all accepted, liveness ignored their clocks,
+ * and the fleet view shows the skew: flagged beyond 5 minutes, not flagged within.
+ */
+export function clockSkewCheck(run: FleetRunResult, watcher: FleetWatcher, clockOf: (agent: number) => AgentClock | undefined): CheckResult {
+  let judged = 0;
+  let wrong = 0;
+  let rejected = 0;
+  const problems: string[] = [];
+  for (const agent of run.agents) {
+    const clock = clockOf(agent.identity.index);
+    rejected += agent.validRejected.length;
+    const seen = watcher.latest.get(agent.assetId);
+    if (!clock || !seen || seen.clock_skew_s === null) continue;
+    judged++;
+    const expectFlag = Math.abs(clock.skewMs) / 1000 > SKEW_FLAG_S + 5;
+    const expectClear = Math.abs(clock.skewMs) / 1000 < SKEW_FLAG_S - 5;
+    const flagged = seen.clock_skew_flagged ?? Math.abs(seen.clock_skew_s) > SKEW_FLAG_S;
+    const skewOff = Math.abs(seen.clock_skew_s - clock.skewMs / 1000);
+    // The server's receive time trails the agent's send by the request latency; 5 s covers any sane answer time.
+    if ((expectFlag && !flagged) || (expectClear && flagged) || skewOff > 5) {
+      wrong++;
+      if (problems.length < 3) problems.push(`${agent.identity.hostname}: skew ${(clock.skewMs / 1000).toFixed(0)} s${clock.naive ? ' (naive timestamp)' : ''}, fleet view ${seen.clock_skew_s} s flagged=${flagged}`);
+    }
+    if (seen.status === 'offline' && !agent.stopped) {
+      wrong++;
+      if (problems.length < 3) problems.push(`${agent.identity.hostname}: skewed clock made it look offline`);
+    }
+  }
+  return check(
+    'HB-8',
+    'clock skew recorded and flagged, never rejected',
+    'must',
+    judged === 0 ? 'skip' : wrong === 0 && rejected === 0,
+    judged === 0
+      ? 'the fleet view showed no skew for any skewed agent: is clock_skew_s implemented?'
+      : `${judged} skewed agents judged, ${wrong} shown wrong, ${rejected} valid heartbeats rejected${problems.length ? `; ${problems.join('; ')}` : ''}`,
+  );
+}

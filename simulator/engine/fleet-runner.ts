@@ -1,0 +1,319 @@
+import type { HeartbeatSchedulerApi, SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
+import { agentIdentity, type AgentIdentity } from '../agents/agent-identity.js';
+import { PayloadTemplate } from '../agents/payload-template.js';
+import { AttemptLog, OUTCOME, type OutcomeCode } from '../metrics/attempt-log.js';
+import { RunMetrics } from '../metrics/run-metrics.js';
+import { TargetClient } from '../transport/target-client.js';
+import type { SendResult } from '../transport/send-result.js';
+import { agentTimestamp } from './agent-clock.js';
+import { DueHeap } from './due-heap.js';
+import type { FleetRunConfig, InvalidBeat } from './run-config.js';
+import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js';
+import { VirtualClock } from './virtual-clock.js';
+
+/** The agent's 15 s timeout (GEN-8, AG-2) is real: the target's answer time does not scale. */
+const AGENT_TIMEOUT_MS = 15_000;
+
+/** One virtual agent: a few fields, its serialized payload, and the reference agent's scheduler. */
+export interface VirtualAgent {
+  identity: AgentIdentity;
+  assetId: string;
+  authorization: string;
+  template: PayloadTemplate;
+  random: RandomSource;
+  scheduler: HeartbeatSchedulerApi;
+  next: SchedulerDecision;
+  /** Virtual time this agent's heap entry is due (entries with another time are stale). */
+  dueMs: number;
+  beat: number;
+  /** The heartbeat being delivered: retries resend it unchanged (HB-7), a new slot makes a new one. */
+  pendingBody: string | undefined;
+  pendingInvalid: InvalidBeat | undefined;
+  /** Virtual ms the pending beat was first sent. */
+  pendingSinceMs: number;
+  stopped: boolean;
+  /** Agent timestamps of accepted heartbeats (FLT-4), when kept. */
+  accepted: string[];
+  /** HB-3 outcomes of injected invalid beats. */
+  invalidResults: Array<{ pointer: string; label: string; status: number; paths: string[] }>;
+  /** HB-2: valid beats answered 400, with the paths the target named. */
+  validRejected: Array<{ status: number; paths: string[] }>;
+  contractViolations: number;
+  /** Bumped when the agent restarts, so answers to the old process's sends never steer the new scheduler. */
+  generation: number;
+}
+
+/** What a finished fleet run hands to the checks and the report. */
+export interface FleetRunResult {
+  agents: VirtualAgent[];
+  metrics: RunMetrics;
+  log: AttemptLog;
+  clock: VirtualClock;
+  /** Virtual ms at which the load stopped. */
+  endVirtualMs: number;
+  registrationMs: number;
+  /** Valid beats not delivered by the end, with the virtual ms they were first sent. */
+  undelivered: Array<{ agent: number; sinceMs: number }>;
+}
+
+/**
+ * Runs a fleet of virtual agents against one target: registers them, then drives every agent's scheduler on the
+ * virtual clock from one min-heap and one timer, sending open-model (a slow answer never delays another send).
+ */
+export async function runFleet(config: FleetRunConfig): Promise<FleetRunResult> {
+  const client = new TargetClient(config.sendUrl, { connections: config.connections, timeoutMs: AGENT_TIMEOUT_MS });
+  try {
+    const regStart = performance.now();
+    const agents = await registerAll(client, config);
+    const registrationMs = performance.now() - regStart;
+    return await new FleetLoop(config, client, agents, registrationMs).run();
+  } finally {
+    await client.close();
+  }
+}
+
+/** Registers this shard's agents with bounded concurrency (REG-1); identities are global so shards never overlap. */
+async function registerAll(client: TargetClient, config: FleetRunConfig): Promise<Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>>> {
+  const indexes: number[] = [];
+  for (let i = config.shard.index; i < config.agents; i += config.shard.count) indexes.push(i);
+  const out: Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>> = new Array(indexes.length);
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < indexes.length) {
+      const slot = cursor++;
+      const identity = agentIdentity(config.seed, indexes[slot]!);
+      const reg = await client.register(config.enrollmentSecret, {
+        hardware_fingerprint: identity.hardwareFingerprint,
+        hostname: identity.hostname,
+        agent_version: 'lanet-simulator',
+      });
+      out[slot] = {
+        identity,
+        assetId: reg.asset_id,
+        authorization: `Bearer ${reg.agent_token}`,
+        template: new PayloadTemplate(config.inventoryFor(identity, reg.asset_id)),
+        random: createRandom(deriveSeed(config.seed, identity.index, 0x5c)),
+        beat: 0,
+        pendingBody: undefined,
+        pendingInvalid: undefined,
+        pendingSinceMs: 0,
+        stopped: false,
+        accepted: [],
+        invalidResults: [],
+        validRejected: [],
+        contractViolations: 0,
+        generation: 0,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, indexes.length) }, worker));
+  return out;
+}
+
+const OUTCOME_CODE: Record<SendResult['outcome']['kind'], OutcomeCode> = {
+  accepted: OUTCOME.accepted,
+  rejected: OUTCOME.rejected,
+  unauthorized: OUTCOME.unauthorized,
+  'network-error': OUTCOME['network-error'],
+  timeout: OUTCOME.timeout,
+  'server-error': OUTCOME['server-error'],
+};
+
+/** The loop itself: one timer for the earliest due agent, never one per agent. */
+class FleetLoop {
+  private readonly heap = new DueHeap();
+  private readonly metrics = new RunMetrics();
+  private readonly log = new AttemptLog();
+  private readonly agents: VirtualAgent[];
+  private clock!: VirtualClock;
+  private timer: NodeJS.Timeout | undefined;
+  private endVirtualMs = 0;
+  private ended = false;
+  private restarted = false;
+  private finish!: () => void;
+
+  constructor(
+    private readonly config: FleetRunConfig,
+    private readonly client: TargetClient,
+    registered: Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>>,
+    private readonly registrationMs: number,
+  ) {
+    this.agents = registered.map((a) => ({ ...a, scheduler: config.createScheduler(a.random), next: undefined as never, dueMs: 0 }));
+  }
+
+  async run(): Promise<FleetRunResult> {
+    this.clock = new VirtualClock(this.config.timeScale);
+    this.endVirtualMs = this.config.durationS * 1000 * this.config.timeScale;
+    this.config.onStart?.(this.clock);
+    this.agents.forEach((agent, i) => this.schedule(i, agent.scheduler.start(0)));
+    const progress = setInterval(() => this.printProgress(), 1000);
+    progress.unref();
+    await new Promise<void>((resolve) => {
+      this.finish = resolve;
+      this.tick();
+    });
+    clearInterval(progress);
+    await this.drain();
+    this.printProgress();
+    const undelivered = this.agents
+      .filter((a) => a.pendingBody !== undefined && a.pendingInvalid === undefined && !a.stopped)
+      .map((a) => ({ agent: a.identity.index, sinceMs: a.pendingSinceMs }));
+    return { agents: this.agents, metrics: this.metrics, log: this.log, clock: this.clock, endVirtualMs: this.endVirtualMs, registrationMs: this.registrationMs, undelivered };
+  }
+
+  private schedule(i: number, scheduled: SchedulerDecision): void {
+    const agent = this.agents[i]!;
+    const jitter = scheduled.reason === 'schedule' ? this.config.hooks?.jitterMs?.(agent.identity.index) : undefined;
+    const decision = jitter ? { ...scheduled, atMs: scheduled.atMs + jitter } : scheduled;
+    agent.next = decision;
+    agent.dueMs = decision.atMs;
+    this.heap.push(decision.atMs, i);
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    const realNow = this.clock.realElapsedMs();
+    const vNow = realNow * this.config.timeScale;
+    const hooks = this.config.hooks;
+    hooks?.onTick?.(vNow);
+    if (hooks?.restartAt !== undefined && !this.restarted && vNow >= hooks.restartAt) this.restartAll(vNow);
+    if (vNow >= this.endVirtualMs) {
+      this.ended = true;
+      this.finish();
+      return;
+    }
+    for (let t = this.heap.peekTime(); t !== undefined && t <= vNow; t = this.heap.peekTime()) {
+      const i = this.heap.pop()!;
+      const agent = this.agents[i]!;
+      if (agent.dueMs !== t || agent.stopped) continue; // stale entry after a restart, or a stopped agent
+      this.fire(i, agent, realNow, vNow);
+    }
+    const nextDue = this.heap.peekTime();
+    const waitMs = nextDue === undefined ? 100 : Math.min(100, nextDue / this.config.timeScale - this.clock.realElapsedMs());
+    this.timer = setTimeout(this.tick, Math.max(0, waitMs));
+  };
+
+  /** AG-7 restart-herd: every agent's service restarts at once; the scheduler spreads the first sends. */
+  private restartAll(vNow: number): void {
+    this.restarted = true;
+    this.agents.forEach((agent, i) => {
+      if (agent.stopped) return;
+      agent.scheduler = this.config.createScheduler(agent.random);
+      agent.generation++;
+      agent.pendingBody = undefined;
+      agent.pendingInvalid = undefined;
+      this.schedule(i, agent.scheduler.start(vNow));
+    });
+  }
+
+  private fire(i: number, agent: VirtualAgent, realNow: number, vNow: number): void {
+    const stopAt = this.config.hooks?.stopAt?.(agent.identity.index);
+    if (stopAt !== undefined && vNow >= stopAt) {
+      agent.stopped = true;
+      return;
+    }
+    const decision = agent.next;
+    if (decision.action === 'register') {
+      void this.reenroll(i, agent);
+      return;
+    }
+    if (agent.pendingBody === undefined) this.newBeat(agent, decision, vNow);
+    const scheduledReal = decision.atMs / this.config.timeScale;
+    this.metrics.recordSend(realNow, realNow - scheduledReal);
+    const row = this.log.add(agent.identity.index, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS, agent.pendingInvalid !== undefined, agent.beat);
+    const sentBody = agent.pendingBody!;
+    const generation = agent.generation;
+    this.client.heartbeat(agent.authorization, sentBody).then(
+      (result) => this.onResult(i, agent, result, row, scheduledReal, sentBody, generation),
+      (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, row, scheduledReal, sentBody, generation),
+    );
+  }
+
+  /** A new slot: drift the inventory and build this beat's body (or an injected invalid one). */
+  private newBeat(agent: VirtualAgent, decision: SchedulerDecision, vNow: number): void {
+    agent.beat++;
+    const restChanged = agent.template.drift(agent.random);
+    const hooks = this.config.hooks;
+    const timestamp = agentTimestamp(Date.now(), hooks?.clockOf?.(agent.identity.index));
+    const invalid = hooks?.invalidBeat?.(agent.identity.index, agent.beat, agent.assetId);
+    agent.pendingInvalid = invalid;
+    agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp);
+    agent.pendingSinceMs = vNow;
+    this.config.onBeat?.({
+      agent: agent.identity.index,
+      beat: agent.beat,
+      atMs: decision.atMs,
+      reason: decision.reason,
+      timestamp,
+      status: agent.template.currentStatus,
+      ...(restChanged || agent.beat === 1 ? { rest: agent.template.restJson } : {}),
+      ...(invalid ? { invalidBody: invalid.body } : {}),
+      assetId: agent.assetId,
+    });
+  }
+
+  private onResult(i: number, agent: VirtualAgent, result: SendResult, row: number, scheduledReal: number, body: string, generation: number): void {
+    const realNow = this.clock.realElapsedMs();
+    const vNow = realNow * this.config.timeScale;
+    const kind = result.outcome.kind;
+    const cls = kind === 'accepted' ? 'accepted' : kind === 'rejected' || kind === 'unauthorized' ? 'rejected' : 'error';
+    this.metrics.recordDone(realNow, realNow - scheduledReal, cls, result.errorKind);
+    this.log.complete(row, vNow, OUTCOME_CODE[kind], result.status);
+    if (result.contractViolation) agent.contractViolations++;
+    const paths = result.fieldErrors?.map((e) => e.path) ?? [];
+    if (agent.pendingInvalid && agent.pendingBody === body && (kind === 'accepted' || kind === 'rejected')) {
+      agent.invalidResults.push({ pointer: agent.pendingInvalid.pointer, label: agent.pendingInvalid.label, status: result.status, paths });
+    } else if (kind === 'rejected') {
+      agent.validRejected.push({ status: result.status, paths });
+    }
+    if (kind === 'accepted' && this.config.keepAccepted && !(agent.pendingInvalid && agent.pendingBody === body)) agent.accepted.push(extractTimestamp(body));
+    if (generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
+    // A 200 or a 4xx ends this beat (AG-4: a 400 is not retried); failures keep it for the retry (AG-2, AG-3).
+    if (kind === 'accepted' || kind === 'rejected') {
+      agent.pendingBody = undefined;
+      agent.pendingInvalid = undefined;
+    }
+    if (this.ended || agent.stopped) return;
+    this.schedule(i, agent.scheduler.onOutcome(result.outcome, vNow));
+  }
+
+  /** AG-6: a 401 makes the agent register again; the registration's result goes back to the scheduler. */
+  private async reenroll(i: number, agent: VirtualAgent): Promise<void> {
+    let outcome: SendResult['outcome'];
+    try {
+      const reg = await this.client.register(this.config.enrollmentSecret, { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' });
+      agent.authorization = `Bearer ${reg.agent_token}`;
+      outcome = { kind: 'accepted' };
+    } catch {
+      this.metrics.countError('register-failed');
+      outcome = { kind: 'network-error' };
+    }
+    if (!this.ended && !agent.stopped) this.schedule(i, agent.scheduler.onOutcome(outcome, this.clock.nowMs()));
+  }
+
+  /** Waits for in-flight sends (bounded by the agent timeout) so every answer is counted. */
+  private async drain(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    const deadline = performance.now() + AGENT_TIMEOUT_MS + 1000;
+    while (this.metrics.inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private printProgress(): void {
+    if (!this.config.progress) return;
+    const m = this.metrics;
+    const elapsedS = this.clock.realElapsedMs() / 1000;
+    const last = m.buckets[m.buckets.length - 2] ?? m.buckets[m.buckets.length - 1];
+    const p99 = m.latencyUs.totalCount ? (m.latencyUs.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
+    const lag = m.lagUs.totalCount ? (m.lagUs.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
+    const up = this.agents.length - this.agents.filter((a) => a.stopped).length;
+    this.config.progress(
+      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}`,
+    );
+  }
+}
+
+/** The agent timestamp of a body the template made (it follows `"timestamp":"` right after the head). */
+function extractTimestamp(body: string): string {
+  const at = body.indexOf('"timestamp":"');
+  return at < 0 ? '' : body.slice(at + 13, body.indexOf('"', at + 13));
+}

@@ -1,0 +1,77 @@
+import type { HeartbeatRequest } from '../../contracts/index.js';
+import type { HeartbeatSchedulerApi } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { AgentIdentity } from '../agents/agent-identity.js';
+import type { RandomSource } from './seeded-random.js';
+import type { AgentClock } from './agent-clock.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+/** An injected invalid heartbeat and where the target must point (HB-3). */
+export interface InvalidBeat {
+  body: string;
+  /** JSON Pointer of the offending field the 400's `errors` must name. */
+  pointer: string;
+  label: string;
+}
+
+/** Scenario hooks into the fleet loop; all optional and all in virtual milliseconds. */
+export interface RunHooks {
+  /** Called on every loop tick (drives proxy phases). */
+  onTick?(virtualMs: number): void;
+  /** The payload of this beat is an injected invalid one (invalid-mix). */
+  invalidBeat?(agent: number, beat: number, assetId: string): InvalidBeat | undefined;
+  /** The agent's clock (clock-skew). */
+  clockOf?(agent: number): AgentClock | undefined;
+  /** Virtual time the agent's service stops for good (FLT-2), if it does. */
+  stopAt?(agent: number): number | undefined;
+  /** Extra delay (may be negative) added to a grid send: collection time varying within AG-1's ±30 s. */
+  jitterMs?(agent: number): number;
+  /** Virtual time the whole fleet restarts together (restart-herd, AG-7), if it does. */
+  restartAt?: number;
+}
+
+/** Everything one run of the fleet loop needs. */
+export interface FleetRunConfig {
+  /** Where agents send (the target, or the fault proxy in front of it). */
+  sendUrl: string;
+  /** Fleet size over all shards. */
+  agents: number;
+  shard: { index: number; count: number };
+  /** Real seconds to run the load. */
+  durationS: number;
+  timeScale: number;
+  /** Protocol interval in seconds (AG-1). */
+  intervalS: number;
+  seed: number;
+  enrollmentSecret: string;
+  /** Connection bound of the heartbeat pool. */
+  connections: number;
+  /** The reference agent's scheduler for one agent. */
+  createScheduler(random: RandomSource): HeartbeatSchedulerApi;
+  /** The agent's drawn inventory (seeded by the run seed and its index). */
+  inventoryFor(identity: AgentIdentity, assetId: string): HeartbeatRequest;
+  hooks?: RunHooks;
+  /** Live progress line every second (stderr by default). */
+  progress?: (line: string) => void;
+  /** Receives every generated beat (record). */
+  onBeat?: (event: BeatEvent) => void;
+  /** Called once the virtual clock starts (after registration). */
+  onStart?: (clock: VirtualClock) => void;
+  /** Keep the agent timestamps of accepted heartbeats for the integrity check (FLT-4). */
+  keepAccepted: boolean;
+}
+
+/** A generated heartbeat as --record stores it. */
+export interface BeatEvent {
+  agent: number;
+  beat: number;
+  /** Virtual ms the scheduler set for its first send. */
+  atMs: number;
+  reason: string;
+  timestamp: string;
+  status: HeartbeatRequest['status'];
+  /** The rest of the inventory when it changed since the agent's previous beat (`,"key":...` form). */
+  rest?: string;
+  /** The whole body of an injected invalid beat. */
+  invalidBody?: string;
+  assetId: string;
+}

@@ -1,0 +1,123 @@
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+/** Latencies and lags are recorded in microseconds, from 1 µs up to an hour (auto-resizing beyond). */
+function newHistogram(digits: 2 | 3 = 3): Histogram {
+  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: digits, autoResize: true });
+}
+
+/** One slice of the run for the over-time charts. */
+export interface TimeBucket {
+  sent: number;
+  accepted: number;
+  rejected: number;
+  errors: number;
+  latency: Histogram;
+}
+
+/** How each send ended, for counters. */
+export type SendClass = 'accepted' | 'rejected' | 'error';
+
+/**
+ * Everything the simulator measures while it loads a target: latency from the scheduled send time (wrk2-style, no
+ * coordinated omission) and schedule lag on its own, both in HdrHistogram, plus per-bucket series for the report.
+ */
+export class RunMetrics {
+  readonly latencyUs = newHistogram();
+  readonly lagUs = newHistogram();
+  readonly buckets: TimeBucket[] = [];
+  readonly errorsByKind = new Map<string, number>();
+  sent = 0;
+  accepted = 0;
+  rejected = 0;
+  errors = 0;
+  /** Sends issued but not answered yet. */
+  inFlight = 0;
+
+  /** `bucketMs`: width of one chart bucket in real milliseconds. */
+  constructor(readonly bucketMs: number = 1000) {}
+
+  /** A send leaves now, `lagMs` after its scheduled time. */
+  recordSend(realElapsedMs: number, lagMs: number): void {
+    this.sent++;
+    this.inFlight++;
+    this.lagUs.recordValue(Math.max(1, Math.round(lagMs * 1000)));
+    this.bucket(realElapsedMs).sent++;
+  }
+
+  /** A send finished `latencyMs` after its scheduled time (lag included, by design). */
+  recordDone(realElapsedMs: number, latencyMs: number, cls: SendClass, errorKind?: string): void {
+    this.inFlight--;
+    const b = this.bucket(realElapsedMs);
+    const us = Math.max(1, Math.round(latencyMs * 1000));
+    if (cls === 'accepted') {
+      this.accepted++;
+      b.accepted++;
+      this.latencyUs.recordValue(us);
+      b.latency.recordValue(us);
+    } else if (cls === 'rejected') {
+      this.rejected++;
+      b.rejected++;
+      this.latencyUs.recordValue(us);
+      b.latency.recordValue(us);
+    } else {
+      this.errors++;
+      b.errors++;
+    }
+    if (errorKind) this.errorsByKind.set(errorKind, (this.errorsByKind.get(errorKind) ?? 0) + 1);
+  }
+
+  /** Counts an error that is not a send (registration, a check's read) under its kind. */
+  countError(kind: string): void {
+    this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + 1);
+  }
+
+  private bucket(realElapsedMs: number): TimeBucket {
+    const i = Math.max(0, Math.floor(realElapsedMs / this.bucketMs));
+    while (this.buckets.length <= i) this.buckets.push({ sent: 0, accepted: 0, rejected: 0, errors: 0, latency: newHistogram(2) });
+    return this.buckets[i]!;
+  }
+}
+
+/** Latency figures in milliseconds as report.json carries them. */
+export interface LatencySummaryMs {
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+  count: number;
+}
+
+/** Summarises a microsecond histogram in milliseconds (0s when empty). */
+export function summarizeMs(h: Histogram): LatencySummaryMs {
+  const ms = (us: number) => Math.round(us) / 1000;
+  if (h.totalCount === 0) return { min: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
+  return {
+    min: ms(h.minNonZeroValue),
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+    mean: Math.round(h.mean) / 1000,
+    count: h.totalCount,
+  };
+}
+
+/** Encodes a histogram for report.json so shards merge exactly (HdrHistogram compressed base64). */
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+/** Decodes a histogram written by encodeHistogram. */
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}
+
+/** A fresh empty microsecond histogram (for merging). */
+export function emptyHistogram(): Histogram {
+  return newHistogram();
+}

@@ -1,0 +1,121 @@
+import type { CheckResult } from '../checks/check-result.js';
+import type { FleetRunResult } from '../engine/fleet-runner.js';
+import { encodeHistogram, summarizeMs, type LatencySummaryMs } from '../metrics/run-metrics.js';
+import type { ProxyStats } from '../transport/fault-proxy.js';
+
+/** A threshold as evaluated (`p99<100`). */
+export interface ThresholdResult {
+  expression: string;
+  status: 'pass' | 'fail';
+  /** The measured value the expression compared. */
+  value: number;
+}
+
+/** Over-time series for the charts, one entry per bucket. */
+export interface ReportSeries {
+  bucket_s: number;
+  sent: number[];
+  accepted: number[];
+  rejected: number[];
+  errors: number[];
+  p50_ms: number[];
+  p99_ms: number[];
+}
+
+/** DIR/report.json: the fields issue 6 lists, plus what merging and the HTML report need. */
+export interface SimReport {
+  tool: 'lanet simulate';
+  version: 1;
+  seed: number;
+  scenario: string;
+  target: string;
+  agents: number;
+  shard: { index: number; count: number };
+  duration_s: number;
+  time_scale: number;
+  interval_s: number;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  errors: number;
+  lost: number;
+  /** Valid beats still being retried when the run ended (not yet due to count as lost). */
+  pending_at_end: number;
+  throughput_per_s: number;
+  target_throughput_per_s: number;
+  latency_ms: LatencySummaryMs;
+  lag_ms: LatencySummaryMs;
+  errors_by_kind: Record<string, number>;
+  checks: CheckResult[];
+  thresholds: ThresholdResult[];
+  series: ReportSeries;
+  /** HdrHistogram compressed base64 (µs), so `lanet report merge` is exact. */
+  histograms: { latency_us: string; lag_us: string };
+  registration_ms: number;
+  proxy?: ProxyStats;
+  /** Per-scenario reports when several ran (`--scenario all`) or shards were merged. */
+  parts?: SimReport[];
+}
+
+/** What a scenario run adds to the fleet run's own figures. */
+export interface ReportInputs {
+  seed: number;
+  scenario: string;
+  target: string;
+  totalAgents: number;
+  shard: { index: number; count: number };
+  timeScale: number;
+  intervalS: number;
+  checks: CheckResult[];
+  lost: number;
+  proxy?: ProxyStats;
+}
+
+/** Builds one scenario's report from its fleet run. */
+export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimReport {
+  const m = run.metrics;
+  const durationS = run.endVirtualMs / inputs.timeScale / 1000;
+  const agentsHere = run.agents.length;
+  return {
+    tool: 'lanet simulate',
+    version: 1,
+    seed: inputs.seed,
+    scenario: inputs.scenario,
+    target: inputs.target,
+    agents: agentsHere,
+    shard: inputs.shard,
+    duration_s: round(durationS, 3),
+    time_scale: inputs.timeScale,
+    interval_s: inputs.intervalS,
+    sent: m.sent,
+    accepted: m.accepted,
+    rejected: m.rejected,
+    errors: m.errors,
+    lost: inputs.lost,
+    pending_at_end: run.undelivered.length,
+    throughput_per_s: round(m.accepted / Math.max(durationS, 1e-9), 1),
+    target_throughput_per_s: round((agentsHere * inputs.timeScale) / inputs.intervalS, 1),
+    latency_ms: summarizeMs(m.latencyUs),
+    lag_ms: summarizeMs(m.lagUs),
+    errors_by_kind: Object.fromEntries(m.errorsByKind),
+    checks: inputs.checks,
+    thresholds: [],
+    series: {
+      bucket_s: m.bucketMs / 1000,
+      sent: m.buckets.map((b) => b.sent),
+      accepted: m.buckets.map((b) => b.accepted),
+      rejected: m.buckets.map((b) => b.rejected),
+      errors: m.buckets.map((b) => b.errors),
+      p50_ms: m.buckets.map((b) => (b.latency.totalCount ? b.latency.getValueAtPercentile(50) / 1000 : 0)),
+      p99_ms: m.buckets.map((b) => (b.latency.totalCount ? b.latency.getValueAtPercentile(99) / 1000 : 0)),
+    },
+    histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) },
+    registration_ms: Math.round(run.registrationMs),
+    ...(inputs.proxy ? { proxy: { ...inputs.proxy } } : {}),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

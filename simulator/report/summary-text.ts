@@ -1,0 +1,35 @@
+import type { SimReport } from './report-model.js';
+
+const mark = (status: string) => (status === 'pass' ? '✓' : status === 'skip' ? '-' : '✗');
+
+/** The final summary in the manner of k6: throughput, latency percentiles, errors by kind, checks and thresholds. */
+export function formatSummary(report: SimReport): string {
+  const l = report.latency_ms;
+  const g = report.lag_ms;
+  const lines = [
+    '',
+    `  scenario ........: ${report.scenario}   seed ${report.seed}   target ${report.target}`,
+    `  agents ..........: ${report.agents}${report.shard.count > 1 ? ` (shard ${report.shard.index + 1}/${report.shard.count})` : ''}   interval ${report.interval_s} s   time scale ${report.time_scale}x   duration ${report.duration_s} s`,
+    `  heartbeats ......: sent ${report.sent}   accepted ${report.accepted}   rejected ${report.rejected}   errors ${report.errors}   lost ${report.lost}   pending at end ${report.pending_at_end}`,
+    `  throughput ......: ${report.throughput_per_s}/s achieved vs ${report.target_throughput_per_s}/s target (${pct(report.throughput_per_s, report.target_throughput_per_s)})`,
+    `  latency (ms) ....: min=${l.min} p50=${l.p50} p90=${l.p90} p99=${l.p99} p99.9=${l.p999} max=${l.max}  (from the scheduled send time)`,
+    `  schedule lag (ms): p50=${g.p50} p99=${g.p99} max=${g.max}`,
+  ];
+  const kinds = Object.entries(report.errors_by_kind);
+  lines.push(`  errors by kind ..: ${kinds.length ? kinds.map(([k, v]) => `${k}=${v}`).join('  ') : 'none'}`);
+  lines.push('', '  checks');
+  for (const c of report.checks) {
+    lines.push(`    ${mark(c.status)} ${c.id.padEnd(6)} ${c.status.toUpperCase().padEnd(4)} ${c.scenario && report.parts ? `[${c.scenario}] ` : ''}${c.name}${c.level === 'should' ? ' (SHOULD)' : ''}`);
+    lines.push(`        ${c.detail}`);
+  }
+  if (report.thresholds.length) {
+    lines.push('', '  thresholds');
+    for (const t of report.thresholds) lines.push(`    ${mark(t.status)} ${t.expression.padEnd(16)} ${t.status.toUpperCase()} (value ${t.value})`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function pct(a: number, b: number): string {
+  return b > 0 ? `${((a / b) * 100).toFixed(1)} %` : 'n/a';
+}

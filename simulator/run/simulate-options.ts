@@ -1,0 +1,29 @@
+import type { ScenarioName } from '../scenarios/scenario-catalog.js';
+import type { Threshold } from '../report/thresholds.js';
+
+/** Everything `lanet simulate` was asked to do, parsed and checked. */
+export interface SimulateOptions {
+  /** Base URL of the backend; undefined starts the reference server. */
+  target: string | undefined;
+  agents: number;
+  /** Real seconds of load per scenario. */
+  durationS: number;
+  intervalS: number;
+  timeScale: number;
+  scenarios: ScenarioName[];
+  seed: number;
+  enrollmentSecret: string | undefined;
+  adminToken: string | undefined;
+  thresholds: Threshold[];
+  record: string | undefined;
+  replay: string | undefined;
+  reportDir: string | undefined;
+  shard: { index: number; count: number };
+  connections: number;
+  failOnShould: boolean;
+  /** Live progress on stderr. */
+  progress: boolean;
+  /** Where the summary goes (stdout by default). */
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
