@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import si from 'systeminformation';
 import type { Collector } from '../collector-types.js';
@@ -30,7 +30,10 @@ function systemCollector(): Collector {
       // A realm (sssd/winbind join) is the Linux counterpart of a Windows domain; else the DNS domain.
       const realm = await firstLine('realm', ['list', '--name-only'], signal);
       const domain = realm ?? (await firstLine('hostname', ['-d'], signal));
-      const distro = [osInfo.distro, osInfo.release].filter(Boolean).join('-').replace(/\s+/g, '_');
+      // Python's platform.platform() style ("Linux-6.1.0-x86_64-with-debian-12"): os-release's ID, else the distro name.
+      const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
+      const id = /^ID="?([^"\n]+)"?$/m.exec(osRelease)?.[1] ?? osInfo.distro;
+      const distro = [id, osInfo.release].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
       return {
         sections: {
           system: {
