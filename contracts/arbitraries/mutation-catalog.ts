@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { AGENT_TIMESTAMP_PATTERN } from '../index.js';
 import { minimalValue } from './minimal-value.js';
-import { defOf, enumValues, hasCustomCheck, lengthBounds, numberBounds, shapeOf, stringFormats, unwrap } from './zod-introspection.js';
+import { defOf, enumValues, lengthBounds, numberBounds, shapeOf, stringFormats, unwrap } from './zod-introspection.js';
 
 /** What kind of rule a mutation breaks (HB-3 lists them: required, type, range, format, length, items). */
 export type MutationKind = 'required' | 'type' | 'range' | 'integer' | 'length' | 'items' | 'format' | 'calendar' | 'enum';
@@ -23,7 +23,7 @@ const AGENT_TIMESTAMP_SOURCE = new RegExp(AGENT_TIMESTAMP_PATTERN).source;
 const MALFORMED_UUIDS = ['uuid-string', '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0', '3f2b8c1e9a4d4c7b8e215d6f7a8b9c0d', '{3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d}', 'zf2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d', ''];
 /** Timestamps the pattern refuses: a space separator, epoch seconds, hour 25, month 13, US dates, a colon-less offset, a date alone. */
 const MALFORMED_TIMESTAMPS = ['2025-08-04 12:51:08', '1754311868', '2025-08-04T25:00:00Z', '2025-13-01T00:00:00', '08/04/2025 12:51:08', '2025-08-04T12:51:08+0200', '2025-08-04', ''];
-/** Timestamps of the right shape on days that do not exist (the refinement after the pattern). */
+/** Timestamps of the right shape on days that do not exist: 30 February, 31 April, 29 February of 2023 and of 2100 (not leap). */
 const IMPOSSIBLE_DAYS = ['2025-02-30T00:00:00', '2025-04-31T12:00:00Z', '2023-02-29T08:15:00+01:00', '2100-02-29T00:00:00.123456'];
 
 /** Values of the wrong JSON type for a schema whose core type is `type` (null too, unless the field is nullable). */
@@ -65,7 +65,8 @@ function stringSpecs(schema: z.ZodType, path: string[], out: MutationSpec[]): vo
     if (format['format'] === 'guid' || format['format'] === 'uuid') out.push({ path, kind: 'format', rule: 'format uuid', values: () => MALFORMED_UUIDS });
     else if (format['format'] === 'regex' && (format['pattern'] as RegExp).source === AGENT_TIMESTAMP_SOURCE) {
       out.push({ path, kind: 'format', rule: 'format date-time (RFC 3339, offset optional)', values: () => MALFORMED_TIMESTAMPS });
-      if (hasCustomCheck(schema)) out.push({ path, kind: 'calendar', rule: 'real calendar day', values: () => IMPOSSIBLE_DAYS });
+      // Whether the contract enforces real days by a refinement or inside the pattern, each of these breaks that one rule.
+      out.push({ path, kind: 'calendar', rule: 'real calendar day', values: () => IMPOSSIBLE_DAYS });
     } else if (format['format'] === 'regex') {
       const pattern = format['pattern'] as RegExp;
       out.push({ path, kind: 'format', rule: `pattern ${pattern.source}`, values: () => ['', '!', 'not matching'].filter((v) => !pattern.test(v)) });
