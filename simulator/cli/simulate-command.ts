@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { seedSizedInventory } from '../agents/agent-inventory.js';
+import { arbitraryInventorySource, invalidBeatSource } from '../agents/agent-inventory.js';
 import { freshSeed } from '../engine/seeded-random.js';
 import { parseThreshold } from '../report/thresholds.js';
 import { scenarioNames, type ScenarioName } from '../scenarios/scenario-catalog.js';
@@ -69,7 +69,7 @@ export async function run(raw: SimulateCliOptions, io: Pick<SimulateOptions, 'ou
     return 2;
   }
   if (options.progress) io.err(`lanet simulate: seed ${options.seed} (--seed ${options.seed} reproduces this run)\n`);
-  const outcome = await simulate(options, { inventoryFor: seedSizedInventory });
+  const outcome = await simulate(options, { inventoryFor: arbitraryInventorySource(options.seed), invalidBeat: invalidBeatSource(options.seed, 0.1) });
   return outcome.exitCode;
 }
 

@@ -60,7 +60,7 @@ export async function runScenario(name: ScenarioName, options: SimulateOptions, 
     proxy = new FaultProxy(targetUrl.hostname, Number(targetUrl.port || 80), createRandom(deriveSeed(options.seed, 0xfa)));
     sendUrl = await proxy.start();
   }
-  const setup: ScenarioSetup = def.setup({ agents: options.agents, intervalS: options.intervalS, seed: options.seed, policy, proxy, ...(inputs.invalidBeat ? { invalidBeat: inputs.invalidBeat } : {}) });
+  const setup: ScenarioSetup = def.setup({ agents: options.agents, intervalS: options.intervalS, seed: options.seed, policy, proxy, ...(inputs.invalidBeat && name === 'invalid-mix' ? { invalidBeat: inputs.invalidBeat } : {}) });
   const admin = new TargetClient(target.url, { connections: 4, timeoutMs: 15_000 });
   const offlineRealS = target.offlineAfterRealS;
   const watchEveryMs = Math.max(200, Math.min(1000, offlineRealS !== undefined ? (offlineRealS * 1000) / 4 : 1000));
