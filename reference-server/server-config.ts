@@ -54,6 +54,8 @@ export function checkConfig(c: ServerConfig): string[] {
   for (const [flag, value] of [['--enrollment-secret', c.enrollmentSecret], ['--admin-token', c.adminToken]] as const) {
     if (value !== undefined && value.length < 8) problems.push(`${flag} must be at least 8 characters; use a long random value (e.g. \`openssl rand -hex 32\`).`);
   }
+  if (!Number.isInteger(c.maxBatch) || c.maxBatch < 1) problems.push(`--max-batch must be a positive integer, got ${c.maxBatch}.`);
+  if (!Number.isInteger(c.maxPendingCommits) || c.maxPendingCommits < 0) problems.push(`--max-pending must be an integer >= 0, got ${c.maxPendingCommits}.`);
   if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
   return problems;
 }

@@ -64,7 +64,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     });
     ctx = {
       config, store, writer, metrics, logger, cipher: createEscrowCipher(escrowKey.key),
-      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(),
+      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(), escrowedDigests: new Map(),
     };
     const server: Server = createServer({
       headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000,

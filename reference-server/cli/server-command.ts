@@ -14,6 +14,8 @@ export interface ServerCommandOptions {
   heartbeatInterval: string;
   insecureNoAuth?: boolean;
   escrowKeyFile?: string;
+  maxBatch?: string;
+  maxPending?: string;
 }
 
 /** Turns parsed options into a server config; LANET_ESCROW_KEY is read here, never from a flag (it would show in `ps`). */
@@ -30,6 +32,8 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     insecureNoAuth: o.insecureNoAuth === true,
     escrowKey: env.LANET_ESCROW_KEY || undefined,
     escrowKeyFile: o.escrowKeyFile,
+    maxBatch: o.maxBatch !== undefined ? Number(o.maxBatch) : defaultConfig.maxBatch,
+    maxPendingCommits: o.maxPending !== undefined ? Number(o.maxPending) : defaultConfig.maxPendingCommits,
   };
 }
 
@@ -88,6 +92,8 @@ export function createCommand(): Command {
     .addOption(new Option('--heartbeat-interval <seconds>', 'interval told to agents, 60..3600 (HB-11)').env('LANET_HEARTBEAT_INTERVAL').default(String(defaultConfig.heartbeatIntervalS)))
     .addOption(new Option('--insecure-no-auth', 'accept heartbeats without an agent token (legacy agents, AUTH-5)').env('LANET_INSECURE_NO_AUTH'))
     .addOption(new Option('--escrow-key-file <path>', 'escrow key file (0600), used when LANET_ESCROW_KEY is unset; default beside the database').env('LANET_ESCROW_KEY_FILE'))
+    .addOption(new Option('--max-batch <n>', 'most heartbeats per transaction (group commit; 1 = one commit per heartbeat)').env('LANET_MAX_BATCH'))
+    .addOption(new Option('--max-pending <n>', 'heartbeats waiting for a commit beyond which new ones get 503 (HB-10)').env('LANET_MAX_PENDING'))
     .addHelpText('after', '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.')
     .action(async (options: ServerCommandOptions) => {
       process.exitCode = await run(options);

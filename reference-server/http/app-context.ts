@@ -18,4 +18,6 @@ export interface AppContext {
   adminTokenHash: string;
   /** token hash -> asset id; updated on (re-)enrollment so an old token stops working at once (REG-3). */
   tokenCache: Map<string, string>;
+  /** `asset:drive` -> digest of the key last escrowed for it, so an unchanged resent key is not stored again (ESC-3). */
+  escrowedDigests: Map<string, string>;
 }

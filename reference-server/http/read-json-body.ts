@@ -37,6 +37,11 @@ export function isJsonContentType(header: string | undefined): boolean {
  * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2).
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  return (await readJsonBodyText(req, limit)).value;
+}
+
+/** As readJsonBody, also returning the body text as received (inflated), for storing it verbatim (FLT-3). */
+export async function readJsonBodyText(req: IncomingMessage, limit: number): Promise<{ value: Record<string, unknown>; text: string }> {
   if (!isJsonContentType(req.headers['content-type'])) {
     discardRest(req);
     throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type',
@@ -91,5 +96,5 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object',
       `The body must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`);
   }
-  return value as Record<string, unknown>;
+  return { value: value as Record<string, unknown>, text };
 }

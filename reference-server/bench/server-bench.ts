@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:server`: heartbeats/s and p50/p99 latency at 100 connections with seed-sized payloads, for the reference
+ * server (group commit, and with --max-batch 1 to show what group commit buys) and for the plain node:http baseline,
+ * on SQLite and PostgreSQL, in one run. Options: --duration S (10) --warmup S (3) --connections N (100)
+ * --stores sqlite,postgres --no-unbatched. Writes reports/server-bench.json. Loopback only; every run is bounded in time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
+import { openStore } from '../store/open-store.js';
+import { newTestSchema, type TestSchema } from '../test/postgres-schema.js';
+import { queryDatabase } from '../test/database-text.js';
+import { runLoad, type BenchAgent, type LoadResult } from './load-run.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '100' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
+    'no-unbatched': { type: 'boolean', default: false },
+  },
+});
+const DURATION_S = Math.min(120, Number(args.duration));
+const WARMUP_S = Math.min(30, Number(args.warmup));
+const CONNECTIONS = Math.min(1000, Number(args.connections));
+const AGENTS = 100;
+const SECRET = randomBytes(24).toString('hex');
+const ADMIN = randomBytes(24).toString('hex');
+const BASELINE = fileURLToPath(new URL('./baseline-server.ts', import.meta.url));
+
+/** A database of the given kind, fresh for one server. */
+function freshDatabase(kind: string, dir: string, schemas: TestSchema[]): string {
+  if (kind === 'sqlite') return join(dir, `${randomUUID()}.db`);
+  const schema = newTestSchema();
+  schemas.push(schema);
+  return schema.url;
+}
+
+async function storedCount(database: string): Promise<number> {
+  const rows = await queryDatabase(database, 'SELECT COUNT(*) AS n FROM heartbeats');
+  return Number(rows[0]!.n);
+}
+
+/** Loads the reference server: warm-up, then the measured run; checks every 200 was stored. */
+async function benchReference(kind: string, dir: string, schemas: TestSchema[], maxBatch?: number): Promise<LoadResult & { stored: number }> {
+  const database = freshDatabase(kind, dir, schemas);
+  const server = await spawnReferenceServer({
+    enrollmentSecret: SECRET, adminToken: ADMIN, database,
+    extraArgs: maxBatch ? ['--max-batch', String(maxBatch)] : [],
+    env: { LANET_ESCROW_KEY: randomBytes(32).toString('hex'), LANET_LOG_LEVEL: 'warn' },
+  });
+  try {
+    const agents: BenchAgent[] = [];
+    for (let i = 0; i < AGENTS; i++) {
+      const res = await fetch(`${server.url}/api/agents/register`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        body: JSON.stringify({ hardware_fingerprint: `sha256:bench-${randomUUID()}`, hostname: `bench-${i}` }),
+      });
+      const body = (await res.json()) as { asset_id: string; agent_token: string };
+      agents.push({ assetId: body.asset_id, token: body.agent_token });
+    }
+    await runLoad('warm-up', server.url, agents, CONNECTIONS, WARMUP_S);
+    const before = await storedCount(database);
+    const label = `reference ${kind}${maxBatch === 1 ? ' (no group commit)' : ''}`;
+    const result = await runLoad(label, server.url, agents, CONNECTIONS, DURATION_S);
+    await server.stop();
+    // Requests still in flight when autocannon stops are committed but not counted as 2xx: stored >= 2xx is expected.
+    return { ...result, stored: (await storedCount(database)) - before };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Starts the baseline child and resolves with its URL. */
+function startBaseline(database: string, synchronous: 'FULL' | 'NORMAL'): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE, database, synchronous], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('baseline did not start within 20 s')), 20_000);
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ url: m[1]!, child }); }
+    });
+    child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
+  });
+}
+
+async function benchBaseline(kind: string, dir: string, schemas: TestSchema[], synchronous: 'FULL' | 'NORMAL' = 'FULL'): Promise<LoadResult & { stored: number }> {
+  const database = freshDatabase(kind, dir, schemas);
+  const store = await openStore(database);
+  const agents: BenchAgent[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const { assetId } = await store.registerAgent({ fingerprint: `sha256:bench-${randomUUID()}`, hostname: `bench-${i}`, tokenHash: randomUUID(), newAssetId: randomUUID(), nowMs: Date.now() });
+    agents.push({ assetId, token: 'unused-by-the-baseline' });
+  }
+  await store.close();
+  const { url, child } = await startBaseline(database, synchronous);
+  try {
+    await runLoad('warm-up', url, agents, CONNECTIONS, WARMUP_S);
+    const before = await storedCount(database);
+    const result = await runLoad(`baseline ${kind}${synchronous === 'NORMAL' ? ' (sync=NORMAL)' : ''}`, url, agents, CONNECTIONS, DURATION_S);
+    return { ...result, stored: (await storedCount(database)) - before };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function row(r: LoadResult & { stored: number }): string {
+  return `| ${r.label.padEnd(34)} | ${String(r.okPerS).padStart(7)} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${String(r.non2xx + r.errors).padStart(7)} | ${String(r.stored).padStart(7)} / ${String(r.ok).padEnd(7)} |`;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lanet-bench-'));
+  const schemas: TestSchema[] = [];
+  const report: Record<string, unknown> = { connections: CONNECTIONS, durationS: DURATION_S, payload: 'seedSizedHeartbeat()', at: new Date().toISOString(), results: [] };
+  const lines = ['| run                                |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      |', '|---|---|---|---|---|---|'];
+  const summary: string[] = [];
+  try {
+    for (const kind of args.stores!.split(',')) {
+      const ref = await benchReference(kind, dir, schemas);
+      lines.push(row(ref));
+      const unbatched = args['no-unbatched'] ? undefined : await benchReference(kind, dir, schemas, 1);
+      if (unbatched) lines.push(row(unbatched));
+      const base = await benchBaseline(kind, dir, schemas);
+      lines.push(row(base));
+      // SQLite: also the baseline without the per-commit fsync, the CPU-only ceiling of node:http + JSON.parse + Zod + INSERT.
+      const ceiling = kind === 'sqlite' ? await benchBaseline(kind, dir, schemas, 'NORMAL') : undefined;
+      if (ceiling) lines.push(row(ceiling));
+      (report.results as unknown[]).push(ref, ...(unbatched ? [unbatched] : []), base, ...(ceiling ? [ceiling] : []));
+      const ratio = ref.okPerS / base.okPerS;
+      summary.push(`${kind}: reference ${ref.okPerS}/s p99 ${ref.p99Ms} ms; baseline ${base.okPerS}/s; ratio ${ratio.toFixed(2)}x`
+        + (ceiling ? `; vs the fsync-free baseline ${ceiling.okPerS}/s: ${(ref.okPerS / ceiling.okPerS).toFixed(2)}x` : '')
+        + (unbatched ? `; group commit buys ${(ref.okPerS / Math.max(1, unbatched.okPerS)).toFixed(2)}x over one commit per heartbeat` : '')
+        + (kind === 'sqlite' ? ` | targets: >= 4000/s ${ref.okPerS >= 4000 ? 'met' : 'MISSED'}, p99 < 100 ms ${ref.p99Ms < 100 ? 'met' : 'MISSED'}, >= 0.6x ${ratio >= 0.6 ? 'met' : 'MISSED'}` : '')
+        + (ref.stored < ref.ok ? ` | WARNING: ${ref.ok} answered 2xx but ${ref.stored} stored` : ''));
+    }
+  } finally {
+    for (const s of schemas) await s.drop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`\nServer benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run (after ${WARMUP_S} s warm-up), seed-sized heartbeats (~6.7 KB)\n\n${lines.join('\n')}\n\n${summary.join('\n')}\n`);
+  mkdirSync('reports', { recursive: true });
+  writeFileSync('reports/server-bench.json', JSON.stringify({ ...report, summary }, null, 2));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:server failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 2;
+});
