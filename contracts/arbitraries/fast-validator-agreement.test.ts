@@ -17,7 +17,7 @@ describe('compiled validator agrees with the contract on generated messages', ()
         const result = fast(hb);
         expect(result.ok ? [] : result.errors).toEqual([]);
       }),
-      { seed, numRuns: 100 },
+      { seed, numRuns: 60 },
     );
   });
 

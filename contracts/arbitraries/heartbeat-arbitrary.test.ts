@@ -122,6 +122,12 @@ describe('heartbeatArbitrary', () => {
     );
   });
 
+  it('refuses options that would generate invalid heartbeats, saying which and why', () => {
+    expect(() => heartbeatArbitrary({ assetId: 'uuid-string' })).toThrow(/assetId 'uuid-string' is not a UUID/);
+    expect(() => heartbeatArbitrary({ programs: { min: 0, max: 2001 } })).toThrow(/max <= 2000/);
+    expect(() => heartbeatArbitrary({ programs: { min: 5, max: 4 } })).toThrow(/0 <= min <= max/);
+  });
+
   it('HB-2: has real variety over many runs (Windows 10/11/Server, Intel/AMD/ARM, bus types, BitLocker states, unicode, 0..500 programs, timestamp forms)', () => {
     const samples: HeartbeatRequest[] = fc.sample(heartbeatArbitrary({ partial: 'never', extras: false }), { seed, numRuns: 300 });
     const platforms = samples.map((hb) => hb.hardware_inventory!.system!.platform).join('\n');

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { CollectionError, HeartbeatRequest } from '../index.js';
+import { AssetIdSchema, limits } from '../index.js';
 import { withExtras, maybeExtraFieldsArbitrary } from './extra-fields.js';
 import { bitLockerInfoArbitrary, memoryInfoArbitrary, physicalDisksArbitrary, systemInfoArbitrary, systemVolumeArbitrary } from './hardware-arbitraries.js';
 import { percentSampleArbitrary } from './numbers.js';
@@ -64,6 +65,17 @@ function capSize(hb: HeartbeatRequest): HeartbeatRequest {
   return hb;
 }
 
+/** Refuses options that would make "valid" heartbeats invalid, so a caller's mistake is not reported as a server bug. */
+function checkOptions(assetId: string | undefined, programs: { min: number; max: number }): void {
+  if (assetId !== undefined && !AssetIdSchema.safeParse(assetId).success) {
+    throw new Error(`heartbeatArbitrary: assetId '${assetId}' is not a UUID, so every heartbeat would be invalid; pass the asset_id the server issued (REG-1).`);
+  }
+  const { min, max } = programs;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || min > max || max > limits.programsMax) {
+    throw new Error(`heartbeatArbitrary: programs {min: ${min}, max: ${max}} must be integers with 0 <= min <= max <= ${limits.programsMax} (limits.programsMax).`);
+  }
+}
+
 /** Which sections fail, by the `partial` option. */
 function droppedArbitrary(partial: NonNullable<HeartbeatArbitraryOptions['partial']>): fc.Arbitrary<Section[]> {
   const some = fc.subarray(SECTIONS, { minLength: 1 });
@@ -81,6 +93,7 @@ export function buildHeartbeatArbitrary(options: HeartbeatBuildOptions = {}): fc
   const extras = options.extras ?? true;
   const complete = options.complete ?? false;
   const programs = options.programs ?? { min: complete ? 1 : 0, max: 500 };
+  checkOptions(options.assetId, programs);
   const disks = physicalDisksArbitrary(extras);
   const bitlocker = bitLockerInfoArbitrary(extras);
   return fc
