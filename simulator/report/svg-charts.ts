@@ -1,0 +1,75 @@
+/** One line (or bar series) of a chart. */
+export interface ChartSeries {
+  name: string;
+  color: string;
+  values: number[];
+}
+
+/** A chart request: x values shared by every series. */
+export interface ChartSpec {
+  id: string;
+  title: string;
+  xs: number[];
+  xLabel: string;
+  yLabel: string;
+  series: ChartSeries[];
+  kind: 'line' | 'bar';
+  /** Custom x tick labels (e.g. percentiles on a log axis). */
+  xTicks?: Array<{ x: number; label: string }>;
+}
+
+const W = 720;
+const H = 260;
+const PAD = { left: 60, right: 16, top: 28, bottom: 44 };
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A rounded axis maximum and tick step. */
+function niceScale(max: number): { top: number; step: number } {
+  if (!(max > 0)) return { top: 1, step: 0.25 };
+  const raw = max / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  return { top: Math.ceil(max / step) * step, step };
+}
+
+/**
+ * Renders a self-contained inline SVG chart (no script, no external asset), so report.html opens anywhere
+ * and a headless browser can assert that every chart drew its data.
+ */
+export function renderChart(spec: ChartSpec): string {
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const xMin = Math.min(...spec.xs, 0);
+  const xMax = Math.max(...spec.xs, xMin + 1);
+  const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter(Number.isFinite)));
+  const { top, step } = niceScale(yMax);
+  const x = (v: number) => PAD.left + ((v - xMin) / (xMax - xMin)) * innerW;
+  const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
+  const parts: string[] = [];
+  parts.push(`<text x="${PAD.left}" y="18" class="title">${esc(spec.title)}</text>`);
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`);
+    parts.push(`<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" class="tick" text-anchor="end">${+v.toFixed(3)}</text>`);
+  }
+  const ticks = spec.xTicks ?? Array.from({ length: 6 }, (_, i) => {
+    const v = xMin + ((xMax - xMin) * i) / 5;
+    return { x: v, label: String(+v.toFixed(1)) };
+  });
+  for (const t of ticks) parts.push(`<text x="${x(t.x).toFixed(1)}" y="${H - PAD.bottom + 16}" class="tick" text-anchor="middle">${esc(t.label)}</text>`);
+  parts.push(`<text x="${PAD.left + innerW / 2}" y="${H - 8}" class="axis" text-anchor="middle">${esc(spec.xLabel)}</text>`);
+  parts.push(`<text x="14" y="${PAD.top + innerH / 2}" class="axis" text-anchor="middle" transform="rotate(-90 14 ${PAD.top + innerH / 2})">${esc(spec.yLabel)}</text>`);
+  const n = spec.xs.length;
+  spec.series.forEach((s, k) => {
+    if (spec.kind === 'bar') {
+      const bw = Math.max(1, innerW / Math.max(n, 1) / spec.series.length - 1);
+      const rects = s.values.map((v, i) => (v > 0 ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>` : '')).join('');
+      parts.push(`<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v > 0).length}" fill="${s.color}">${rects}</g>`);
+    } else {
+      const pts = s.values.map((v, i) => `${x(spec.xs[i]!).toFixed(1)},${y(Number.isFinite(v) ? v : 0).toFixed(1)}`).join(' ');
+      parts.push(`<polyline class="series" data-series="${esc(s.name)}" data-points="${s.values.length}" fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`);
+    }
+    parts.push(`<rect x="${W - PAD.right - 150}" y="${8 + k * 14}" width="10" height="10" fill="${s.color}"/><text x="${W - PAD.right - 136}" y="${17 + k * 14}" class="tick">${esc(s.name)}</text>`);
+  });
+  return `<svg id="${esc(spec.id)}" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
+}
