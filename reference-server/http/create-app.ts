@@ -8,7 +8,7 @@ import { getAgentHandler, historyHandler, listAgentsHandler } from './fleet-rout
 import { heartbeatHandler } from './heartbeat-route.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { registerHandler } from './register-route.js';
-import { requestLog } from './request-log.js';
+import { installLazyRequestLogger, requestLog } from './request-log.js';
 
 const DASHBOARD_HTML = readFileSync(new URL('../dashboard/index.html', import.meta.url), 'utf8');
 
@@ -20,6 +20,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  installLazyRequestLogger(app.request, ctx.logger);
   app.use(requestLog(ctx.logger, ctx.metrics));
 
   const admin = requireAdmin(ctx);

@@ -18,15 +18,25 @@ declare global {
 }
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const CHILD = Symbol('lanet.requestLogger');
 
-/** Gives each request an id and a child logger, and records its latency and a log line when it ends. */
+/** Makes `req.log` a child logger created on first use: most heartbeats never log, so most requests never pay for one. */
+export function installLazyRequestLogger(requestPrototype: object, logger: Logger): void {
+  Object.defineProperty(requestPrototype, 'log', {
+    configurable: true,
+    get(this: Express.Request & { [CHILD]?: Logger }) {
+      return (this[CHILD] ??= logger.child({ req_id: this.id }));
+    },
+  });
+}
+
+/** Gives each request an id (its child logger is `req.log`, see installLazyRequestLogger), and records its latency and a log line when it ends. */
 export function requestLog(logger: Logger, metrics: ServerMetrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = performance.now();
     req.arrivedAtMs = Date.now();
     const given = req.headers['x-request-id'];
     req.id = typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
-    req.log = logger.child({ req_id: req.id });
     res.setHeader('X-Request-Id', req.id);
     res.on('finish', () => {
       const seconds = (performance.now() - started) / 1000;
@@ -36,7 +46,7 @@ export function requestLog(logger: Logger, metrics: ServerMetrics) {
       const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 };
       if (res.statusCode >= 500) req.log.error(line, 'request failed');
       else if (res.statusCode >= 400) req.log.info(line, 'request refused');
-      else req.log.debug(line, 'request');
+      else if (logger.isLevelEnabled('debug')) req.log.debug(line, 'request');
     });
     next();
   };
