@@ -35,13 +35,12 @@ export function arbitraryInventorySource(seed: number): (identity: AgentIdentity
 }
 
 /**
- * The seed-sized payload (~6.7 KB, PERF-2) with the agent's asset id and hostname: the benchmark's inventory, so
- * the simulator and autocannon send the same bytes.
+ * The seed-sized payload (~6.7 KB, PERF-2) with the agent's asset id: the benchmark's inventory, so the simulator
+ * and autocannon send the same bytes (the hostname stays the seed's, as autocannon's does).
  */
-export function seedSizedInventory(identity: AgentIdentity, assetId: string): HeartbeatRequest {
+export function seedSizedInventory(_identity: AgentIdentity, assetId: string): HeartbeatRequest {
   const hb = seedSizedHeartbeat();
   hb.asset_id = assetId;
-  if (hb.hardware_inventory?.system) hb.hardware_inventory.system.hostname = identity.hostname;
   return hb;
 }
 

@@ -4,6 +4,17 @@ import type { RandomSource } from '../engine/seeded-random.js';
 type Status = NonNullable<HeartbeatRequest['status']>;
 type Rest = Omit<HeartbeatRequest, 'asset_id' | 'heartbeat_type' | 'timestamp' | 'status'>;
 
+/** Canonical copies of identical serialized inventories: agents drawn alike share one string until they drift apart. */
+const interned = new Map<string, string>();
+const INTERN_MAX = 4096;
+
+function intern(json: string): string {
+  const canonical = interned.get(json);
+  if (canonical !== undefined) return canonical;
+  if (interned.size < INTERN_MAX) interned.set(json, json);
+  return json;
+}
+
 /**
  * One agent's heartbeat, serialized once and patched per beat: the fields that change every beat (timestamp and the
  * status metrics) are spliced in front of a cached JSON string of the rest of the inventory, which is re-serialized
@@ -23,7 +34,7 @@ export class PayloadTemplate {
     this.heartbeatType = heartbeat_type;
     this.head = headFor(asset_id, heartbeat_type);
     this.status = status === undefined ? undefined : { ...status };
-    this.restJson = serializeRest(rest);
+    this.restJson = intern(serializeRest(rest));
   }
 
   /** Replaces the asset id (replay: the target issued a new one). */
