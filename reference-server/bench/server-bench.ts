@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,13 +42,31 @@ function freshDatabase(kind: string, dir: string, schemas: TestSchema[]): string
   return schema.url;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux): a figure other load on the box does not inflate. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks of 10 ms (USER_HZ 100)
+}
+
+/** A measured run plus what it cost the server in CPU. */
+type Measured = LoadResult & { stored: number; cpuUsPerOk: number };
+
+async function measure(label: string, url: string, pid: number, agents: BenchAgent[], database: string): Promise<Measured> {
+  const before = await storedCount(database);
+  const cpu0 = cpuMs(pid);
+  const result = await runLoad(label, url, agents, CONNECTIONS, DURATION_S);
+  const cpu = cpuMs(pid) - cpu0;
+  // Requests still in flight when autocannon stops are committed but not counted as 2xx: stored >= 2xx is expected.
+  return { ...result, stored: (await storedCount(database)) - before, cpuUsPerOk: Math.round((cpu * 1000) / Math.max(1, result.ok)) };
+}
+
 async function storedCount(database: string): Promise<number> {
   const rows = await queryDatabase(database, 'SELECT COUNT(*) AS n FROM heartbeats');
   return Number(rows[0]!.n);
 }
 
 /** Loads the reference server: warm-up, then the measured run; checks every 200 was stored. */
-async function benchReference(kind: string, dir: string, schemas: TestSchema[], maxBatch?: number): Promise<LoadResult & { stored: number }> {
+async function benchReference(kind: string, dir: string, schemas: TestSchema[], maxBatch?: number): Promise<Measured> {
   const database = freshDatabase(kind, dir, schemas);
   const server = await spawnReferenceServer({
     enrollmentSecret: SECRET, adminToken: ADMIN, database,
@@ -66,12 +84,10 @@ async function benchReference(kind: string, dir: string, schemas: TestSchema[], 
       agents.push({ assetId: body.asset_id, token: body.agent_token });
     }
     await runLoad('warm-up', server.url, agents, CONNECTIONS, WARMUP_S);
-    const before = await storedCount(database);
     const label = `reference ${kind}${maxBatch === 1 ? ' (no group commit)' : ''}`;
-    const result = await runLoad(label, server.url, agents, CONNECTIONS, DURATION_S);
+    const result = await measure(label, server.url, server.process.pid!, agents, database);
     await server.stop();
-    // Requests still in flight when autocannon stops are committed but not counted as 2xx: stored >= 2xx is expected.
-    return { ...result, stored: (await storedCount(database)) - before };
+    return result;
   } finally {
     await server.stop();
   }
@@ -92,7 +108,7 @@ function startBaseline(database: string, synchronous: 'FULL' | 'NORMAL'): Promis
   });
 }
 
-async function benchBaseline(kind: string, dir: string, schemas: TestSchema[], synchronous: 'FULL' | 'NORMAL' = 'FULL'): Promise<LoadResult & { stored: number }> {
+async function benchBaseline(kind: string, dir: string, schemas: TestSchema[], synchronous: 'FULL' | 'NORMAL' = 'FULL'): Promise<Measured> {
   const database = freshDatabase(kind, dir, schemas);
   const store = await openStore(database);
   const agents: BenchAgent[] = [];
@@ -104,23 +120,21 @@ async function benchBaseline(kind: string, dir: string, schemas: TestSchema[], s
   const { url, child } = await startBaseline(database, synchronous);
   try {
     await runLoad('warm-up', url, agents, CONNECTIONS, WARMUP_S);
-    const before = await storedCount(database);
-    const result = await runLoad(`baseline ${kind}${synchronous === 'NORMAL' ? ' (sync=NORMAL)' : ''}`, url, agents, CONNECTIONS, DURATION_S);
-    return { ...result, stored: (await storedCount(database)) - before };
+    return await measure(`baseline ${kind}${synchronous === 'NORMAL' ? ' (sync=NORMAL)' : ''}`, url, child.pid!, agents, database);
   } finally {
     child.kill('SIGTERM');
   }
 }
 
-function row(r: LoadResult & { stored: number }): string {
-  return `| ${r.label.padEnd(34)} | ${String(r.okPerS).padStart(7)} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${String(r.non2xx + r.errors).padStart(7)} | ${String(r.stored).padStart(7)} / ${String(r.ok).padEnd(7)} |`;
+function row(r: Measured): string {
+  return `| ${r.label.padEnd(34)} | ${String(r.okPerS).padStart(7)} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${String(r.non2xx + r.errors).padStart(7)} | ${String(r.stored).padStart(7)} / ${String(r.ok).padEnd(7)} | ${String(r.cpuUsPerOk).padStart(9)} |`;
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lanet-bench-'));
   const schemas: TestSchema[] = [];
   const report: Record<string, unknown> = { connections: CONNECTIONS, durationS: DURATION_S, payload: 'seedSizedHeartbeat()', at: new Date().toISOString(), results: [] };
-  const lines = ['| run                                |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      |', '|---|---|---|---|---|---|'];
+  const lines = ['| run                                |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      | server CPU µs/hb |', '|---|---|---|---|---|---|---|'];
   const summary: string[] = [];
   try {
     for (const kind of args.stores!.split(',')) {
@@ -136,6 +150,7 @@ async function main(): Promise<void> {
       (report.results as unknown[]).push(ref, ...(unbatched ? [unbatched] : []), base, ...(ceiling ? [ceiling] : []));
       const ratio = ref.okPerS / base.okPerS;
       summary.push(`${kind}: reference ${ref.okPerS}/s p99 ${ref.p99Ms} ms; baseline ${base.okPerS}/s; ratio ${ratio.toFixed(2)}x`
+        + `; server CPU per heartbeat ${ref.cpuUsPerOk} µs vs baseline ${base.cpuUsPerOk} µs${ceiling ? ` (fsync-free ${ceiling.cpuUsPerOk} µs)` : ''}`
         + (ceiling ? `; vs the fsync-free baseline ${ceiling.okPerS}/s: ${(ref.okPerS / ceiling.okPerS).toFixed(2)}x` : '')
         + (unbatched ? `; group commit buys ${(ref.okPerS / Math.max(1, unbatched.okPerS)).toFixed(2)}x over one commit per heartbeat` : '')
         + (kind === 'sqlite' ? ` | targets: >= 4000/s ${ref.okPerS >= 4000 ? 'met' : 'MISSED'}, p99 < 100 ms ${ref.p99Ms < 100 ? 'met' : 'MISSED'}, >= 0.6x ${ratio >= 0.6 ? 'met' : 'MISSED'}` : '')
