@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { messageTypes, RegisterRequestSchema, validateMessage } from '../index.js';
-import { arbitraryFromSchema, propertySeed, registerRequestArbitrary } from './index.js';
+import { arbitraryFromSchema, invalidRegisterRequestArbitrary, mutationSpecs, propertySeed, registerRequestArbitrary } from './index.js';
 
 const seed = propertySeed();
 console.log('seed', seed, '(replay with LANET_SEED)');
@@ -93,5 +93,17 @@ describe('registerRequestArbitrary', () => {
     expect(prints.some((p) => p.startsWith('sha256:'))).toBe(true);
     expect(prints.some((p) => /^[0-9a-f]{64}$/.test(p))).toBe(true);
     expect(prints.some((p) => p.endsWith('='))).toBe(true);
+  });
+
+  it('REG-1: every invalid registration request fails with exactly one error at its labelled pointer', () => {
+    fc.assert(
+      fc.property(invalidRegisterRequestArbitrary(), (m) => {
+        const result = validateMessage(RegisterRequestSchema, m.payload);
+        expect(result.ok ? [] : result.errors.map((e) => e.path), m.label).toEqual([m.pointer]);
+      }),
+      { seed, numRuns: 300 },
+    );
+    const rules = mutationSpecs(RegisterRequestSchema).map((s) => `${s.path.join('/')} ${s.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(['hardware_fingerprint min length 16', 'hardware_fingerprint max length 256', 'hostname required', 'hostname min length 1']));
   });
 });

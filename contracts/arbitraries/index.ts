@@ -4,6 +4,7 @@ export type { HeartbeatArbitraryOptions } from './heartbeat-arbitrary.js';
 export { registerRequestArbitrary } from './register-request-arbitrary.js';
 export { invalidHeartbeatArbitrary, heartbeatMutationSpecs, applyMutation, mutationBaseArbitrary } from './invalid-heartbeat-arbitrary.js';
 export type { LabelledMutation } from './invalid-heartbeat-arbitrary.js';
+export { invalidRegisterRequestArbitrary } from './invalid-register-request-arbitrary.js';
 export { mutationSpecs } from './mutation-catalog.js';
 export type { MutationKind, MutationSpec } from './mutation-catalog.js';
 export { arbitraryFromSchema } from './from-schema.js';

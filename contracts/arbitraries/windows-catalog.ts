@@ -18,7 +18,7 @@ export const windowsReleases: readonly WindowsRelease[] = [
   { family: 'Windows 10', release: '20H2', build: 19042, ubr: 2965, pythonRelease: '10' },
   { family: 'Windows 10', release: '21H2', build: 19044, ubr: 5247, pythonRelease: '10' },
   { family: 'Windows 10', release: '22H2', build: 19045, ubr: 5247, pythonRelease: '10' },
-  { family: 'Windows 11', release: '21H2', build: 22000, ubr: 3260, pythonRelease: '10' },
+  { family: 'Windows 11', release: '21H2', build: 22000, ubr: 3260, pythonRelease: '11' },
   { family: 'Windows 11', release: '22H2', build: 22621, ubr: 4602, pythonRelease: '11' },
   { family: 'Windows 11', release: '23H2', build: 22631, ubr: 4602, pythonRelease: '11' },
   { family: 'Windows 11', release: '24H2', build: 26100, ubr: 2605, pythonRelease: '11' },
@@ -35,9 +35,8 @@ export function platformStrings(r: WindowsRelease): string[] {
   const edition = r.family === 'Windows Server' ? `Server ${r.release} Datacenter` : `${r.family.slice(8)} Pro`;
   return [
     `Windows-${r.pythonRelease}-${kernel}.${r.build}-SP0`,
-    `Windows-${r.pythonRelease}-${kernel}.${r.build}`,
-    // Python < 3.12 reports Windows 11 as "10"; the seed's own example is exactly this form.
-    `Windows-10-${kernel}.${r.build}`,
+    // The seed's own example has this form ("Windows-10-10.0.26100"): Python < 3.12 reports Windows 11 as "10".
+    `Windows-${r.family === 'Windows 11' ? '10' : r.pythonRelease}-${kernel}.${r.build}`,
     `Microsoft Windows ${edition} ${kernel}.${r.build}.${r.ubr}`,
   ];
 }
