@@ -60,6 +60,8 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     const metrics = createServerMetrics(() => countAgents(ctx));
     const writer = new GroupCommitWriter(store, {
       maxBatch: config.maxBatch,
+      // PostgreSQL commits wait on the network and the WAL flush: a few overlapping transactions keep the CPU busy.
+      maxConcurrent: store.kind === 'postgres' ? 4 : 1,
       onCommit: (seconds, size) => { metrics.commitDuration.observe(seconds); metrics.commitBatchSize.observe(size); },
     });
     ctx = {

@@ -4,6 +4,8 @@ import type { HeartbeatWrite, HeartbeatWriteResult, Store } from './store.js';
 export interface GroupCommitOptions {
   /** Most heartbeats in one transaction. */
   maxBatch: number;
+  /** Transactions in flight at once: 1 for SQLite (one writer, synchronous), a few for PostgreSQL (network round trips). */
+  maxConcurrent?: number;
   /** Called with each transaction's duration and size (commit latency metric). */
   onCommit?: (seconds: number, size: number) => void;
 }
@@ -17,11 +19,11 @@ interface Pending {
 /**
  * Group commit (HB-9): heartbeats that arrive while a transaction runs wait and go together in the next one;
  * each caller's promise resolves only after the transaction holding its heartbeat committed.
- * One transaction is in flight at a time, so a batch holds everything that queued meanwhile (at most maxBatch).
+ * At most maxConcurrent transactions are in flight, so a batch holds what queued meanwhile (at most maxBatch).
  */
 export class GroupCommitWriter {
   private queue: Pending[] = [];
-  private running = false;
+  private running = 0;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
@@ -36,8 +38,8 @@ export class GroupCommitWriter {
   write(write: HeartbeatWrite): Promise<HeartbeatWriteResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (!this.running) {
-        this.running = true;
+      if (this.running < (this.options.maxConcurrent ?? 1) && (this.running === 0 || this.queue.length > 1)) {
+        this.running++;
         // Let the requests already parsed in this turn of the event loop join the batch.
         setImmediate(() => void this.drain());
       }
@@ -46,14 +48,14 @@ export class GroupCommitWriter {
 
   /** Resolves once nothing is queued or in flight (graceful shutdown). */
   idle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      this.inFlight = batch.length;
+      this.inFlight += batch.length;
       const started = performance.now();
       try {
         const results = await this.store.writeHeartbeats(batch.map((p) => p.write));
@@ -70,9 +72,9 @@ export class GroupCommitWriter {
           }
         }
       }
-      this.inFlight = 0;
+      this.inFlight -= batch.length;
     }
-    this.running = false;
-    for (const w of this.idleWaiters.splice(0)) w();
+    this.running--;
+    if (this.running === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 }

@@ -91,10 +91,17 @@ export async function openPostgresStore(url: string): Promise<Store> {
   });
 
   const writeOne = async (c: pg.PoolClient, w: HeartbeatWrite): Promise<HeartbeatWriteResult> => {
+    // One round trip: insert and, unless it was a retry or a newer heartbeat already committed concurrently, point the agent at it.
     const ins = await c.query(
-      `INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-      [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson]);
+      `WITH ins AS (
+         INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id),
+       upd AS (
+         UPDATE agents SET last_seen_at = $4, partial = $5, clock_skew_s = $6, latest_heartbeat_id = (SELECT id FROM ins),
+         hostname = COALESCE($8, hostname)
+         WHERE asset_id = $1 AND EXISTS (SELECT 1 FROM ins) AND (last_seen_at IS NULL OR last_seen_at <= $4) RETURNING 1)
+       SELECT id, (SELECT count(*) FROM upd) AS touched FROM ins`,
+      [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson, pgText(w.hostname)]);
     const id = ins.rows[0]?.id as string | undefined;
     if (id === undefined) {
       // HB-7: a retry; answer with the original receive time and store nothing.
@@ -103,10 +110,6 @@ export async function openPostgresStore(url: string): Promise<Store> {
         [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
       return { receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
-    await c.query(
-      `UPDATE agents SET last_seen_at = $1, partial = $2, clock_skew_s = $3, latest_heartbeat_id = $4,
-       hostname = COALESCE($5, hostname) WHERE asset_id = $6`,
-      [w.receivedAtMs, w.partial, w.clockSkewS, id, pgText(w.hostname), w.assetId]);
     for (const e of w.escrow) {
       await c.query(
         `INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at)
@@ -156,8 +159,10 @@ export async function openPostgresStore(url: string): Promise<Store> {
       await pool.query('INSERT INTO agents (asset_id, registered_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [assetId, nowMs]);
     },
     writeHeartbeats: (batch) => tx(async (c) => {
-      const out: HeartbeatWriteResult[] = [];
-      for (const w of batch) out.push(await writeOne(c, w));
+      // Agent rows are locked in asset_id order, so concurrent group commits cannot deadlock on them.
+      const order = batch.map((_, i) => i).sort((a, b) => (batch[a]!.assetId < batch[b]!.assetId ? -1 : batch[a]!.assetId > batch[b]!.assetId ? 1 : a - b));
+      const out: HeartbeatWriteResult[] = new Array(batch.length);
+      for (const i of order) out[i] = await writeOne(c, batch[i]!);
       return out;
     }),
     async listAgents() {
