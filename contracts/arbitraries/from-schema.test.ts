@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { messageTypes, RegisterRequestSchema, validateMessage } from '../index.js';
-import { arbitraryFromSchema, invalidRegisterRequestArbitrary, mutationSpecs, propertySeed, registerRequestArbitrary } from './index.js';
+import { applyMutation, arbitraryFromSchema, invalidRegisterRequestArbitrary, mutationSpecs, propertySeed, registerRequestArbitrary } from './index.js';
 
 const seed = propertySeed();
 console.log('seed', seed, '(replay with LANET_SEED)');
@@ -106,4 +106,21 @@ describe('registerRequestArbitrary', () => {
     const rules = mutationSpecs(RegisterRequestSchema).map((s) => `${s.path.join('/')} ${s.rule}`);
     expect(rules).toEqual(expect.arrayContaining(['hardware_fingerprint min length 16', 'hardware_fingerprint max length 256', 'hostname required', 'hostname min length 1']));
   });
+
+  it('derives single-rule mutations for the other message types too (server timestamps, intervals, literals)', () => {
+    const schema = messageTypes['heartbeat-response'];
+    const [base] = fc.sample(arbitraryFromSchema(schema), { seed, numRuns: 1 });
+    const failures: string[] = [];
+    for (const spec of mutationSpecs(schema)) {
+      for (let pick = 0; pick < Math.max(1, spec.values().length); pick++) {
+        const m = applyMutation(base, spec, pick);
+        const result = validateMessage(schema, m.payload);
+        const paths = result.ok ? [] : result.errors.map((e) => e.path);
+        if (paths.length !== 1 || paths[0] !== m.pointer) failures.push(`${m.label}: got ${JSON.stringify(paths)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(mutationSpecs(schema).map((s) => `${s.path.join('/')} ${s.rule}`)).toEqual(expect.arrayContaining(['received_at format date-time', 'next_heartbeat_in_s min 60', 'next_heartbeat_in_s max 3600', 'next_heartbeat_in_s integer']));
+  });
 });
+

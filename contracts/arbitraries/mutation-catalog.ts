@@ -69,9 +69,12 @@ function stringSpecs(schema: z.ZodType, path: string[], out: MutationSpec[]): vo
       out.push({ path, kind: 'format', rule: 'format date-time (RFC 3339, offset optional)', values: () => MALFORMED_TIMESTAMPS });
       // Whether the contract enforces real days by a refinement or inside the pattern, each of these breaks that one rule.
       out.push({ path, kind: 'calendar', rule: 'real calendar day', values: () => IMPOSSIBLE_DAYS });
+    } else if (format['format'] === 'datetime') {
+      out.push({ path, kind: 'format', rule: 'format date-time', values: () => ['2025-08-04 12:51:09Z', 'yesterday', '2025-08-04', '2025-08-04T25:00:00Z'] });
     } else if (format['format'] === 'regex') {
       const pattern = format['pattern'] as RegExp;
-      out.push({ path, kind: 'format', rule: `pattern ${pattern.source}`, values: () => ['', '!', 'not matching'].filter((v) => !pattern.test(v)) });
+      const breaking = ['', '!', 'not matching', '\u0000'].filter((v) => !pattern.test(v));
+      if (breaking.length > 0) out.push({ path, kind: 'format', rule: `pattern ${pattern.source}`, values: () => breaking });
     }
   }
   // Length mutations only on unformatted strings: a short or long formatted string would also break its format.
