@@ -7,6 +7,7 @@ import { bearerToken, sha256Hex } from './credentials.js';
 import { clockSkewSeconds, isPartial, redactRecoveryKeys } from './heartbeat-facts.js';
 import { HttpProblem, unauthorized } from './problem.js';
 import { readJsonBodyText } from './read-json-body.js';
+import { redactRecoveryKeysInText } from './redact-text.js';
 
 const TOKEN_CACHE_MAX = 200_000;
 const ESCROW_CACHE_MAX = 200_000;
@@ -17,10 +18,6 @@ const ESCROW_CACHE_MAX = 200_000;
  */
 const validateHeartbeat = validatorFor('heartbeat');
 
-/** True when the body text can be stored verbatim: no recovery_key to remove, and no \u escape that could spell one. */
-function storableVerbatim(text: string): boolean {
-  return !text.includes('recovery_key') && !text.includes('\\u');
-}
 
 /** The asset id the request's agent token belongs to, or undefined (AUTH-1). */
 async function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
@@ -89,7 +86,7 @@ export function heartbeatHandler(ctx: AppContext) {
     }
     // FLT-3: the body as received, unknown fields kept, every recovery_key removed (ESC-1). The walk also bounds nesting.
     redactRecoveryKeys(raw);
-    const payloadJson = storableVerbatim(text) ? text : JSON.stringify(raw);
+    const payloadJson = redactRecoveryKeysInText(text) ?? JSON.stringify(raw);
     const write: HeartbeatWrite = {
       assetId: hb.asset_id,
       timestampRaw: hb.timestamp,
