@@ -40,7 +40,7 @@ export function heartbeatHandler(ctx: AppContext) {
     if (writer.pending >= config.maxPendingCommits) {
       metrics.heartbeats.inc({ result: 'shed' });
       throw new HttpProblem(503, 'overloaded', 'Server overloaded',
-        `${writer.pending} heartbeats are waiting for a commit; retry after the Retry-After delay.`, { headers: { 'Retry-After': '5' }, closeConnection: true });
+        `${writer.pending} heartbeats are waiting for a commit; retry after the Retry-After delay.`, { headers: { 'Retry-After': '5' } });
     }
     const token = bearerToken(req.headers);
     let tokenAsset: string | undefined;

@@ -8,7 +8,7 @@ export class HttpProblem extends Error {
     readonly slug: string,
     readonly title: string,
     readonly detail: string,
-    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; closeConnection?: boolean } = {},
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
     super(`${status} ${title}: ${detail}`);
   }
@@ -26,7 +26,6 @@ export function problemBody(p: HttpProblem, instance?: string): Problem {
 export function sendProblem(res: Response, p: HttpProblem, instance?: string): void {
   if (res.headersSent) return;
   for (const [k, v] of Object.entries(p.extra.headers ?? {})) res.setHeader(k, v);
-  if (p.extra.closeConnection) res.setHeader('Connection', 'close');
   res.status(p.status).type('application/problem+json').send(JSON.stringify(problemBody(p, instance)));
 }
 

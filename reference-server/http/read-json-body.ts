@@ -5,13 +5,13 @@ import { HttpProblem } from './problem.js';
 /** GEN-4: 4 MiB, the contract's ceiling; a worst-case heartbeat (2,000 programs) stays below it. */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 
-// After a 413 the rest of the body is read and discarded (never kept) so the client sees the answer, up to this much.
-const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+// After a refusal the rest of the body is read and discarded (never kept) so a client still sending sees the answer
+// instead of a connection reset; past this much the connection is cut.
+const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
 
 function tooLarge(limit: number, inflated: boolean): HttpProblem {
   return new HttpProblem(413, 'body-too-large', 'Body too large',
-    `The request body${inflated ? ' after gzip inflation' : ''} exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`,
-    { closeConnection: true });
+    `The request body${inflated ? ' after gzip inflation' : ''} exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`);
 }
 
 /** Discards what is left of a request body without keeping it, and cuts the connection past a bound. */
@@ -90,11 +90,14 @@ export async function readJsonBodyText(req: IncomingMessage, limit: number): Pro
     value = JSON.parse(text);
   } catch {
     // V8's message quotes part of the body, which may hold a recovery key: say only what to fix (AUTH-4).
-    throw new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON; send one JSON object.');
+    throw new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON; send one JSON object.',
+      { errors: [{ path: '', message: 'not valid JSON' }] });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object',
-      `The body must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`);
+    const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+    // HB-3: the pointer "" names the whole body.
+    throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object', `The body must be a JSON object, got ${got}.`,
+      { errors: [{ path: '', message: `expected a JSON object, got ${got}` }] });
   }
   return { value: value as Record<string, unknown>, text };
 }
