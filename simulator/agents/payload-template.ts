@@ -25,7 +25,7 @@ export class PayloadTemplate {
   /** The inventory without the per-beat fields, as `,"key":value...` (empty when there is nothing else). */
   restJson: string;
   private head: string;
-  private readonly heartbeatType: string;
+  readonly heartbeatType: string;
   private status: Status | undefined;
 
   /** Takes the agent's drawn heartbeat; the template keeps only its serialized form. */

@@ -130,6 +130,7 @@ class FleetLoop {
   private endVirtualMs = 0;
   private ended = false;
   private restarted = false;
+  private startWallMs = 0;
   private finish!: () => void;
 
   constructor(
@@ -138,13 +139,15 @@ class FleetLoop {
     registered: Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>>,
     private readonly registrationMs: number,
   ) {
-    this.agents = registered.map((a) => ({ ...a, scheduler: config.createScheduler(a.random), next: undefined as never, dueMs: 0 }));
+    const replay = config.replay;
+    this.agents = registered.map((a) => ({ ...a, scheduler: replay ? replay.createSchedule(a.identity.index) : config.createScheduler(a.random), next: undefined as never, dueMs: 0 }));
   }
 
   async run(): Promise<FleetRunResult> {
     this.clock = new VirtualClock(this.config.timeScale);
+    this.startWallMs = Date.now();
     this.endVirtualMs = this.config.durationS * 1000 * this.config.timeScale;
-    this.config.onStart?.(this.clock);
+    this.config.onStart?.(this.clock, this.startWallMs);
     this.agents.forEach((agent, i) => this.schedule(i, agent.scheduler.start(0)));
     const progress = setInterval(() => this.printProgress(), 1000);
     progress.unref();
@@ -232,6 +235,15 @@ class FleetLoop {
   /** A new slot: drift the inventory and build this beat's body (or an injected invalid one). */
   private newBeat(agent: VirtualAgent, decision: SchedulerDecision, vNow: number): void {
     agent.beat++;
+    const replay = this.config.replay;
+    if (replay) {
+      const played = replay.beat(agent.identity.index, agent.beat, agent.assetId, this.startWallMs - replay.recordedStartWallMs);
+      agent.pendingBody = played?.body ?? '{}';
+      agent.pendingInvalid = played?.event.invalid;
+      agent.pendingSinceMs = vNow;
+      if (played) this.config.onBeat?.(played.event);
+      return;
+    }
     const restChanged = agent.template.drift(agent.random);
     const hooks = this.config.hooks;
     const timestamp = agentTimestamp(Date.now(), hooks?.clockOf?.(agent.identity.index));
@@ -247,7 +259,8 @@ class FleetLoop {
       timestamp,
       status: agent.template.currentStatus,
       ...(restChanged || agent.beat === 1 ? { rest: agent.template.restJson } : {}),
-      ...(invalid ? { invalidBody: invalid.body } : {}),
+      heartbeatType: agent.template.heartbeatType,
+      ...(invalid ? { invalid } : {}),
       assetId: agent.assetId,
     });
   }
@@ -269,7 +282,8 @@ class FleetLoop {
     if (kind === 'accepted' && this.config.keepAccepted && !(agent.pendingInvalid && agent.pendingBody === body)) agent.accepted.push(extractTimestamp(body));
     if (generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
     // A 200 or a 4xx ends this beat (AG-4: a 400 is not retried); failures keep it for the retry (AG-2, AG-3).
-    if (kind === 'accepted' || kind === 'rejected') {
+    // A replay is open loop: each recorded beat is sent once, at its recorded time.
+    if (kind === 'accepted' || kind === 'rejected' || this.config.replay) {
       agent.pendingBody = undefined;
       agent.pendingInvalid = undefined;
     }

@@ -52,10 +52,12 @@ export interface FleetRunConfig {
   hooks?: RunHooks;
   /** Live progress line every second (stderr by default). */
   progress?: (line: string) => void;
+  /** Play a recording back instead of running the scheduler and generating beats. */
+  replay?: ReplayPlan;
   /** Receives every generated beat (record). */
   onBeat?: (event: BeatEvent) => void;
   /** Called once the virtual clock starts (after registration). */
-  onStart?: (clock: VirtualClock) => void;
+  onStart?: (clock: VirtualClock, startWallMs: number) => void;
   /** Keep the agent timestamps of accepted heartbeats for the integrity check (FLT-4). */
   keepAccepted: boolean;
 }
@@ -71,7 +73,18 @@ export interface BeatEvent {
   status: HeartbeatRequest['status'];
   /** The rest of the inventory when it changed since the agent's previous beat (`,"key":...` form). */
   rest?: string;
-  /** The whole body of an injected invalid beat. */
-  invalidBody?: string;
+  heartbeatType: string;
+  /** An injected invalid beat: its whole body and where the target must point. */
+  invalid?: InvalidBeat;
   assetId: string;
+}
+
+/** A recorded run played back: the agents send the recorded beats at the recorded times, open loop (--replay). */
+export interface ReplayPlan {
+  /** The recorded schedule of one agent, as a scheduler the loop can drive. */
+  createSchedule(agent: number): HeartbeatSchedulerApi;
+  /** Body (and event) of the agent's n-th beat; timestamps moved by `shiftMs`, asset id replaced. */
+  beat(agent: number, beat: number, assetId: string, shiftMs: number): { body: string; event: BeatEvent } | undefined;
+  /** Real wall time the recorded run's clock started (timestamps shift by the difference). */
+  recordedStartWallMs: number;
 }

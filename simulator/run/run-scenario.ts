@@ -10,7 +10,7 @@ import { clockSkewCheck } from '../checks/skew-check.js';
 import { livenessCheck, scheduleCheck } from '../checks/timing-checks.js';
 import { validationChecks } from '../checks/validation-checks.js';
 import { runFleet, type FleetRunResult } from '../engine/fleet-runner.js';
-import type { BeatEvent, RunHooks } from '../engine/run-config.js';
+import type { BeatEvent, ReplayPlan, RunHooks } from '../engine/run-config.js';
 import { buildReport, type SimReport } from '../report/report-model.js';
 import { scenarios, type ScenarioName, type ScenarioSetup } from '../scenarios/scenario-catalog.js';
 import { FaultProxy } from '../transport/fault-proxy.js';
@@ -32,6 +32,9 @@ export interface ScenarioRunInputs {
   inventoryFor(identity: AgentIdentity, assetId: string): HeartbeatRequest;
   invalidBeat?: RunHooks['invalidBeat'];
   onBeat?: (event: BeatEvent) => void;
+  /** The real wall time the run's clock started (the recorder notes it). */
+  onStart?: (wallMs: number) => void;
+  replay?: ReplayPlan;
 }
 
 /** The scheduler policy every virtual agent runs: the reference agent's defaults at the chosen interval. */
@@ -83,7 +86,11 @@ export async function runScenario(name: ScenarioName, options: SimulateOptions, 
       keepAccepted: def.checks.includes('FLT-4'),
       ...(options.progress ? { progress: (line: string) => options.err(`${name}: ${line}\n`) } : {}),
       ...(inputs.onBeat ? { onBeat: inputs.onBeat } : {}),
-      onStart: (clock) => watcher?.start(clock),
+      onStart: (clock, wallMs) => {
+        watcher?.start(clock);
+        inputs.onStart?.(wallMs);
+      },
+      ...(inputs.replay ? { replay: inputs.replay } : {}),
     });
     fleetRun = await runPromise;
     await watcher?.stop();
@@ -93,7 +100,7 @@ export async function runScenario(name: ScenarioName, options: SimulateOptions, 
     const overdue = fleetRun.undelivered.filter((u) => fleetRun!.endVirtualMs - u.sinceMs > retryBoundMs).length;
     const lost = (integrity?.missing ?? 0) + overdue;
     const results = checks.results;
-    if (def.checks.includes('PERF-1')) results.push(perfCheck(fleetRun, lost));
+    if (def.checks.includes('PERF-1')) results.push(perfCheck(fleetRun, lost, (fleetRun.agents.length * options.timeScale) / options.intervalS));
     return buildReport(fleetRun, {
       seed: options.seed,
       scenario: name,
@@ -155,8 +162,17 @@ async function scenarioChecks(
   return integrity ? { results, integrity } : { results };
 }
 
-/** PERF-1: p99 below 100 ms with nothing lost, at whatever load this run put on the target. */
-function perfCheck(run: FleetRunResult, lost: number): CheckResult {
+/** PERF-1's load: 2,000 agents time-compressed to one heartbeat per agent per second. */
+const PERF1_RATE_PER_S = 2000;
+
+/**
+ * PERF-1: p99 below 100 ms with nothing lost, judged when the run offered PERF-1's load (2,000 heartbeats/s or
+ * more); at smaller loads the figures are reported and the check is skipped, so a short CI run on a shared
+ * machine never claims or fails PERF-1 (gate small runs with --threshold p99<100 instead).
+ */
+function perfCheck(run: FleetRunResult, lost: number, offeredPerS: number): CheckResult {
   const p99 = run.metrics.latencyUs.totalCount ? run.metrics.latencyUs.getValueAtPercentile(99) / 1000 : Number.NaN;
-  return check('PERF-1', 'p99 < 100 ms and nothing lost', 'must', run.metrics.accepted === 0 ? 'skip' : p99 < 100 && lost === 0, `p99 ${p99.toFixed(1)} ms over ${run.metrics.accepted} accepted heartbeats, ${lost} lost`);
+  const figures = `p99 ${p99.toFixed(1)} ms over ${run.metrics.accepted} accepted heartbeats, ${lost} lost, at ${offeredPerS.toFixed(0)} heartbeats/s offered`;
+  if (offeredPerS < PERF1_RATE_PER_S || run.metrics.accepted === 0) return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', 'must', 'skip', `${figures}: below PERF-1's 2,000/s, not judged`);
+  return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', 'must', p99 < 100 && lost === 0, figures);
 }

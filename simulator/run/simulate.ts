@@ -10,6 +10,9 @@ import { evaluateThresholds } from '../report/thresholds.js';
 import { renderReportHtml } from '../report/report-html.js';
 import { runScenario, type ScenarioRunInputs, type TargetHandle } from './run-scenario.js';
 import type { SimulateOptions } from './simulate-options.js';
+import { NdjsonRecorder } from '../replay/ndjson-recorder.js';
+import { loadRecording } from '../replay/replay-plan.js';
+import type { ScenarioName } from '../scenarios/scenario-catalog.js';
 
 /** The protocol's offline threshold (FLT-2); the spawned server gets it divided by the time scale. */
 const OFFLINE_AFTER_S = 600;
@@ -25,7 +28,37 @@ export interface SimulateOutcome {
  * evaluates checks and thresholds, writes report.json and report.html, prints the summary. 0 all checks and
  * thresholds hold, 1 one fails, 2 the run could not happen.
  */
-export async function simulate(options: SimulateOptions, inputs: ScenarioRunInputs): Promise<SimulateOutcome> {
+export async function simulate(requested: SimulateOptions, generated: ScenarioRunInputs): Promise<SimulateOutcome> {
+  let options = requested;
+  let inputs = generated;
+  let recorder: NdjsonRecorder | undefined;
+  try {
+    if ((options.record || options.replay) && options.scenarios.length !== 1) throw new Error('--record and --replay take one scenario: name it with --scenario.');
+    if (options.replay) {
+      // The recording fixes the fleet, its schedule and the scenario; only the target and the report may change.
+      const loaded = await loadRecording(options.replay);
+      const h = loaded.header;
+      options = { ...options, seed: h.seed, agents: h.agents, shard: h.shard, intervalS: h.interval_s, timeScale: h.time_scale, durationS: h.duration_s, scenarios: [h.scenario as ScenarioName] };
+      inputs = { ...inputs, replay: loaded.plan };
+      if (options.progress) options.err(`replaying ${loaded.beats} recorded heartbeats of ${h.agents} agents (seed ${h.seed}, scenario ${h.scenario})\n`);
+    }
+    if (options.record) {
+      const rec = new NdjsonRecorder(options.record, { seed: options.seed, scenario: options.scenarios[0]!, agents: options.agents, shard: options.shard, interval_s: options.intervalS, time_scale: options.timeScale, duration_s: options.durationS });
+      recorder = rec;
+      inputs = { ...inputs, onBeat: (e) => rec.beat(e), onStart: (wall) => rec.start(wall) };
+    }
+  } catch (err) {
+    options.err(`lanet simulate: ${err instanceof Error ? err.message : String(err)}\n`);
+    return { exitCode: 2 };
+  }
+  try {
+    return await simulateScenarios(options, inputs);
+  } finally {
+    await recorder?.close();
+  }
+}
+
+async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunInputs): Promise<SimulateOutcome> {
   const reports: SimReport[] = [];
   for (const name of options.scenarios) {
     let server: SpawnedServer | undefined;
