@@ -41,9 +41,10 @@ export const MAX_DEPTH = 64;
 
 /**
  * Removes every `recovery_key`, at any depth, from the body as received (FLT-3, ESC-1), in place and without recursion
- * (unknown fields may nest deeply, GEN-6); a body nested past MAX_DEPTH gets 400.
+ * (unknown fields may nest deeply, GEN-6); a body nested past MAX_DEPTH gets 400. Returns how many it removed.
  */
-export function redactRecoveryKeys(root: Record<string, unknown>): void {
+export function redactRecoveryKeys(root: Record<string, unknown>): number {
+  let removed = 0;
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
@@ -56,10 +57,14 @@ export function redactRecoveryKeys(root: Record<string, unknown>): void {
       continue;
     }
     const obj = node as Record<string, unknown>;
-    if (Object.hasOwn(obj, 'recovery_key')) delete obj.recovery_key;
+    if (Object.hasOwn(obj, 'recovery_key')) {
+      delete obj.recovery_key;
+      removed++;
+    }
     for (const key of Object.keys(obj)) {
       const child = obj[key];
       if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
     }
   }
+  return removed;
 }

@@ -85,8 +85,8 @@ export function heartbeatHandler(ctx: AppContext) {
       }
     }
     // FLT-3: the body as received, unknown fields kept, every recovery_key removed (ESC-1). The walk also bounds nesting.
-    redactRecoveryKeys(raw);
-    const payloadJson = redactRecoveryKeysInText(text) ?? JSON.stringify(raw);
+    const keyCount = redactRecoveryKeys(raw);
+    const payloadJson = redactRecoveryKeysInText(text, keyCount) ?? JSON.stringify(raw);
     const write: HeartbeatWrite = {
       assetId: hb.asset_id,
       timestampRaw: hb.timestamp,
