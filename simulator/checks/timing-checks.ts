@@ -67,12 +67,21 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
   const earlyToleranceMs = 300 * timeScale;
   const lastAccepted = new Map<number, number>();
   const firstAccepted = new Map<number, number>();
+  const acceptedRows = new Map<number, number[]>();
   for (let row = 0; row < run.log.length; row++) {
     if (run.log.outcome[row] !== OUTCOME.accepted) continue;
     const a = run.log.agent[row]!;
     lastAccepted.set(a, Math.max(lastAccepted.get(a) ?? 0, run.log.doneMs[row]!));
     if (!firstAccepted.has(a)) firstAccepted.set(a, run.log.doneMs[row]!);
+    let rows = acceptedRows.get(a);
+    if (!rows) acceptedRows.set(a, (rows = []));
+    rows.push(row);
   }
+  const offlineMs = offlineAfterS * 1000;
+  // An offline view seen by a poll at `p` is wrong when a heartbeat was accepted (answer in before `p`) that left
+  // the simulator less than offline_after before `p`: the server received it after it left, so within the window.
+  const wronglyOffline = (agent: number, p: number): boolean =>
+    (acceptedRows.get(agent) ?? []).some((row) => run.log.doneMs[row]! <= p - earlyToleranceMs && run.log.sentMs[row]! >= p - offlineMs + earlyToleranceMs);
   let flappedBeating = 0;
   let stoppedFlagged = 0;
   let stoppedEarly = 0;
@@ -93,9 +102,19 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
         stoppedEarly++;
         if (problems.length < 3) problems.push(`${agent.identity.hostname} flagged offline ${((due - offline.atMs) / 1000).toFixed(0)} s before offline_after passed`);
       } else if (problems.length < 3) problems.push(`${agent.identity.hostname} stopped but not shown offline within ${(pollSlackMs / 1000).toFixed(0)} s of offline_after`);
-    } else if (changes.some((c) => c.status === 'offline' && c.atMs > first + pollSlackMs)) {
-      flappedBeating++;
-      if (problems.length < 3) problems.push(`${agent.identity.hostname} shown offline while beating`);
+    } else {
+      // Each offline stretch is seen at its first poll and at the last poll before it ends.
+      const everyMs = watcher.everyMs * timeScale;
+      const wrong = changes.some((c, k) => {
+        if (c.status !== 'offline') return false;
+        const end = changes[k + 1]?.atMs ?? run.endVirtualMs;
+        const polls = [c.atMs, ...(end - 1.5 * everyMs > c.atMs ? [end - 1.5 * everyMs] : [])];
+        return polls.some((p) => wronglyOffline(agent.identity.index, p));
+      });
+      if (wrong) {
+        flappedBeating++;
+        if (problems.length < 3) problems.push(`${agent.identity.hostname} shown offline though a heartbeat was accepted within offline_after`);
+      }
     }
   }
   const ok = flappedBeating === 0 && stoppedFlagged === stoppedJudged;
@@ -104,6 +123,6 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
     'offline after offline_after, never while beating',
     'must',
     ok,
-    `${watcher.polls} polls of the fleet view; ${flappedBeating} beating agents shown offline; ${stoppedFlagged}/${stoppedJudged} stopped agents shown offline in time (${stoppedEarly} too early); offline_after ${offlineAfterS} s protocol time${problems.length ? `; ${problems.join('; ')}` : ''}`,
+    `${watcher.polls} polls of the fleet view; ${flappedBeating} agents shown offline within offline_after of an accepted heartbeat; ${stoppedFlagged}/${stoppedJudged} stopped agents shown offline in time (${stoppedEarly} too early); offline_after ${offlineAfterS} s protocol time${problems.length ? `; ${problems.join('; ')}` : ''}`,
   );
 }
