@@ -125,6 +125,58 @@ export async function openPostgresStore(url: string): Promise<Store> {
     return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired };
   };
 
+  /**
+   * The common case (no key to escrow, no escrow check) in ONE autocommitted statement for the whole batch: the
+   * heartbeats go in through unnest, and each agent is pointed at its newest inserted one. One round trip per batch
+   * instead of BEGIN, one per heartbeat and COMMIT. Rows are matched back to the batch by (asset, timestamp, key, time).
+   */
+  const writeBatchOneStatement = async (batch: readonly HeartbeatWrite[]): Promise<HeartbeatWriteResult[]> => {
+    const col = <T>(f: (w: HeartbeatWrite) => T) => batch.map(f);
+    const { rows } = await pool.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::float8[], $7::text[], $8::text[])
+           WITH ORDINALITY AS t(asset_id, ts_raw, idem, received_at, partial, skew, payload, hostname, ord)),
+       ins AS (
+         INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
+         SELECT asset_id, ts_raw, idem, received_at, partial, skew, payload FROM input ORDER BY ord
+         ON CONFLICT DO NOTHING
+         RETURNING id, asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s),
+       latest AS (
+         SELECT DISTINCT ON (i.asset_id) i.id, i.asset_id, i.received_at, i.partial, i.clock_skew_s,
+           (SELECT inp.hostname FROM input inp WHERE inp.asset_id = i.asset_id AND inp.ts_raw = i.ts_raw LIMIT 1) AS hostname
+         FROM ins i ORDER BY i.asset_id, i.received_at DESC, i.id DESC),
+       upd AS (
+         UPDATE agents a SET last_seen_at = l.received_at, partial = l.partial, clock_skew_s = l.clock_skew_s,
+           latest_heartbeat_id = l.id, hostname = COALESCE(l.hostname, a.hostname)
+         FROM latest l WHERE a.asset_id = l.asset_id AND (a.last_seen_at IS NULL OR a.last_seen_at <= l.received_at)
+         RETURNING 1)
+       SELECT asset_id, ts_raw, idempotency_key, received_at, (SELECT count(*) FROM upd) AS touched FROM ins`,
+      [col((w) => w.assetId), col((w) => pgText(w.timestampRaw)), col((w) => pgText(w.idempotencyKey)), col((w) => w.receivedAtMs),
+        col((w) => w.partial), col((w) => w.clockSkewS), col((w) => w.payloadJson), col((w) => pgText(w.hostname))]);
+    const key = (a: string, t: string, k: string | null, r: number) => `${a}\u0000${t}\u0000${k ?? ''}\u0000${r}`;
+    const inserted = new Map<string, number>();
+    for (const r of rows) {
+      const k = key(r.asset_id as string, r.ts_raw as string, (r.idempotency_key as string | null) ?? null, num(r.received_at));
+      inserted.set(k, (inserted.get(k) ?? 0) + 1);
+    }
+    const out: HeartbeatWriteResult[] = [];
+    for (const w of batch) {
+      const k = key(w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs);
+      const left = inserted.get(k) ?? 0;
+      if (left > 0) {
+        inserted.set(k, left - 1);
+        out.push({ receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired: false });
+        continue;
+      }
+      // HB-7: a retry (of a stored heartbeat, or of one earlier in this batch): answer with the original receive time.
+      const orig = await pool.query(
+        'SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1',
+        [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
+      out.push({ receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false });
+    }
+    return out;
+  };
+
   return {
     kind: 'postgres',
     async getSetting(name) {
@@ -158,7 +210,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     async ensureLegacyAgent(assetId, nowMs) {
       await pool.query('INSERT INTO agents (asset_id, registered_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [assetId, nowMs]);
     },
-    writeHeartbeats: (batch) => tx(async (c) => {
+    writeHeartbeats: (batch) => batch.every((w) => w.escrow.length === 0 && w.protectedDrives.length === 0) ? writeBatchOneStatement(batch) : tx(async (c) => {
       // Agent rows are locked in asset_id order, so concurrent group commits cannot deadlock on them.
       const order = batch.map((_, i) => i).sort((a, b) => (batch[a]!.assetId < batch[b]!.assetId ? -1 : batch[a]!.assetId > batch[b]!.assetId ? 1 : a - b));
       const out: HeartbeatWriteResult[] = new Array(batch.length);
