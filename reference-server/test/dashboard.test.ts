@@ -53,7 +53,7 @@ describe('fleet dashboard in headless Chromium', () => {
 
     // It refreshes itself: the never-seen agent comes online without a reload.
     expect((await postHeartbeat(base, never.agent_token, heartbeatFor(never.asset_id))).status).toBe(200);
-    await page.waitForFunction((id) => document.querySelector(`#agents tr[data-asset-id="${id}"]`)?.getAttribute('data-status') === 'online', never.asset_id, { timeout: 5000 });
+    await page.waitForFunction((id) => document.querySelector(`#agents tr[data-asset-id="${id}"]`)?.getAttribute('data-status') === 'online', never.asset_id, { timeout: 10_000 });
     expect(await page.textContent('#count-never_seen')).toBe('0');
 
     await row(online.asset_id).click();

@@ -160,7 +160,7 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
     const t0 = Date.now();
     const r = await postHeartbeat(base, agent.agent_token, heartbeatFor(agent.asset_id));
     expect(r.status).toBe(200);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(5000); // generous: the machine is shared; starvation would take the full 10 s
     const cutAfter = await closed;
     expect(cutAfter).toBeLessThan(15_000);
   }, 20_000);
