@@ -66,7 +66,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     });
     ctx = {
       config, store, writer, metrics, logger, cipher: createEscrowCipher(escrowKey.key),
-      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(), escrowedDigests: new Map(),
+      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(), escrowedDigests: new Map(), draining: false,
     };
     const server: Server = createServer({
       headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000,
@@ -80,6 +80,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= (async () => {
+      ctx.draining = true;
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Requests in flight get up to the request timeout to finish; then their sockets are cut.

@@ -20,4 +20,6 @@ export interface AppContext {
   tokenCache: Map<string, string>;
   /** `asset:drive` -> digest of the key last escrowed for it, so an unchanged resent key is not stored again (ESC-3). */
   escrowedDigests: Map<string, string>;
+  /** Set on SIGTERM: answers then carry `Connection: close` so keep-alive clients let go and shutdown is quick. */
+  draining: boolean;
 }

@@ -22,6 +22,10 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('query parser', 'simple');
   installLazyRequestLogger(app.request, ctx.logger);
   app.use(requestLog(ctx.logger, ctx.metrics));
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (ctx.draining) res.setHeader('Connection', 'close');
+    next();
+  });
 
   const admin = requireAdmin(ctx);
   // Each path lists its methods; any other method gets 405 with Allow (GEN-7). Order matters: /register before /:asset_id.
