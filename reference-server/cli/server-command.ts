@@ -29,7 +29,9 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     adminToken: o.adminToken,
     offlineAfterS: Number(o.offlineAfter),
     heartbeatIntervalS: Number(o.heartbeatInterval),
-    insecureNoAuth: o.insecureNoAuth === true,
+    // Commander would switch a boolean on for any value of its env twin, "0" and "false" included; a security switch
+    // must not turn on by accident, so only 1/true/yes count (AUTH-5).
+    insecureNoAuth: o.insecureNoAuth === true || /^(1|true|yes)$/i.test(env.LANET_INSECURE_NO_AUTH ?? ''),
     escrowKey: env.LANET_ESCROW_KEY || undefined,
     escrowKeyFile: o.escrowKeyFile,
     maxBatch: o.maxBatch !== undefined ? Number(o.maxBatch) : defaultConfig.maxBatch,
@@ -90,7 +92,7 @@ export function createCommand(): Command {
     .addOption(new Option('--admin-token <token>', 'token for the fleet endpoints and the dashboard (generated on first start if absent)').env('LANET_ADMIN_TOKEN'))
     .addOption(new Option('--offline-after <seconds>', 'an agent silent this long is offline (FLT-2); fractions allowed').env('LANET_OFFLINE_AFTER').default(String(defaultConfig.offlineAfterS)))
     .addOption(new Option('--heartbeat-interval <seconds>', 'interval told to agents, 60..3600 (HB-11)').env('LANET_HEARTBEAT_INTERVAL').default(String(defaultConfig.heartbeatIntervalS)))
-    .addOption(new Option('--insecure-no-auth', 'accept heartbeats without an agent token (legacy agents, AUTH-5)').env('LANET_INSECURE_NO_AUTH'))
+    .addOption(new Option('--insecure-no-auth', 'accept heartbeats without an agent token (legacy agents, AUTH-5); env: LANET_INSECURE_NO_AUTH=1'))
     .addOption(new Option('--escrow-key-file <path>', 'escrow key file (0600), used when LANET_ESCROW_KEY is unset; default beside the database').env('LANET_ESCROW_KEY_FILE'))
     .addOption(new Option('--max-batch <n>', 'most heartbeats per transaction (group commit; 1 = one commit per heartbeat)').env('LANET_MAX_BATCH'))
     .addOption(new Option('--max-pending <n>', 'heartbeats waiting for a commit beyond which new ones get 503 (HB-10)').env('LANET_MAX_PENDING'))

@@ -75,6 +75,11 @@ describe('start-up', () => {
     const config = toConfig({ host: '127.0.0.1', port: '0', database: 'x.db', offlineAfter: '0.5', heartbeatInterval: '120' }, { LANET_ESCROW_KEY: 'k' });
     expect(config).toMatchObject({ port: 0, offlineAfterS: 0.5, heartbeatIntervalS: 120, escrowKey: 'k', insecureNoAuth: false });
     expect(checkConfig(config)).toEqual([]);
+    // AUTH-5: only an explicit yes switches legacy mode on.
+    const base = { host: '127.0.0.1', port: '0', database: 'x.db', offlineAfter: '600', heartbeatInterval: '300' };
+    for (const value of ['0', 'false', 'no', '']) expect(toConfig(base, { LANET_INSECURE_NO_AUTH: value }).insecureNoAuth).toBe(false);
+    for (const value of ['1', 'true', 'YES']) expect(toConfig(base, { LANET_INSECURE_NO_AUTH: value }).insecureNoAuth).toBe(true);
+    expect(toConfig({ ...base, insecureNoAuth: true }, {}).insecureNoAuth).toBe(true);
     const bad = checkConfig({ ...config, port: 70000, offlineAfterS: 0, heartbeatIntervalS: 30, adminToken: 'short' });
     expect(bad.join('\n')).toMatch(/--port.*\n--offline-after.*\n--heartbeat-interval.*60\.\.3600.*\n--admin-token/);
   });
