@@ -126,6 +126,9 @@ export class FaultProxy {
 
   private answerUnavailable(client: Socket, retryAfterS: number, requestArrived = false): void {
     this.stats.unavailableAnswers++;
+    // Tracked until closed, so stop() never waits on a half-closed socket.
+    this.open.add(client);
+    client.once('close', () => this.open.delete(client));
     const body = JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'lanet simulate outage scenario: the target is cut off by the simulator proxy' });
     const answer = () => {
       client.end(
