@@ -7,6 +7,18 @@ import { uniqueTimestamp, type TestAgent } from './agent-fixtures.js';
 import { outcomeOf, type Check, type CheckContext, type Finding } from './check-types.js';
 import { findingFor, firstDifference, withoutRecoveryKeys } from './expect.js';
 
+/** The seed payload plus unknown fields at four depths and non-ASCII text: all of it must come back (FLT-3, HB-5). */
+function withUnknownFields(hb: HeartbeatRequest): HeartbeatRequest {
+  const x = hb as any;
+  x.x_agent_flags = { beta: true, rings: [1, 2, 3] };
+  x.status.x_gpu_usage = 12.5;
+  x.hardware_inventory.system.hostname = 'Büro-PC-東京-01';
+  x.hardware_inventory.disks[0].x_temperature_c = 41;
+  x.software_inventory.installed_programs[0].x_install_date = '20240101';
+  x.software_inventory.installed_programs.push({ name: 'Программа 😀 ünïcödé', version: null, publisher: null });
+  return hb;
+}
+
 /** Payloads for the read-back check: the guide's, the seed-sized one, and seeded generated ones (unicode, extras, partial). */
 function readBackPayloads(ctx: CheckContext): Array<{ label: string; make: (agent: TestAgent) => HeartbeatRequest }> {
   const n = Math.max(4, Math.ceil(ctx.settings.maxExamples / 100));
@@ -14,6 +26,7 @@ function readBackPayloads(ctx: CheckContext): Array<{ label: string; make: (agen
   return [
     { label: "the guide's example", make: (a) => ({ ...seedHeartbeat(), asset_id: a.assetId }) },
     { label: 'the seed-sized example', make: (a) => ({ ...seedSizedHeartbeat(), asset_id: a.assetId, timestamp: uniqueTimestamp() }) },
+    { label: 'a payload with unknown fields at four depths and unicode names', make: (a) => withUnknownFields({ ...seedHeartbeat(), asset_id: a.assetId, timestamp: uniqueTimestamp() }) },
     ...generated.map((hb, i) => ({ label: `generated payload #${i + 1} (seed ${ctx.settings.seed})`, make: (a: TestAgent) => ({ ...hb, asset_id: a.assetId }) })),
   ];
 }

@@ -8,6 +8,8 @@ import { isSuccess } from './expect.js';
 
 /** How long a property (examples and shrinking) may take before fast-check stops it and reports what it has. */
 const PROPERTY_TIME_LIMIT_MS = 45_000;
+/** Parallel seeded runs per property. */
+const PROPERTY_LANES = 4;
 
 /** Runs a seeded, shrinking property over HTTP; a failure reports the minimized example's exchange and the seed. */
 export async function runHttpProperty<T>(
@@ -20,26 +22,35 @@ export async function runHttpProperty<T>(
   passSummary: string,
 ): Promise<CheckOutcome> {
   const seed = ctx.settings.seed;
-  let last: { value: T; ex: Exchange; problem: string } | undefined;
-  const property = fc.asyncProperty(arbitrary, async (value) => {
-    const ex = await send(value);
-    const problem = ex.contractErrors[0] ?? verdict(value, ex);
-    if (problem !== undefined) last = { value, ex, problem };
-    return problem === undefined;
-  });
-  const details = await fc.check(property, { seed, numRuns, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
-  if (!details.failed) return pass(`${details.numRuns} ${passSummary} (seed ${seed})`);
+  // PROPERTY_LANES seeded runs side by side (seed, seed+1, ...): the same --seed replays the same examples, and the
+  // target sees concurrent agents-worth of load instead of one request at a time.
+  const lanes = Math.min(PROPERTY_LANES, numRuns);
+  const runs = await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
+    let last: { value: T; ex: Exchange; problem: string } | undefined;
+    const property = fc.asyncProperty(arbitrary, async (value) => {
+      const ex = await send(value);
+      const problem = ex.contractErrors[0] ?? verdict(value, ex);
+      if (problem !== undefined) last = { value, ex, problem };
+      return problem === undefined;
+    });
+    const laneRuns = Math.floor(numRuns / lanes) + (lane < numRuns % lanes ? 1 : 0);
+    const details = await fc.check(property, { seed: seed + lane, numRuns: laneRuns, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
+    return { details, last, laneSeed: seed + lane, laneRuns };
+  }));
+  const failed = runs.find((r) => r.details.failed);
+  if (!failed) return pass(`${runs.reduce((n, r) => n + r.details.numRuns, 0)} ${passSummary} (seed ${seed})`);
+  const { details, laneSeed } = failed;
   const counterexample = details.counterexample?.[0] as T | undefined;
   // Replay the minimized example once so the finding shows exactly its request and answer.
-  let shown = last;
+  let shown = failed.last;
   if (counterexample !== undefined) {
     const ex = await send(counterexample);
     const problem = ex.contractErrors[0] ?? verdict(counterexample, ex);
-    shown = { value: counterexample, ex, problem: problem ?? `${last?.problem ?? 'failed'} (did not fail again on replay: flaky)` };
+    shown = { value: counterexample, ex, problem: problem ?? `${failed.last?.problem ?? 'failed'} (did not fail again on replay: flaky)` };
   }
   if (!shown) return { status: 'fail', summary: `property failed without a counterexample (seed ${seed})`, findings: [{ message: 'the property failed without a counterexample', seed }] };
   const finding: Finding = {
-    message: `${shown.problem} (minimized after ${details.numShrinks} shrinks, failed at example ${details.numRuns} of ${numRuns})`,
+    message: `${shown.problem} (minimized after ${details.numShrinks} shrinks; fast-check seed ${laneSeed})`,
     sent: shown.ex.sent,
     received: describeResponse(shown.ex),
     expected: expected(shown.value),

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { allProfiles, type Profile } from '../checks/check-types.js';
 import { allChecks } from '../checks/index.js';
 import { run, type ConformanceOptions } from '../runner/run-conformance.js';
+import { runAgentConformance } from '../agent/run-agent-conformance.js';
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -82,6 +83,19 @@ export function createCommand(): Command {
         slowClientLimitS: raw.slowClientLimit, database: raw.database, out: process.stdout, err: process.stderr,
       };
       process.exitCode = await run(options);
+    });
+  cmd
+    .command('agent')
+    .description('Agent conformance (AG-1..AG-7): a mock backend that validates every payload, records send times and injects an outage, a 503 with Retry-After, a 400, a 401 and a slow answer on a schedule.')
+    .option('--listen <port>', 'port to listen on (0 picks a free one)', integer('--listen'), 0)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 3)
+    .option('--enrollment-secret <secret>', 'the secret the agent registers with (default: generated and printed)')
+    .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
+    .option('--timeout <seconds>', 'how long to wait for the agent (default: the schedule plus 60 s)', positive('--timeout'))
+    .action(async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; timeout?: number }) => {
+      const result = await runAgentConformance({ host: raw.host, port: raw.listen, intervalS: raw.interval, enrollmentSecret: raw.enrollmentSecret, failOn: raw.failOn, timeoutS: raw.timeout, out: process.stdout, err: process.stderr });
+      process.exitCode = result.exitCode;
     });
   return cmd;
 }

@@ -76,6 +76,21 @@ export class ConformanceHttp {
     const sent: SentRequest = { method: spec.method, path: spec.path, headers };
     if (body !== undefined) sent.body = body.length <= KEEP_BODY_MAX ? body.toString() : `<${body.length} bytes not kept>`;
     const started = performance.now();
+    const exchange = await this.attempt(spec.method, spec.path, headers, body, sent);
+    // A reused keep-alive connection the server closed at the same moment resets before any answer: retry a GET once.
+    if (exchange.status === 0 && (spec.method === 'GET' || spec.method === 'HEAD') && /ECONNRESET|other side closed|SocketError/i.test(exchange.error ?? '')) {
+      const retry = await this.attempt(spec.method, spec.path, headers, body, sent);
+      retry.durationMs = performance.now() - started;
+      this.log.exchanges.push(retry);
+      return retry;
+    }
+    exchange.durationMs = performance.now() - started;
+    this.log.exchanges.push(exchange);
+    return exchange;
+  }
+
+  private async attempt(method: string, path: string, headers: Record<string, string>, body: string | Buffer | undefined, sent: SentRequest): Promise<Exchange> {
+    const spec = { method, path };
     const exchange: Exchange = { checkKey: this.checkKey, sent, status: 0, headers: {}, bodyText: '', json: undefined, durationMs: 0, contractErrors: [] };
     try {
       const res = await request(new URL(spec.path, this.baseUrl), {
@@ -98,17 +113,15 @@ export class ConformanceHttp {
       }
       exchange.contractErrors = checkResponseContract(spec.method, spec.path, res.statusCode, exchange.bodyText);
     } catch (err) {
-      exchange.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      exchange.error = err instanceof Error ? `${err.name}: ${err.message}${(err as { code?: string }).code ? ` (${(err as { code?: string }).code})` : ''}` : String(err);
     }
-    exchange.durationMs = performance.now() - started;
-    this.log.exchanges.push(exchange);
     return exchange;
   }
 }
 
 /** Creates the shared connection pool for a target. */
 export function createDispatcher(): Agent {
-  return new Agent({ connections: 32, keepAliveTimeout: 4_000, pipelining: 1 });
+  return new Agent({ connections: 32, keepAliveTimeout: 2_000, pipelining: 1 });
 }
 
 /** Renders an exchange's response in one line for a finding. */

@@ -66,7 +66,13 @@ export async function streamBody(
     const piece = chunk.subarray(0, Math.min(chunk.length, totalBytes - bytesSent));
     const flushed = socket.write(piece);
     bytesSent += piece.length;
-    if (!flushed) await new Promise<void>((r) => { socket.once('drain', () => r()); setTimeout(r, 200); });
+    if (!flushed) {
+      await new Promise<void>((resolve) => {
+        const done = () => { socket.off('drain', done); clearTimeout(timer); resolve(); };
+        const timer = setTimeout(done, 200);
+        socket.once('drain', done);
+      });
+    }
   }
   // Wait for the answer (or the close), at most 5 s past the last byte and never past the deadline.
   const waitUntil = Math.min(deadline, performance.now() + 5_000);

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { runConformance, type ConformanceOptions } from '../runner/run-conformance.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { faults, type FaultEnv } from './faults.js';
+
+// Each faulty backend is a fault-injecting proxy in front of one real reference server. The suite runs whole (every
+// check, every profile) with fewer generated examples, and must fail exactly the requirement the fault breaks.
+const SEED = Number(process.env['LANET_SEED'] ?? 20261128);
+const OFFLINE_AFTER_S = 2;
+const env: FaultEnv = { offlineAfterS: OFFLINE_AFTER_S, enrollmentSecret: randomBytes(16).toString('hex'), adminToken: randomBytes(16).toString('hex') };
+let server: SpawnedServer;
+let reportRoot: string;
+
+const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+
+const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.url));
+
+/** Starts one faulty backend in its own process (so the suite's CPU work never slows the backend it measures). */
+async function startProxy(faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); const m = /listening on (\S+)/.exec(output); if (m) { clearTimeout(timer); resolve(m[1]!); } });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`fault proxy exited ${code}: ${output}`)); });
+  });
+  return { url, stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }) };
+}
+
+// At most this many suites run at once: each is CPU-heavy, and the machine has two cores.
+let running = 0;
+const waiting: Array<() => void> = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  while (running >= 3) await new Promise<void>((r) => waiting.push(r));
+  running++;
+  try { return await fn(); } finally { running--; waiting.shift()?.(); }
+}
+
+async function runAgainst(faultName: string, failOn: 'must' | 'should') {
+  return limited(async () => {
+    const proxy = await startProxy(faultName);
+    try {
+      const options: ConformanceOptions = {
+        target: proxy.url, profiles: ['core', 'auth', 'fleet', 'escrow'], enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken,
+        maxExamples: 30, seed: SEED, failOn, reports: ['json'], reportDir: join(reportRoot, faultName.replace(/\W+/g, '-')),
+        offlineAfterS: OFFLINE_AFTER_S, slowClientLimitS: 20, out: sink(), err: sink(),
+      };
+      return await runConformance(options);
+    } finally {
+      await proxy.stop();
+    }
+  });
+}
+
+beforeAll(async () => {
+  console.log(`faulty backends: seed ${SEED} (set LANET_SEED to replay)`);
+  reportRoot = mkdtempSync(join(tmpdir(), 'lanet-faults-'));
+  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: OFFLINE_AFTER_S });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (reportRoot) rmSync(reportRoot, { recursive: true, force: true });
+});
+
+describe('the conformance suite against faulty backends', () => {
+  it('passes every check through a proxy that injects no fault (control)', async () => {
+    const run = await runAgainst('none', 'should');
+    const failed = run.requirements.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.detail}`);
+    expect(failed).toEqual([]);
+    expect(run.exitCode).toBe(0);
+  }, 120_000);
+
+  it(`holds at least 20 faults, each naming one requirement`, () => {
+    expect(faults.length).toBeGreaterThanOrEqual(20);
+  });
+
+  for (const fault of faults) {
+    it.concurrent(`catches "${fault.name}" as ${fault.breaks} and nothing else`, async () => {
+      const run = await runAgainst(fault.name, fault.level === 'SHOULD' ? 'should' : 'must');
+      const failed = run.requirements.filter((r) => r.status === 'fail').map((r) => r.id);
+      const detail = run.requirements.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.detail}`).join('\n');
+      expect(failed, detail).toEqual([fault.breaks]);
+      expect(run.exitCode).toBe(1);
+    }, 180_000);
+  }
+});
