@@ -44,8 +44,9 @@ function sleepUntil(atMs: number, signal: AbortSignal): Promise<void> {
 export class AgentRunner {
   private state: AgentState | undefined;
   private pending: { run: CollectionRun; timestamp: Date; collectedAtMs: number } | undefined;
-  /** How early to start collecting so the send is on its slot: the last collection's time plus a margin. */
+  /** How early to start collecting so the send is on its slot: the slowest of the last collections plus a margin. */
   private leadMs = 5_000;
+  private recentCollectionMs: number[] = [];
   private lastTimings: CollectionRun['timings'] = [];
   private readonly meter = new CycleMeter();
 
@@ -94,9 +95,13 @@ export class AgentRunner {
       const run = await this.options.collect();
       const tookMs = Date.now() - started;
       this.lastTimings = run.timings;
-      this.leadMs = Math.min(tookMs + 2_000, (this.options.scheduler.intervalS * 1000) / 2);
+      // A shared or busy machine makes one collection slower than the last: plan for the slowest of the last five.
+      this.recentCollectionMs = [...this.recentCollectionMs.slice(-4), tookMs];
+      this.leadMs = Math.min(Math.max(...this.recentCollectionMs) * 1.5 + 1_000, this.options.scheduler.intervalS * 1000 * 0.8);
       this.pending = { run, timestamp: new Date(Math.max(decision.atMs, Date.now())), collectedAtMs: Date.now() };
     } else this.meter.begin();
+    // Build (and validate) before the slot when the identity is known, so only the POST happens on the slot (AG-1).
+    const early = this.state ? this.build(this.state, decision) : undefined;
     await sleepUntil(decision.atMs, signal);
     if (signal.aborted) return undefined;
     if (!this.state) {
@@ -104,11 +109,7 @@ export class AgentRunner {
       if (registration.outcome.kind !== 'accepted') return registration;
     }
     const state = this.state!;
-    const built = buildHeartbeat(this.pending!.run, state.asset_id, {
-      now: this.pending!.timestamp,
-      includeRecoveryKeys: decision.includeRecoveryKeys,
-      ...(state.escrowed_keys_sha256 !== undefined ? { escrowedKeysSha256: state.escrowed_keys_sha256 } : {}),
-    });
+    const built = early && early.heartbeat.asset_id === state.asset_id ? early : this.build(state, decision);
     const report = await sendHeartbeat(this.options.server, state.agent_token, built.heartbeat);
     this.meter.end(report.rawBytes, report.gzipBytes);
     if (report.outcome.kind === 'accepted' || report.outcome.kind === 'rejected') {
@@ -120,6 +121,14 @@ export class AgentRunner {
       this.pending = undefined;
     }
     return report;
+  }
+
+  private build(state: AgentState, decision: SchedulerDecision): ReturnType<typeof buildHeartbeat> {
+    return buildHeartbeat(this.pending!.run, state.asset_id, {
+      now: this.pending!.timestamp,
+      includeRecoveryKeys: decision.includeRecoveryKeys,
+      ...(state.escrowed_keys_sha256 !== undefined ? { escrowedKeysSha256: state.escrowed_keys_sha256 } : {}),
+    });
   }
 
   private async register(): Promise<SendReport> {

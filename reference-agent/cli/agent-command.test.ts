@@ -61,3 +61,10 @@ describe('run() in-process', () => {
     expect(await run({ once: true, server: 'not a url', logLevel: 'silent' })).toBe(2);
   });
 });
+
+describe('developmentPolicy', () => {
+  it('the --interval override compresses the whole retry policy and ignores HB-11 steering', async () => {
+    const { developmentPolicy } = await import('./agent-command.js');
+    expect(developmentPolicy(5)).toEqual({ intervalS: 5, ignoreServerInterval: true, retryDelayS: 1, retryJitterS: 0.25, backoffBaseS: 1, backoffCapS: 30 });
+  });
+});

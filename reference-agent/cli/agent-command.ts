@@ -10,7 +10,8 @@ import { IdentityStore } from '../agent/identity-store.js';
 import { platformCollectors } from '../collectors/platform-collectors.js';
 import { runCollectors } from '../collectors/run-collectors.js';
 import { PowerShellSession } from '../collectors/windows/powershell-session.js';
-import { HeartbeatScheduler } from '../scheduler/heartbeat-scheduler.js';
+import { HeartbeatScheduler, defaultPolicy } from '../scheduler/heartbeat-scheduler.js';
+import type { SchedulerPolicy } from '../scheduler/scheduler-types.js';
 import { createServiceCommands } from '../service/service-command.js';
 
 /** Options of `lanet agent` as commander parses them. */
@@ -48,12 +49,13 @@ export async function run(options: AgentCommandOptions, io: { stdout: (text: str
       logger.error('no server: pass --server URL, set LANET_SERVER, or put "server" in agent.json');
       return 2;
     }
-    const dev = config.intervalS !== undefined;
     const scheduler = new HeartbeatScheduler(
-      { ...(dev ? { intervalS: config.intervalS, ignoreServerInterval: true } : {}), ...(config.startupDelayS !== undefined ? { startupDelayMaxS: config.startupDelayS } : {}) },
+      { ...(config.intervalS !== undefined ? developmentPolicy(config.intervalS) : {}), ...(config.startupDelayS !== undefined ? { startupDelayMaxS: config.startupDelayS } : {}) },
       Math.random,
     );
-    if (dev) logger.warn({ interval_s: config.intervalS }, 'development interval override: the server\'s next_heartbeat_in_s is ignored (HB-11)');
+    if (config.intervalS !== undefined) {
+      logger.warn({ interval_s: config.intervalS, ...developmentPolicy(config.intervalS) }, 'development interval override: the server\'s next_heartbeat_in_s is ignored (HB-11) and retry delays are scaled with the interval');
+    }
     const runner = new AgentRunner({ server: config.server, enrollmentSecret: config.enrollmentSecret, store, scheduler, collect, fingerprint: hardwareFingerprint, logger });
     if (options.once) {
       const report = await runner.once();
@@ -72,6 +74,23 @@ export async function run(options: AgentCommandOptions, io: { stdout: (text: str
   } finally {
     session?.close();
   }
+}
+
+/**
+ * The --interval development override: the whole policy is time-compressed by interval/300, so a 5 s interval
+ * retries a network failure after 1 s ± 0.25 s (AG-2's 60 s ± 15 s) and backs off from 1 s up to 30 s (AG-3's
+ * 60 s .. 30 min); the server's HB-11 steering is ignored so the interval stays where the developer put it.
+ */
+export function developmentPolicy(intervalS: number): Partial<SchedulerPolicy> {
+  const scale = intervalS / defaultPolicy.intervalS;
+  return {
+    intervalS,
+    ignoreServerInterval: true,
+    retryDelayS: defaultPolicy.retryDelayS * scale,
+    retryJitterS: defaultPolicy.retryJitterS * scale,
+    backoffBaseS: defaultPolicy.backoffBaseS * scale,
+    backoffCapS: defaultPolicy.backoffCapS * scale,
+  };
 }
 
 async function dryRun(collect: () => ReturnType<typeof runCollectors>, store: IdentityStore, logger: Logger, io: { stdout: (text: string) => void }): Promise<number> {
@@ -110,7 +129,7 @@ export function createCommand(): Command {
     .option('--once', 'collect and send one heartbeat, then exit (0 accepted, 1 not)')
     .option('--dry-run', 'with --once: print the validated payload as JSON on stdout and send nothing')
     .addOption(
-      new Option('--interval <seconds>', 'DEVELOPMENT ONLY: a fixed interval (may be below the 60 s floor) that ignores the server\'s next_heartbeat_in_s steering (env LANET_AGENT_INTERVAL_S)').argParser(Number),
+      new Option('--interval <seconds>', 'DEVELOPMENT ONLY: a fixed interval (may be below the 60 s floor) that ignores the server\'s next_heartbeat_in_s steering (HB-11); retry and backoff delays shrink in proportion (env LANET_AGENT_INTERVAL_S)').argParser(Number),
     )
     .addOption(new Option('--startup-delay <seconds>', 'AG-7 random start-up spread, 0..N s (default 0.8 x interval) (env LANET_AGENT_STARTUP_DELAY_S)').argParser(Number))
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))

@@ -74,7 +74,8 @@ export class PowerShellSession {
     child.on('exit', (code, signal) => fail(`exited (code ${code ?? signal})`));
     child.stdin.on('error', () => undefined); // a dead process surfaces through 'exit'
     // Output as UTF-8 so non-ASCII program names survive; the decoder still copes with a UTF-16 BOM stream.
-    child.stdin.write('[Console]::OutputEncoding = [System.Text.Encoding]::UTF8; $ProgressPreference = "SilentlyContinue"\n');
+    // UTF8Encoding($false): no BOM in the middle of the stream (the decoder only strips one at its start).
+    child.stdin.write('[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding($false); $ProgressPreference = "SilentlyContinue"\n');
     return child;
   }
 

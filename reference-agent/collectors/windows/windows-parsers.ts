@@ -19,8 +19,9 @@ function listOf<T extends z.ZodType>(item: T) {
 /** Parses a query's JSON output through `schema`; the error names the query and the first offending field. */
 export function parsePowerShellJson<T extends z.ZodType>(query: string, output: string, schema: T): z.output<T> {
   let json: unknown;
+  const body = output.replace(/^\ufeff/, '').trim(); // a BOM a host emitted at its first write
   try {
-    json = output.trim() === '' ? null : JSON.parse(output.trim());
+    json = body === '' ? null : JSON.parse(body);
   } catch (error) {
     throw new Error(`PowerShell ${query} query printed output that is not JSON (${(error as Error).message}); starts with ${JSON.stringify(output.slice(0, 60))}`);
   }
