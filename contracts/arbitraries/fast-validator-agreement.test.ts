@@ -17,7 +17,7 @@ describe('compiled validator agrees with the contract on generated messages', ()
         const result = fast(hb);
         expect(result.ok ? [] : result.errors).toEqual([]);
       }),
-      { seed, numRuns: 60 },
+      { seed, numRuns: 40 },
     );
   });
 
@@ -28,7 +28,7 @@ describe('compiled validator agrees with the contract on generated messages', ()
         const result = fast(m.payload);
         expect(result.ok ? [] : result.errors.map((e) => e.path), m.label).toEqual([m.pointer]);
       }),
-      { seed, numRuns: 200 },
+      { seed, numRuns: 150 },
     );
   });
 
@@ -40,7 +40,7 @@ describe('compiled validator agrees with the contract on generated messages', ()
         fc.property(arbitraryFromSchema(schema), (value) => {
           expect(fast(value).ok, name).toBe(validateMessage(schema, value).ok);
         }),
-        { seed, numRuns: 40 },
+        { seed, numRuns: 25 },
       );
     }
   });

@@ -15,7 +15,7 @@ describe('arbitraryFromSchema', () => {
           const result = validateMessage(schema, value);
           expect(result.ok ? [] : result.errors).toEqual([]);
         }),
-        { seed, numRuns: name === 'heartbeat-history' || name === 'agent-detail' ? 60 : name === 'heartbeat' ? 100 : 150 },
+        { seed, numRuns: name === 'heartbeat-history' || name === 'agent-detail' ? 60 : name === 'heartbeat' ? 60 : 150 },
       );
     });
   }

@@ -10,6 +10,7 @@ import { defOf, shapeOf, unwrap } from './zod-introspection.js';
 const seed = propertySeed();
 console.log('seed', seed, '(replay with LANET_SEED)');
 const runs = { seed, numRuns: 200 };
+const lighterRuns = { seed, numRuns: 100 };
 
 /** Every key path whose key the contract's object shapes do not name (HB-5 extras), found by walking schema and value together. */
 function unknownKeyPaths(schema: z.ZodType, value: unknown, path = ''): string[] {
@@ -84,7 +85,7 @@ describe('heartbeatArbitrary', () => {
         const present = [hb.status, hb.hardware_inventory?.system, hb.hardware_inventory?.memory, hb.hardware_inventory?.disk, hb.hardware_inventory?.disks, hb.hardware_inventory?.bitlocker, hb.software_inventory?.installed_programs];
         expect(present.some((s) => s === undefined)).toBe(true);
       }),
-      runs,
+      lighterRuns,
     );
     fc.assert(
       fc.property(heartbeatArbitrary({ partial: 'never', programs: { min: 0, max: 5 } }), (hb) => {
@@ -93,7 +94,7 @@ describe('heartbeatArbitrary', () => {
         const hw = hb.hardware_inventory;
         expect([hb.status, hw?.system, hw?.memory, hw?.disk, hw?.disks, hw?.bitlocker, hb.software_inventory?.installed_programs]).not.toContain(undefined);
       }),
-      runs,
+      lighterRuns,
     );
   });
 
@@ -118,7 +119,7 @@ describe('heartbeatArbitrary', () => {
         expect(n).toBeGreaterThanOrEqual(3);
         expect(n).toBeLessThanOrEqual(7);
       }),
-      runs,
+      lighterRuns,
     );
   });
 
