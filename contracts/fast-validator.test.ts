@@ -52,7 +52,7 @@ describe('compileValidator', () => {
       '1900-02-29T00:00:00': false,
       '2025-02-29T00:00:00': false,
       '2025-04-31T00:00:00': false,
-      '2025-12-31T23:59:60Z': true,
+      '2025-12-31T23:59:60Z': false,
     });
   });
 
@@ -67,6 +67,11 @@ describe('compileValidator', () => {
       (hb: Record<string, any>) => (hb.software_inventory.installed_programs = Array.from({ length: 2001 }, () => ({ name: 'x' }))),
     ];
     expect(cases.map((patch) => expectAgreement(withPatch(patch)))).toEqual([false, false, false, false, true, false, false]);
+  });
+
+  it('reports one error for a field of the wrong type, not its length checks too', () => {
+    const result = validatorFor('register-request')({ hardware_fingerprint: ['x'], hostname: 'pc' });
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['/hardware_fingerprint']);
   });
 
   it('refuses schemas JSON Schema cannot express exactly, instead of accepting too much', () => {

@@ -39,7 +39,7 @@ describe('HeartbeatRequestSchema', () => {
     for (const ts of ['2025-08-04T12:51:08.123456', '2025-08-04T12:51:08Z', '2025-08-04T14:51:08.1+02:00', '2024-02-29T00:00:00']) {
       expect(errorsOf({ ...seedHeartbeat(), timestamp: ts }), ts).toEqual([]);
     }
-    for (const ts of ['2025-02-30T00:00:00', '2025-13-01T00:00:00', '2025-08-04 12:51:08', '1754311868', '2025-08-04T25:00:00Z', '']) {
+    for (const ts of ['2025-02-30T00:00:00', '2025-13-01T00:00:00', '2025-08-04 12:51:08', '1754311868', '2025-08-04T25:00:00Z', '2025-08-04T12:51:60', '2025-12-31T23:59:60Z', '']) {
       expect(errorsOf({ ...seedHeartbeat(), timestamp: ts }), ts).toEqual(['/timestamp']);
     }
   });

@@ -11,9 +11,11 @@ const CALENDAR_DAY =
  * RFC 3339 date-time, with the offset optional (HB-6): the deployed agent sends Python's naive
  * `datetime.now().isoformat()` ("2025-08-04T12:51:08.123456"), which the server reads as UTC.
  * A pattern rather than `format: date-time` so the OpenAPI spec (and Prism) accept the naive form too.
+ * Leap seconds (":60") are refused: no agent emits them, and neither JavaScript's nor Python's date parsing reads them,
+ * so a server could not compute the clock skew HB-8 asks for.
  */
 export const AGENT_TIMESTAMP_PATTERN =
-  '^' + CALENDAR_DAY + '[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:(?:[0-5]\\d|60)(?:\\.\\d{1,9})?(?:[Zz]|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?$';
+  '^' + CALENDAR_DAY + '[Tt](?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d{1,9})?(?:[Zz]|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)?$';
 
 /** An agent-supplied timestamp: RFC 3339 with an offset, or the legacy naive form read as UTC (HB-6). */
 export const AgentTimestampSchema = z

@@ -12,7 +12,16 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 export function validateMessage<S extends z.ZodType>(schema: S, value: unknown): ValidationResult<z.output<S>> {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, errors: result.error.issues.map((issue) => ({ path: toJsonPointer(issue.path), message: issue.message })) };
+  // zod still runs a field's length checks after its type check failed ("expected string, received array" then
+  // "expected array to have >=16 items"); past a wrong type, the other complaints about that field are noise.
+  const wrongType = new Set(result.error.issues.filter((i) => i.code === 'invalid_type').map((i) => toJsonPointer(i.path)));
+  const errors: FieldError[] = [];
+  for (const issue of result.error.issues) {
+    const path = toJsonPointer(issue.path);
+    if (issue.code !== 'invalid_type' && wrongType.has(path)) continue;
+    errors.push({ path, message: issue.message });
+  }
+  return { ok: false, errors };
 }
 
 /** Formats field errors one per line as `path: message` (the whole body is shown as `(root)`). */
