@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { HeartbeatRequestSchema } from '../../contracts/index.js';
 import { openStore } from '../store/open-store.js';
-import { parsePostgresUrl } from '../store/postgres-store.js';
+import { parsePostgresUrl } from '../store/postgres-support.js';
 
 const INSERT = 'INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload) VALUES';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { parsePostgresUrl } from '../store/postgres-store.js';
+import { parsePostgresUrl } from '../store/postgres-support.js';
 
 /**
  * Everything the database holds, as text, so a test can prove a secret is absent at rest (AUTH-4, ESC-1).

@@ -1,0 +1,37 @@
+/** PostgreSQL store support: its migrations, the `?schema=` URL convention, and text the server can store. */
+
+/** Migrations, run in order once each and recorded in schema_migrations; BIGINT columns hold epoch milliseconds. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE agents (
+     asset_id TEXT PRIMARY KEY, fingerprint TEXT UNIQUE, hostname TEXT, token_hash TEXT UNIQUE,
+     registered_at BIGINT NOT NULL, last_seen_at BIGINT, partial BOOLEAN NOT NULL DEFAULT false,
+     clock_skew_s DOUBLE PRECISION, latest_heartbeat_id BIGINT);
+   CREATE TABLE heartbeats (
+     id BIGSERIAL PRIMARY KEY, asset_id TEXT NOT NULL REFERENCES agents(asset_id), ts_raw TEXT NOT NULL,
+     idempotency_key TEXT, received_at BIGINT NOT NULL, partial BOOLEAN NOT NULL, clock_skew_s DOUBLE PRECISION NOT NULL,
+     payload TEXT NOT NULL);
+   CREATE UNIQUE INDEX heartbeats_retry ON heartbeats(asset_id, ts_raw);
+   CREATE UNIQUE INDEX heartbeats_idem ON heartbeats(asset_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+   CREATE TABLE escrow_keys (
+     key_id TEXT PRIMARY KEY, asset_id TEXT NOT NULL REFERENCES agents(asset_id), drive_letter TEXT NOT NULL,
+     ciphertext TEXT NOT NULL, digest TEXT NOT NULL, escrowed_at BIGINT NOT NULL);
+   CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
+   CREATE TABLE escrow_audit (
+     audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at BIGINT NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+];
+
+/** Splits `?schema=NAME` off a postgres URL: tests and the conformance suite isolate runs in their own schema. */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`Invalid schema name '${schema}' in the database URL: use letters, digits and underscores (at most 63).`);
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
+/** PostgreSQL text cannot hold NUL; agent-supplied strings may (the contract allows it), so it becomes U+FFFD (GEN-6). */
+export const pgText = <T extends string | null>(v: T): T => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v) as T;
+
