@@ -4,8 +4,14 @@ import type { TargetClient } from '../transport/target-client.js';
 
 /** A status change of one agent as the fleet view showed it, at a virtual time. */
 export interface StatusChange {
+  /** Virtual ms at the poll's start. */
   atMs: number;
   status: FleetAgent['status'];
+  /** Real wall ms the poll left and came back: the server judged liveness somewhere in between. */
+  pollStartWallMs: number;
+  pollEndWallMs: number;
+  /** The server's last_seen_at (wall ms), or undefined when never seen. */
+  lastSeenWallMs: number | undefined;
 }
 
 /**
@@ -45,14 +51,21 @@ export class FleetWatcher {
     try {
       // The snapshot is taken after the request leaves: stamping the poll's start never calls a flag early.
       const atMs = this.clock?.nowMs() ?? 0;
+      const pollStartWallMs = Date.now();
       const list = await this.client.fleetList(this.adminToken);
+      const pollEndWallMs = Date.now();
       this.polls++;
       if (list.offline_after_s !== undefined) this.offlineAfterS = list.offline_after_s;
       for (const agent of list.agents) {
         this.latest.set(agent.asset_id, agent);
         let changes = this.changes.get(agent.asset_id);
         if (!changes) this.changes.set(agent.asset_id, (changes = []));
-        if (changes[changes.length - 1]?.status !== agent.status) changes.push({ atMs, status: agent.status });
+        const lastSeenWallMs = agent.last_seen_at === null ? undefined : Date.parse(agent.last_seen_at);
+        const previous = changes[changes.length - 1];
+        // Status changes, and every offline view with a new last_seen_at (a heartbeat arrived but the agent is still offline).
+        if (previous?.status !== agent.status || (agent.status === 'offline' && previous.lastSeenWallMs !== lastSeenWallMs)) {
+          changes.push({ atMs, status: agent.status, pollStartWallMs, pollEndWallMs, lastSeenWallMs });
+        }
       }
     } catch (err) {
       if (this.failures.length < 20) this.failures.push(err instanceof Error ? err.message : String(err));

@@ -1,5 +1,4 @@
 import type { FleetRunResult } from '../engine/fleet-runner.js';
-import { OUTCOME } from '../metrics/attempt-log.js';
 import { check, type CheckResult } from './check-result.js';
 import type { FleetWatcher } from './fleet-watcher.js';
 
@@ -57,72 +56,44 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
 }
 
 /**
- * FLT-2: the fleet view never flagged a beating (jittering) agent offline after its first heartbeat, and did flag
- * every stopped agent offline once `offline_after` had passed since its last accepted heartbeat (not before).
+ * FLT-2, judged on the server's own clock: every offline view must have a last_seen_at older than offline_after at
+ * the poll (a beating agent, however jittery, is never offline), and every stopped agent must be shown offline
+ * within two polls of offline_after passing since its last_seen_at. Loopback targets share the simulator's clock.
  */
 export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stopped: Set<number>, offlineAfterS: number, timeScale: number): CheckResult {
   if (watcher.polls === 0) return check('FLT-2', 'offline after offline_after, never while beating', 'must', false, `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`);
-  // A flag can show up to two polls late (the poll in flight, then the next), plus 300 real ms of lag.
-  const pollSlackMs = (2 * watcher.everyMs + 300) * timeScale;
-  const earlyToleranceMs = 300 * timeScale;
-  const lastAccepted = new Map<number, number>();
-  const firstAccepted = new Map<number, number>();
-  const acceptedRows = new Map<number, number[]>();
-  for (let row = 0; row < run.log.length; row++) {
-    if (run.log.outcome[row] !== OUTCOME.accepted) continue;
-    const a = run.log.agent[row]!;
-    lastAccepted.set(a, Math.max(lastAccepted.get(a) ?? 0, run.log.doneMs[row]!));
-    if (!firstAccepted.has(a)) firstAccepted.set(a, run.log.doneMs[row]!);
-    let rows = acceptedRows.get(a);
-    if (!rows) acceptedRows.set(a, (rows = []));
-    rows.push(row);
-  }
-  const offlineMs = offlineAfterS * 1000;
-  // An offline view seen by a poll at `p` is wrong when a heartbeat was accepted (answer in before `p`) that left
-  // the simulator less than offline_after before `p`: the server received it after it left, so within the window.
-  const wronglyOffline = (agent: number, p: number): boolean =>
-    (acceptedRows.get(agent) ?? []).some((row) => run.log.doneMs[row]! <= p - earlyToleranceMs && run.log.sentMs[row]! >= p - offlineMs + earlyToleranceMs);
-  let flappedBeating = 0;
+  const offlineRealMs = (offlineAfterS * 1000) / timeScale;
+  const toleranceMs = 100; // clock reading and rounding of last_seen_at
+  const lateMs = 2 * watcher.everyMs + 300;
+  let wronglyOffline = 0;
   let stoppedFlagged = 0;
-  let stoppedEarly = 0;
   let stoppedJudged = 0;
   const problems: string[] = [];
+  const runEndWallMs = Math.max(0, ...[...watcher.changes.values()].flatMap((c) => c.map((x) => x.pollEndWallMs)));
   for (const agent of run.agents) {
     const changes = watcher.changes.get(agent.assetId) ?? [];
-    const first = firstAccepted.get(agent.identity.index);
-    if (first === undefined) continue;
-    if (stopped.has(agent.identity.index)) {
-      const last = lastAccepted.get(agent.identity.index)!;
-      const due = last + offlineAfterS * 1000;
-      if (due + pollSlackMs > run.endVirtualMs) continue; // the run ended before the target could be expected to flag it
-      stoppedJudged++;
-      const offline = changes.find((c) => c.status === 'offline' && c.atMs > first);
-      if (offline && offline.atMs >= due - earlyToleranceMs && offline.atMs <= due + pollSlackMs) stoppedFlagged++;
-      else if (offline) {
-        stoppedEarly++;
-        if (problems.length < 3) problems.push(`${agent.identity.hostname} flagged offline ${((due - offline.atMs) / 1000).toFixed(0)} s before offline_after passed`);
-      } else if (problems.length < 3) problems.push(`${agent.identity.hostname} stopped but not shown offline within ${(pollSlackMs / 1000).toFixed(0)} s of offline_after`);
-    } else {
-      // Each offline stretch is seen at its first poll and at the last poll before it ends.
-      const everyMs = watcher.everyMs * timeScale;
-      const wrong = changes.some((c, k) => {
-        if (c.status !== 'offline') return false;
-        const end = changes[k + 1]?.atMs ?? run.endVirtualMs;
-        const polls = [c.atMs, ...(end - 1.5 * everyMs > c.atMs ? [end - 1.5 * everyMs] : [])];
-        return polls.some((p) => wronglyOffline(agent.identity.index, p));
-      });
-      if (wrong) {
-        flappedBeating++;
-        if (problems.length < 3) problems.push(`${agent.identity.hostname} shown offline though a heartbeat was accepted within offline_after`);
+    for (const c of changes) {
+      if (c.status !== 'offline' || c.lastSeenWallMs === undefined) continue;
+      // Offline at some moment s <= pollEnd means s - lastSeen > offline_after, so lastSeen < pollEnd - offline_after.
+      if (c.lastSeenWallMs >= c.pollEndWallMs - offlineRealMs + toleranceMs) {
+        wronglyOffline++;
+        if (problems.length < 3) problems.push(`${agent.identity.hostname} shown offline ${((c.pollEndWallMs - c.lastSeenWallMs) / 1000).toFixed(2)} s (real) after its last heartbeat`);
+        break;
       }
     }
+    if (!stopped.has(agent.identity.index)) continue;
+    const lastSeen = Math.max(...changes.map((c) => c.lastSeenWallMs ?? 0));
+    if (lastSeen === 0 || lastSeen + offlineRealMs + lateMs > runEndWallMs) continue; // the run ended too soon to judge
+    stoppedJudged++;
+    const flagged = changes.find((c) => c.status === 'offline' && c.lastSeenWallMs === lastSeen);
+    if (flagged && flagged.pollStartWallMs <= lastSeen + offlineRealMs + lateMs) stoppedFlagged++;
+    else if (problems.length < 3) problems.push(`${agent.identity.hostname} stopped but not shown offline within ${(lateMs / 1000).toFixed(1)} s (real) of offline_after`);
   }
-  const ok = flappedBeating === 0 && stoppedFlagged === stoppedJudged;
   return check(
     'FLT-2',
     'offline after offline_after, never while beating',
     'must',
-    ok,
-    `${watcher.polls} polls of the fleet view; ${flappedBeating} agents shown offline within offline_after of an accepted heartbeat; ${stoppedFlagged}/${stoppedJudged} stopped agents shown offline in time (${stoppedEarly} too early); offline_after ${offlineAfterS} s protocol time${problems.length ? `; ${problems.join('; ')}` : ''}`,
+    wronglyOffline === 0 && stoppedFlagged === stoppedJudged,
+    `${watcher.polls} polls of the fleet view; ${wronglyOffline} agents shown offline less than offline_after after their last_seen_at; ${stoppedFlagged}/${stoppedJudged} stopped agents shown offline in time; offline_after ${offlineAfterS} s protocol time (${(offlineRealMs / 1000).toFixed(2)} s real)${problems.length ? `; ${problems.join('; ')}` : ''}`,
   );
 }

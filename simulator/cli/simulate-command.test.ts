@@ -39,7 +39,7 @@ describe('lanet simulate run()', () => {
     for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) expect(typeof report.latency_ms[key]).toBe('number');
     const ids = report.checks.map((ch) => `${ch.scenario}:${ch.id}:${ch.status}`);
     expect(ids).toEqual(expect.arrayContaining(['steady:HB-2:pass', 'steady:AG-1:pass', 'steady:FLT-2:pass', 'steady:FLT-4:pass', 'invalid-mix:HB-3:pass', 'invalid-mix:FLT-4:pass']));
-    expect(report.accepted).toBeGreaterThan(100);
+    expect(report.accepted).toBeGreaterThan(40);
     expect(report.rejected).toBeGreaterThan(0); // the injected invalid payloads
     expect(report.lost).toBe(0);
     expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('<svg id="chart-throughput"');
