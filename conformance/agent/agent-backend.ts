@@ -50,6 +50,7 @@ export async function startAgentBackend(options: { host: string; port: number; i
   const assets = new Map<string, string>(); // fingerprint -> asset
   const fired = new Set<number>();
   let anchor: number | undefined;
+  let accepted = 0;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
 
@@ -78,13 +79,14 @@ export async function startAgentBackend(options: { host: string; port: number; i
       events.push({ atS, kind: 'heartbeat', fault: 'unauthorized', problems, token: bearer, collectionErrors, sectionsConsistent: checked.ok });
       return problem(res, 401, 'Unauthorized', 'Unknown agent token; register again.');
     }
-    anchor ??= atS;
-    const at = faultAt(atS - anchor, intervalS);
+    accepted += 1;
+    if (accepted === 2) anchor = atS;
+    const at = anchor === undefined ? { slot: -1, fault: 'ok' as const } : faultAt(atS - anchor, intervalS);
     // Each fault hits once (the outage lasts its window): the agent's retry or re-send then meets a healthy backend.
     const fault = at.fault !== 'ok' && at.fault !== 'outage' && fired.has(at.slot) ? 'ok' : at.fault;
     if (fault !== 'ok' && fault !== 'outage') fired.add(at.slot);
     events.push({ atS, kind: 'heartbeat', fault, problems, token: bearer, collectionErrors, sectionsConsistent: checked.ok });
-    if (atS - anchor > (schedule.length - 0.5) * intervalS) finish();
+    if (anchor !== undefined && atS - anchor > (schedule.length - 0.5) * intervalS) finish();
     switch (fault) {
       case 'outage':
         return void req.socket.destroy();

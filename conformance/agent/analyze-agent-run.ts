@@ -32,15 +32,17 @@ export function analyzeAgentRun(events: readonly AgentEvent[], intervalS: number
   const results: AgentResult[] = [];
   const beats = events.filter((e) => e.kind === 'heartbeat');
   const first = beats[0];
+  // The grid's anchor is the second heartbeat (the mock's too): the first also carries the start-up delay.
+  const second = beats[1];
   const invalid = beats.filter((e) => e.problems.length > 0);
   results.push({ id: 'HB-2', level: 'MUST', status: beats.length === 0 ? 'skip' : invalid.length ? 'fail' : 'pass',
     detail: beats.length === 0 ? 'the agent sent no heartbeat' : invalid.length ? `${invalid.length} of ${beats.length} payloads break the contract: ${invalid[0]!.problems.slice(0, 3).join('; ')}` : `${beats.length} payloads, all valid` });
-  if (!first) {
+  if (!first || !second) {
     for (const id of ['AG-1', 'AG-2', 'AG-3', 'AG-4', 'AG-5', 'AG-6']) results.push({ id, level: 'MUST', status: 'fail', detail: 'the agent sent no heartbeat' });
     results.push({ id: 'AG-7', level: 'SHOULD', status: 'skip', detail: 'no heartbeat' });
     return results;
   }
-  const anchor = first.atS;
+  const anchor = second.atS;
   const tol = GRID_TOLERANCE * intervalS;
   const rel = (e: AgentEvent) => e.atS - anchor;
   const slotOf = (e: AgentEvent) => Math.round(rel(e) / intervalS);
@@ -48,7 +50,7 @@ export function analyzeAgentRun(events: readonly AgentEvent[], intervalS: number
   const after = (e: AgentEvent) => events.filter((x) => x.atS > e.atS);
 
   // AG-1: the first send of every slot whose previous slot was healthy lands within ±10 % of the grid.
-  const scheduled = beats.filter((e, i) => { const s = slotOf(e); return (i === 0 || slotOf(beats[i - 1]!) !== s) && s > 0 && schedule[s - 1] === 'ok' && s < schedule.length; });
+  const scheduled = beats.filter((e, i) => { const s = slotOf(e); return i > 1 && slotOf(beats[i - 1]!) !== s && s > 0 && schedule[s - 1] === 'ok' && s < schedule.length; });
   const drifted = scheduled.filter((e) => offGrid(e) > tol);
   results.push({ id: 'AG-1', level: 'MUST', status: scheduled.length < 3 ? 'fail' : drifted.length ? 'fail' : 'pass',
     detail: scheduled.length < 3 ? `only ${scheduled.length} scheduled heartbeats arrived` : drifted.length ? `slot ${slotOf(drifted[0]!)} arrived ${fmt(rel(drifted[0]!) - slotOf(drifted[0]!) * intervalS)} off the grid (allowed ±${fmt(tol)})` : `${scheduled.length} scheduled heartbeats within ±${fmt(tol)} of start + n × ${intervalS} s` });

@@ -54,6 +54,7 @@ interface RawOptions {
 /** `lanet conformance`: checks a backend against protocol v1 requirement by requirement. */
 export function createCommand(): Command {
   const cmd = new Command('conformance')
+    .enablePositionalOptions()
     .description('Check a backend against LANET protocol v1, requirement by requirement. Without --target it starts the reference server (temporary SQLite) and checks that.')
     .option('--target <url>', 'base URL of the backend to check (loopback or your CI service)')
     .option('--profile <list>', `profiles the backend claims: ${allProfiles.join(',')}`, profiles, [...allProfiles])
@@ -89,7 +90,7 @@ export function createCommand(): Command {
     .description('Agent conformance (AG-1..AG-7): a mock backend that validates every payload, records send times and injects an outage, a 503 with Retry-After, a 400, a 401 and a slow answer on a schedule.')
     .option('--listen <port>', 'port to listen on (0 picks a free one)', integer('--listen'), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 3)
+    .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 4)
     .option('--enrollment-secret <secret>', 'the secret the agent registers with (default: generated and printed)')
     .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
     .option('--timeout <seconds>', 'how long to wait for the agent (default: the schedule plus 60 s)', positive('--timeout'))
