@@ -35,7 +35,8 @@ export const FleetListSchema = z
     counts: z
       .object({ online: z.number().int().min(0), offline: z.number().int().min(0), never_seen: z.number().int().min(0) })
       .optional(),
-    offline_after_s: z.number().int().min(1).optional().meta({ description: 'The offline threshold in force (FLT-2).' }),
+    // Fractional: the conformance suite and the simulator compress time (e.g. 0.5 s for 600 s at 1200x).
+    offline_after_s: z.number().positive().optional().meta({ description: 'The offline threshold in force, seconds (FLT-2).' }),
   })
   .meta({ id: 'FleetList' });
 
@@ -71,6 +72,8 @@ export const HeartbeatHistoryQuerySchema = z.object({
   cursor: z.string().min(1).max(limits.cursorMax).optional(),
 });
 
+/** An agent's liveness. */
+export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 /** One fleet entry. */
 export type FleetAgent = z.infer<typeof FleetAgentSchema>;
 /** The fleet list. */

@@ -1,15 +1,11 @@
 import type { Request, Response } from 'express';
-import type { z } from 'zod';
 import {
-  AssetIdSchema, HeartbeatHistoryQuerySchema, limits, validateMessage, type AgentStatusSchema,
+  AssetIdSchema, HeartbeatHistoryQuerySchema, limits, validateMessage, type AgentStatus,
   type AgentDetail, type FleetAgent, type FleetList, type HeartbeatHistoryPage, type HeartbeatRequest,
 } from '../../contracts/index.js';
 import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
 import { HttpProblem } from './problem.js';
-
-/** An agent's liveness (the contracts export the schema but not its type). */
-export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
 /** FLT-2: from the server's receive time only; offline once silent for more than offline_after. */
 export function agentStatus(lastSeenAtMs: number | null, nowMs: number, offlineAfterS: number): AgentStatus {
@@ -57,9 +53,7 @@ export function listAgentsHandler(ctx: AppContext) {
     const agents = (await ctx.store.listAgents()).map((r) => toFleetAgent(r, now, ctx.config.offlineAfterS));
     const counts = { online: 0, offline: 0, never_seen: 0 };
     for (const a of agents) counts[a.status]++;
-    const body: FleetList = { agents, counts };
-    // The contract types offline_after_s as an integer >= 1; a fractional test setting is left out rather than misreported.
-    if (Number.isInteger(ctx.config.offlineAfterS)) body.offline_after_s = ctx.config.offlineAfterS;
+    const body: FleetList = { agents, counts, offline_after_s: ctx.config.offlineAfterS };
     res.json(body);
   };
 }
