@@ -24,6 +24,8 @@ export class FleetWatcher {
   readonly latest = new Map<string, FleetAgent>();
   offlineAfterS: number | undefined;
   polls = 0;
+  /** Real wall ms the latest poll came back. */
+  lastPollEndWallMs = 0;
   failures: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
@@ -54,6 +56,7 @@ export class FleetWatcher {
       const pollStartWallMs = Date.now();
       const list = await this.client.fleetList(this.adminToken);
       const pollEndWallMs = Date.now();
+      this.lastPollEndWallMs = pollEndWallMs;
       this.polls++;
       if (list.offline_after_s !== undefined) this.offlineAfterS = list.offline_after_s;
       for (const agent of list.agents) {

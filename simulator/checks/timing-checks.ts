@@ -69,7 +69,7 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
   let stoppedFlagged = 0;
   let stoppedJudged = 0;
   const problems: string[] = [];
-  const runEndWallMs = Math.max(0, ...[...watcher.changes.values()].flatMap((c) => c.map((x) => x.pollEndWallMs)));
+  const runEndWallMs = watcher.lastPollEndWallMs;
   for (const agent of run.agents) {
     const changes = watcher.changes.get(agent.assetId) ?? [];
     for (const c of changes) {
