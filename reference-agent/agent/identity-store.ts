@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
 import { z } from 'zod';
 import { AssetIdSchema, TokenSchema } from '../../contracts/index.js';
 
@@ -21,7 +21,7 @@ export type AgentState = z.infer<typeof AgentStateSchema>;
  * ACL), /etc/lanet-agent for root on Linux, else ~/.config/lanet-agent for a developer.
  */
 export function defaultConfigDir(platform: NodeJS.Platform = process.platform): string {
-  if (platform === 'win32') return join(process.env.ProgramData ?? 'C:\\ProgramData', 'LANET', 'agent');
+  if (platform === 'win32') return win32.join(process.env.ProgramData ?? 'C:\\ProgramData', 'LANET', 'agent');
   if (typeof process.getuid === 'function' && process.getuid() === 0) return '/etc/lanet-agent';
   return join(os.homedir(), '.config', 'lanet-agent');
 }

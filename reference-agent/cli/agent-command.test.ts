@@ -68,3 +68,15 @@ describe('developmentPolicy', () => {
     expect(developmentPolicy(5)).toEqual({ intervalS: 5, ignoreServerInterval: true, retryDelayS: 1, retryJitterS: 0.25, backoffBaseS: 1, backoffCapS: 30 });
   });
 });
+
+describe('lanet agent install-service (command routing)', () => {
+  it('options after the subcommand reach it, not the agent\'s own --server; files land in --output-dir', async () => {
+    const { createCommand } = await import('./agent-command.js');
+    const { readFileSync } = await import('node:fs');
+    const out = join(dir, 'service');
+    await createCommand().parseAsync(['install-service', '--server', 'https://lanet.example.com', '--enrollment-secret', 's3', '--output-dir', out], { from: 'user' });
+    expect(process.exitCode ?? 0).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'agent.json'), 'utf8'))).toEqual({ server: 'https://lanet.example.com', enrollment_secret: 's3' });
+    expect(readFileSync(join(out, 'lanet-agent.xml'), 'utf8')).toContain('<argument>C:\\ProgramData\\LANET\\agent</argument>');
+  });
+});

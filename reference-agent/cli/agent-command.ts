@@ -146,6 +146,8 @@ export function createCommand(): Command {
         dryRun: opts.dryRun === true,
       });
     });
+  // `install-service --server URL` must reach the subcommand, not the agent's own --server option.
+  cmd.enablePositionalOptions();
   for (const sub of createServiceCommands()) cmd.addCommand(sub);
   return cmd;
 }

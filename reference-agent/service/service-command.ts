@@ -31,7 +31,7 @@ export interface InstallPlan {
 export function planServiceInstall(o: InstallOptions): InstallPlan {
   const dir = o.outputDir ?? o.configDir;
   const join_ = o.outputDir ? join : win32.join;
-  const exe = join_(dir, `${o.serviceId}.exe`);
+  const exe = win32.join(o.configDir, `${o.serviceId}.exe`);
   return {
     files: [
       { path: join_(dir, `${o.serviceId}.xml`), content: winswDefinition(o), secret: false },
@@ -53,8 +53,9 @@ function installOptions(opts: Record<string, unknown>): InstallOptions {
     account: (opts.account as ServiceAccount | undefined) ?? 'LocalSystem',
     winsw: opts.winsw as string | undefined,
     configDir,
-    nodePath: (opts.node as string | undefined) ?? process.execPath,
-    lanetBin: (opts.lanetBin as string | undefined) ?? fileURLToPath(new URL('../../bin/lanet.js', import.meta.url)),
+    // Generating on another OS (--output-dir) cannot know the Windows paths: typical ones, to be overridden.
+    nodePath: (opts.node as string | undefined) ?? (process.platform === 'win32' ? process.execPath : 'C:\\Program Files\\nodejs\\node.exe'),
+    lanetBin: (opts.lanetBin as string | undefined) ?? (process.platform === 'win32' ? fileURLToPath(new URL('../../bin/lanet.js', import.meta.url)) : 'C:\\Program Files\\LANET\\bin\\lanet.js'),
     serviceId: (opts.serviceId as string | undefined) ?? defaultServiceId,
     outputDir: opts.outputDir as string | undefined,
   };

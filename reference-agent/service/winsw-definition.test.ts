@@ -55,6 +55,7 @@ describe('the generated WinSW service definition', () => {
 
   it('refuses relative paths and odd service ids; --output-dir writes the files on any OS, installing needs Windows', () => {
     expect(() => winswDefinition({ ...options, nodePath: 'node.exe' })).toThrow(/absolute Windows path/);
+    expect(() => winswDefinition({ ...options, lanetBin: '/usr/lib/lanet/bin/lanet.js' })).toThrow(/absolute Windows path/);
     expect(() => winswDefinition({ ...options, serviceId: 'lanet agent' })).toThrow(/letters, digits and hyphens/);
     const out = mkdtempSync(join(tmpdir(), 'lanet-service-'));
     try {

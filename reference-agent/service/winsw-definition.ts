@@ -36,7 +36,7 @@ function xml(text: string): string {
 export function winswDefinition(o: ServiceDefinitionOptions): string {
   if (!/^[A-Za-z0-9-]+$/.test(o.serviceId)) throw new Error(`Service id "${o.serviceId}" must be letters, digits and hyphens only (WinSW <id>).`);
   for (const [name, path] of [['node', o.nodePath], ['lanet', o.lanetBin], ['config dir', o.configDir]] as const) {
-    if (!win32.isAbsolute(path)) throw new Error(`The ${name} path "${path}" must be an absolute Windows path (the service does not start in your shell's directory).`);
+    if (!/^([A-Za-z]:\\|\\\\)/.test(path)) throw new Error(`The ${name} path "${path}" must be an absolute Windows path (the service does not start in your shell's directory).`);
   }
   const account =
     o.account === 'LocalSystem'
