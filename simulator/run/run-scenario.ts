@@ -42,6 +42,17 @@ export function simulatorPolicy(intervalS: number): SchedulerPolicy {
   return resolvePolicy({ intervalS });
 }
 
+/** Throws when the run is too short for the scenario's checks to judge anything, saying what would do. */
+export function checkDuration(name: ScenarioName, options: Pick<SimulateOptions, 'intervalS' | 'durationS' | 'timeScale'>): void {
+  const minS = scenarios[name].minDurationS({ intervalS: options.intervalS, policy: simulatorPolicy(options.intervalS) });
+  const haveS = options.durationS * options.timeScale;
+  if (haveS < minS) {
+    throw new Error(
+      `Scenario ${name} needs at least ${minS} protocol seconds; --duration ${options.durationS}s at --time-scale ${options.timeScale} gives ${haveS}. Use --duration ${Math.ceil(minS / options.timeScale)}s or a larger --time-scale (e.g. --time-scale 300 --duration 60s).`,
+    );
+  }
+}
+
 /**
  * Runs one scenario against a target: puts the fault proxy in front when the scenario needs it, watches the fleet
  * view while the agents beat, then runs the scenario's checks and builds its report.
@@ -49,13 +60,7 @@ export function simulatorPolicy(intervalS: number): SchedulerPolicy {
 export async function runScenario(name: ScenarioName, options: SimulateOptions, target: TargetHandle, inputs: ScenarioRunInputs): Promise<SimReport> {
   const def = scenarios[name];
   const policy = simulatorPolicy(options.intervalS);
-  const minS = def.minDurationS({ intervalS: options.intervalS, policy });
-  const haveS = options.durationS * options.timeScale;
-  if (haveS < minS) {
-    throw new Error(
-      `Scenario ${name} needs at least ${minS} protocol seconds; --duration ${options.durationS}s at --time-scale ${options.timeScale} gives ${haveS}. Use --duration ${Math.ceil(minS / options.timeScale)}s or a larger --time-scale.`,
-    );
-  }
+  checkDuration(name, options);
   const targetUrl = new URL(target.url);
   let proxy: FaultProxy | undefined;
   let sendUrl = target.url;

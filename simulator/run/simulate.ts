@@ -8,7 +8,7 @@ import type { SimReport } from '../report/report-model.js';
 import { formatSummary } from '../report/summary-text.js';
 import { evaluateThresholds } from '../report/thresholds.js';
 import { renderReportHtml } from '../report/report-html.js';
-import { runScenario, type ScenarioRunInputs, type TargetHandle } from './run-scenario.js';
+import { checkDuration, runScenario, type ScenarioRunInputs, type TargetHandle } from './run-scenario.js';
 import type { SimulateOptions } from './simulate-options.js';
 import { NdjsonRecorder } from '../replay/ndjson-recorder.js';
 import { loadRecording } from '../replay/replay-plan.js';
@@ -33,6 +33,7 @@ export async function simulate(requested: SimulateOptions, generated: ScenarioRu
   let inputs = generated;
   let recorder: NdjsonRecorder | undefined;
   try {
+    for (const name of options.scenarios) if (!options.replay) checkDuration(name, options);
     if ((options.record || options.replay) && options.scenarios.length !== 1) throw new Error('--record and --replay take one scenario: name it with --scenario.');
     if (options.replay) {
       // The recording fixes the fleet, its schedule and the scenario; only the target and the report may change.
