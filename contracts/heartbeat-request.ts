@@ -140,6 +140,13 @@ export const CollectionErrorSchema = z
   .object({
     collector: z.string().min(1).max(limits.collectorNameMax).meta({ example: 'bitlocker' }),
     error: z.string().min(1).max(limits.collectionErrorMax).meta({ example: 'Get-BitLockerVolume timed out after 10 s' }),
+    kind: z
+      .enum(['failed', 'timeout', 'unsupported'])
+      .optional()
+      .meta({
+        description:
+          '"failed" or "timeout": the section is missing or incomplete (HB-4, partial). "unsupported": the collector cannot apply on this host (BitLocker on Linux, no smartctl); the section is sent as far as it can be, and the heartbeat is not partial for it. Absent means "failed".',
+      }),
   })
   .meta({ id: 'CollectionError' });
 

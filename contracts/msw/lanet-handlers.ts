@@ -64,7 +64,8 @@ async function readJson(request: Request): Promise<unknown> {
 /** Creates the handlers; agent developers pass `handlers` to msw's `setupServer`. */
 export function createLanetHandlers(options: LanetHandlerOptions = {}): LanetHandlers {
   const base = (options.baseUrl ?? 'http://lanet.test').replace(/\/$/, '');
-  const now = options.now ?? Date.now;
+  // Read Date.now at call time, so fake timers installed after the handlers were made still move `atMs`.
+  const now = options.now ?? (() => Date.now());
   const intervalS = options.intervalS ?? limits.defaultHeartbeatIntervalS;
   const requests: RecordedRequest[] = [];
   let faults: Array<Required<Pick<FaultSpec, 'times'>> & FaultSpec> = [];

@@ -18,8 +18,8 @@ describe('runCollectors (AG-5)', () => {
     const run = await runCollectors([ok, hangs, throws]);
     expect(run.sections).toEqual({ memory });
     expect(run.errors).toEqual([
-      { collector: 'disks', error: 'Get-PhysicalDisk: Access denied' },
-      { collector: 'programs', error: 'programs timed out after 50 ms and was skipped; it is retried next cycle' },
+      { collector: 'disks', error: 'Get-PhysicalDisk: Access denied', kind: 'failed' },
+      { collector: 'programs', error: 'programs timed out after 50 ms and was skipped; it is retried next cycle', kind: 'timeout' },
     ]);
     expect(run.timings.map((t) => [t.collector, t.outcome])).toEqual([['disks', 'failed'], ['memory', 'ok'], ['programs', 'timeout']]);
     expect(aborted).toBe(true); // the collector was told to stop its child process
@@ -41,7 +41,7 @@ describe('runCollectors (AG-5)', () => {
     };
     const run = await runCollectors([a, b]);
     expect(run.sections.software).toEqual({ agent_version: '1.0.0', installed_programs: [{ name: 'Git', version: '2.47.1' }] });
-    expect(run.errors).toEqual([{ collector: 'smart', error: 'smartctl is not installed' }]);
+    expect(run.errors).toEqual([{ collector: 'smart', error: 'smartctl is not installed', kind: 'unsupported' }]);
   });
 
   it('clips long error texts to the contract limit', () => {

@@ -74,10 +74,11 @@ export async function runCollectors(collectors: readonly Collector[], now: () =>
       timings.push(timing);
       if (!result) {
         timing.outcome = timedOut ? 'timeout' : 'failed';
-        errors.push({ collector: collector.name, error: clipError(error instanceof Error ? error.message : String(error)) });
+        errors.push({ collector: collector.name, error: clipError(error instanceof Error ? error.message : String(error)), kind: timedOut ? 'timeout' : 'failed' });
         return;
       }
-      for (const note of result.notes ?? []) errors.push({ collector: note.collector, error: clipError(note.error) });
+      // Notes name parts that cannot apply on this host: the section is still sent, so the heartbeat is not partial for them.
+      for (const note of result.notes ?? []) errors.push({ collector: note.collector, error: clipError(note.error), kind: 'unsupported' });
       for (const [key, value] of Object.entries(result.sections) as Array<[keyof InventorySections, unknown]>) {
         if (value === undefined) continue;
         const verdict = validateMessage(sectionSchemas[key], value);
@@ -85,7 +86,7 @@ export async function runCollectors(collectors: readonly Collector[], now: () =>
         else if (verdict.ok) (sections as Record<string, unknown>)[key] = verdict.value;
         else {
           timing.outcome = 'failed';
-          errors.push({ collector: collector.name, error: clipError(`its ${key} section broke the contract and was left out: ${formatFieldErrors(verdict.errors)}`) });
+          errors.push({ collector: collector.name, error: clipError(`its ${key} section broke the contract and was left out: ${formatFieldErrors(verdict.errors)}`), kind: 'failed' });
         }
       }
     }),

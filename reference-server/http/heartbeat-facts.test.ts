@@ -21,6 +21,9 @@ describe('heartbeat facts', () => {
     const hb = seedHeartbeat();
     expect(isPartial(hb)).toBe(false);
     expect(isPartial({ ...hb, collection_errors: [{ collector: 'bitlocker', error: 'timeout' }] })).toBe(true);
+    expect(isPartial({ ...hb, collection_errors: [{ collector: 'bitlocker', error: 'timed out', kind: 'timeout' }] })).toBe(true);
+    // HB-4: a collector that cannot apply on this host (BitLocker on Linux) leaves nothing missing.
+    expect(isPartial({ ...hb, collection_errors: [{ collector: 'bitlocker', error: 'not on Linux', kind: 'unsupported' }] })).toBe(false);
     const { software_inventory: _s, ...noSoftware } = hb;
     expect(isPartial(noSoftware)).toBe(true);
   });

@@ -29,10 +29,10 @@ export function clockSkewSeconds(agentTimestamp: string, receivedAtMs: number): 
   return Math.max(-limits.clockSkewMaxS, Math.min(limits.clockSkewMaxS, Math.round(skew * 1000) / 1000));
 }
 
-/** HB-4: partial when the agent says so, lists failed collectors, or left out a whole section. */
+/** HB-4: partial when the agent says so, lists failed collectors (not those that cannot apply here), or left out a whole section. */
 export function isPartial(hb: HeartbeatRequest): boolean {
   return hb.heartbeat_type === 'partial'
-    || (hb.collection_errors?.length ?? 0) > 0
+    || (hb.collection_errors ?? []).some((e) => e.kind !== 'unsupported')
     || hb.status === undefined || hb.hardware_inventory === undefined || hb.software_inventory === undefined;
 }
 
