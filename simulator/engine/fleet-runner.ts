@@ -1,47 +1,18 @@
-import type { HeartbeatSchedulerApi, SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
-import { agentIdentity, type AgentIdentity } from '../agents/agent-identity.js';
-import { PayloadTemplate } from '../agents/payload-template.js';
+import type { SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
 import { AttemptLog, OUTCOME, type OutcomeCode } from '../metrics/attempt-log.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import type { SendResult } from '../transport/send-result.js';
 import { agentTimestamp } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
-import type { FleetRunConfig, InvalidBeat } from './run-config.js';
-import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js';
+import type { FleetRunConfig } from './run-config.js';
 import { VirtualClock } from './virtual-clock.js';
+import { registerAll, type RegisteredAgent, type VirtualAgent } from './virtual-agent.js';
+
+export type { VirtualAgent } from './virtual-agent.js';
 
 /** The agent's 15 s timeout (GEN-8, AG-2) is real: the target's answer time does not scale. */
 const AGENT_TIMEOUT_MS = 15_000;
-
-/** One virtual agent: a few fields, its serialized payload, and the reference agent's scheduler. */
-export interface VirtualAgent {
-  identity: AgentIdentity;
-  assetId: string;
-  authorization: string;
-  template: PayloadTemplate;
-  random: RandomSource;
-  scheduler: HeartbeatSchedulerApi;
-  next: SchedulerDecision;
-  /** Virtual time this agent's heap entry is due (entries with another time are stale). */
-  dueMs: number;
-  beat: number;
-  /** The heartbeat being delivered: retries resend it unchanged (HB-7), a new slot makes a new one. */
-  pendingBody: string | undefined;
-  pendingInvalid: InvalidBeat | undefined;
-  /** Virtual ms the pending beat was first sent. */
-  pendingSinceMs: number;
-  stopped: boolean;
-  /** Agent timestamps of accepted heartbeats (FLT-4), when kept. */
-  accepted: string[];
-  /** HB-3 outcomes of injected invalid beats. */
-  invalidResults: Array<{ pointer: string; label: string; status: number; paths: string[] }>;
-  /** HB-2: valid beats answered 400, with the paths the target named. */
-  validRejected: Array<{ status: number; paths: string[] }>;
-  contractViolations: number;
-  /** Bumped when the agent restarts, so answers to the old process's sends never steer the new scheduler. */
-  generation: number;
-}
 
 /** What a finished fleet run hands to the checks and the report. */
 export interface FleetRunResult {
@@ -72,44 +43,6 @@ export async function runFleet(config: FleetRunConfig): Promise<FleetRunResult> 
   }
 }
 
-/** Registers this shard's agents with bounded concurrency (REG-1); identities are global so shards never overlap. */
-async function registerAll(client: TargetClient, config: FleetRunConfig): Promise<Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>>> {
-  const indexes: number[] = [];
-  for (let i = config.shard.index; i < config.agents; i += config.shard.count) indexes.push(i);
-  const out: Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>> = new Array(indexes.length);
-  let cursor = 0;
-  const worker = async () => {
-    while (cursor < indexes.length) {
-      const slot = cursor++;
-      const identity = agentIdentity(config.seed, indexes[slot]!);
-      const reg = await client.register(config.enrollmentSecret, {
-        hardware_fingerprint: identity.hardwareFingerprint,
-        hostname: identity.hostname,
-        agent_version: 'lanet-simulator',
-      });
-      out[slot] = {
-        identity,
-        assetId: reg.asset_id,
-        authorization: `Bearer ${reg.agent_token}`,
-        template: new PayloadTemplate(config.inventoryFor(identity, reg.asset_id)),
-        random: createRandom(deriveSeed(config.seed, identity.index, 0x5c)),
-        beat: 0,
-        pendingBody: undefined,
-        pendingInvalid: undefined,
-        pendingSinceMs: 0,
-        stopped: false,
-        accepted: [],
-        invalidResults: [],
-        validRejected: [],
-        contractViolations: 0,
-        generation: 0,
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(32, indexes.length) }, worker));
-  return out;
-}
-
 const OUTCOME_CODE: Record<SendResult['outcome']['kind'], OutcomeCode> = {
   accepted: OUTCOME.accepted,
   rejected: OUTCOME.rejected,
@@ -136,7 +69,7 @@ class FleetLoop {
   constructor(
     private readonly config: FleetRunConfig,
     private readonly client: TargetClient,
-    registered: Array<Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>>,
+    registered: RegisteredAgent[],
     private readonly registrationMs: number,
   ) {
     const replay = config.replay;

@@ -1,0 +1,77 @@
+import { agentIdentity } from '../agents/agent-identity.js';
+import type { AgentIdentity } from '../agents/agent-identity.js';
+import { PayloadTemplate } from '../agents/payload-template.js';
+import type { HeartbeatSchedulerApi, SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { TargetClient } from '../transport/target-client.js';
+import type { FleetRunConfig, InvalidBeat } from './run-config.js';
+import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js';
+
+/** One virtual agent: a few fields, its serialized payload, and the reference agent's scheduler. */
+export interface VirtualAgent {
+  identity: AgentIdentity;
+  assetId: string;
+  authorization: string;
+  template: PayloadTemplate;
+  random: RandomSource;
+  scheduler: HeartbeatSchedulerApi;
+  next: SchedulerDecision;
+  /** Virtual time this agent's heap entry is due (entries with another time are stale). */
+  dueMs: number;
+  beat: number;
+  /** The heartbeat being delivered: retries resend it unchanged (HB-7), a new slot makes a new one. */
+  pendingBody: string | undefined;
+  pendingInvalid: InvalidBeat | undefined;
+  /** Virtual ms the pending beat was first sent. */
+  pendingSinceMs: number;
+  stopped: boolean;
+  /** Agent timestamps of accepted heartbeats (FLT-4), when kept. */
+  accepted: string[];
+  /** HB-3 outcomes of injected invalid beats. */
+  invalidResults: Array<{ pointer: string; label: string; status: number; paths: string[] }>;
+  /** HB-2: valid beats answered 400, with the paths the target named. */
+  validRejected: Array<{ status: number; paths: string[] }>;
+  contractViolations: number;
+  /** Bumped when the agent restarts, so answers to the old process's sends never steer the new scheduler. */
+  generation: number;
+}
+
+/** An agent after registration, before its scheduler starts. */
+export type RegisteredAgent = Omit<VirtualAgent, 'scheduler' | 'next' | 'dueMs'>;
+
+/** Registers this shard's agents with bounded concurrency (REG-1); identities are global so shards never overlap. */
+export async function registerAll(client: TargetClient, config: FleetRunConfig): Promise<RegisteredAgent[]> {
+  const indexes: number[] = [];
+  for (let i = config.shard.index; i < config.agents; i += config.shard.count) indexes.push(i);
+  const out: RegisteredAgent[] = new Array(indexes.length);
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < indexes.length) {
+      const slot = cursor++;
+      const identity = agentIdentity(config.seed, indexes[slot]!);
+      const reg = await client.register(config.enrollmentSecret, {
+        hardware_fingerprint: identity.hardwareFingerprint,
+        hostname: identity.hostname,
+        agent_version: 'lanet-simulator',
+      });
+      out[slot] = {
+        identity,
+        assetId: reg.asset_id,
+        authorization: `Bearer ${reg.agent_token}`,
+        template: new PayloadTemplate(config.inventoryFor(identity, reg.asset_id)),
+        random: createRandom(deriveSeed(config.seed, identity.index, 0x5c)),
+        beat: 0,
+        pendingBody: undefined,
+        pendingInvalid: undefined,
+        pendingSinceMs: 0,
+        stopped: false,
+        accepted: [],
+        invalidResults: [],
+        validRejected: [],
+        contractViolations: 0,
+        generation: 0,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, indexes.length) }, worker));
+  return out;
+}
