@@ -24,6 +24,7 @@ export interface SimulateCliOptions {
   reportDir?: string;
   shard: string;
   connections: string;
+  offlineAfter?: string;
   failOn: string;
   progress: boolean;
 }
@@ -53,6 +54,7 @@ export function parseSimulateOptions(raw: SimulateCliOptions, io: Pick<SimulateO
     reportDir: raw.reportDir,
     shard: parseShard(raw.shard),
     connections: parsePositive(raw.connections, '--connections', true),
+    offlineAfterS: raw.offlineAfter === undefined ? undefined : parsePositive(raw.offlineAfter, '--offline-after'),
     failOnShould: raw.failOn === 'should',
     progress: raw.progress,
     ...io,
@@ -94,6 +96,7 @@ export function createCommand(): Command {
     .option('--report-dir <dir>', 'write report.json and report.html here')
     .option('--shard <i/n>', 'run shard i of n (agents split deterministically); merge with `lanet report merge`', '1/1')
     .option('--connections <n>', 'keep-alive connection bound to the target', '64')
+    .option('--offline-after <seconds>', 'with --target: its offline threshold in real seconds, if its fleet view omits offline_after_s (FLT-2)')
     .option('--fail-on <level>', 'must: only MUST checks fail the run; should: SHOULD checks too', 'must')
     .option('--no-progress', 'no live progress on stderr')
     .action(async (raw: SimulateCliOptions) => {

@@ -149,7 +149,9 @@ async function scenarioChecks(
       const what = setup.restartAtMs !== undefined ? 'the fleet restart' : setup.restoredAtMs !== undefined ? 'the outage' : 'start-up';
       results.push(arrivalPeakCheck(run, options.intervalS, from, from + Math.max(2 * options.intervalS, policy.backoffCapS) * 1000, what));
     } else if (id === 'FLT-2') {
-      const offlineS = target.offlineAfterRealS !== undefined ? target.offlineAfterRealS * options.timeScale : watcher?.offlineAfterS;
+      // Both the threshold the simulator set and the one the fleet view reports are real seconds of the target.
+      const realS = target.offlineAfterRealS ?? watcher?.offlineAfterS;
+      const offlineS = realS === undefined ? undefined : realS * options.timeScale;
       if (!watcher) results.push(noAdmin('FLT-2', 'offline after offline_after, never while beating'));
       else if (offlineS === undefined) results.push(check('FLT-2', 'offline after offline_after, never while beating', 'must', 'skip', 'the target does not say its offline_after_s'));
       else results.push(livenessCheck(run, watcher, setup.stopped, offlineS, options.timeScale));

@@ -20,6 +20,8 @@ export interface SimulateOptions {
   reportDir: string | undefined;
   shard: { index: number; count: number };
   connections: number;
+  /** With --target: the target's offline threshold in real seconds, when its fleet view does not say (FLT-2). */
+  offlineAfterS: number | undefined;
   failOnShould: boolean;
   /** Live progress on stderr. */
   progress: boolean;

@@ -67,7 +67,7 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
     try {
       if (options.target) {
         if (!options.enrollmentSecret) throw new Error('--enrollment-secret is required with --target: the simulator registers its agents (REG-1).');
-        target = { url: options.target.replace(/\/$/, ''), enrollmentSecret: options.enrollmentSecret, adminToken: options.adminToken, offlineAfterRealS: undefined };
+        target = { url: options.target.replace(/\/$/, ''), enrollmentSecret: options.enrollmentSecret, adminToken: options.adminToken, offlineAfterRealS: options.offlineAfterS };
       } else {
         // A fresh reference server per scenario, so one scenario's agents never skew another's checks.
         const enrollmentSecret = options.enrollmentSecret ?? randomBytes(24).toString('hex');
