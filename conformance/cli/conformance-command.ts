@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { allProfiles, type Profile } from '../checks/check-types.js';
-import { allChecks } from '../checks/index.js';
+import { allChecks, compareRequirementIds } from '../checks/index.js';
 import { run, type ConformanceOptions } from '../runner/run-conformance.js';
 import { runAgentConformance } from '../agent/run-agent-conformance.js';
 
@@ -40,7 +40,7 @@ function reports(value: string): Array<'json' | 'junit'> {
 
 /** `--list`: each check with its requirement ID, level, profile and one line of what it checks. */
 export function listChecks(): string {
-  const rows = allChecks.map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}`);
+  const rows = [...allChecks].sort((a, b) => compareRequirementIds(a.id, b.id)).map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}`);
   return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks`, ...rows, ''].join('\n');
 }
 

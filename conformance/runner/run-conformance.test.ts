@@ -61,7 +61,7 @@ describe('runConformance against the reference server', () => {
   }, 120_000);
 
   it('checks a core-only backend in legacy mode (no tokens) and passes it', async () => {
-    const server = await spawnReferenceServer({ enrollmentSecret: 'unused-secret-1234', adminToken: 'unused-admin-1234', extraArgs: ['--insecure-no-auth'] });
+    const server = await spawnReferenceServer({ enrollmentSecret: 'unused-secret-1234', adminToken: 'unused-admin-1234', extraArgs: ['--insecure-no-auth'], startTimeoutMs: 60_000 });
     try {
       const run = await runConformance(options({ target: server.url, profiles: ['core'], maxExamples: 30, checks: ['HB', 'GEN-2', 'GEN-3'] }));
       expect(run.requirements.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${r.detail}`)).toEqual([]);
@@ -93,14 +93,14 @@ describe('runConformance exit code 2: the suite could not run', () => {
   });
 
   it('when no check matches the selection', async () => {
-    const server = await spawnReferenceServer({ enrollmentSecret: 'unused-secret-1234', adminToken: 'unused-admin-1234' });
+    const server = await spawnReferenceServer({ enrollmentSecret: 'unused-secret-1234', adminToken: 'unused-admin-1234', startTimeoutMs: 60_000 });
     try {
       const run = await runConformance(options({ target: server.url, profiles: ['core'], checks: ['REG-1'] }));
       expect(run.exitCode).toBe(2);
     } finally {
       await server.stop();
     }
-  });
+  }, 90_000);
 });
 
 describe('failure output', () => {

@@ -88,7 +88,8 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     adminToken = randomBytes(24).toString('hex');
     offlineAfterS = SPAWNED_OFFLINE_AFTER_S;
     try {
-      server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS, database: o.database });
+      // A loaded CI machine can take a while to start a Node process; the wait is bounded, never a hang.
+      server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS, database: o.database, startTimeoutMs: 60_000 });
     } catch (err) {
       o.err.write(`lanet conformance: could not start the reference server: ${err instanceof Error ? err.message : String(err)}\n`);
       return empty(2);

@@ -84,10 +84,10 @@ export const faults: Fault[] = [
     request: (r) => { const b = obj(r.json); if (!isHeartbeat(r) || !b || typeof b.timestamp !== 'string') return undefined; const key = `${b.asset_id} ${b.timestamp}`;
       if (seen.has(key) && !Number.isNaN(Date.parse(b.timestamp))) { b.timestamp = new Date(Date.parse(b.timestamp) + ++bump).toISOString(); delete r.headers['idempotency-key']; setJson(r, b); } seen.add(key); return undefined; },
   }; } },
-  { name: 'drops a heartbeat in a burst while answering 200', breaks: 'FLT-4', level: 'MUST', make: () => { const book = new TokenBook(); const count = new Map<string, { n: number; at: number }>(); return {
+  { name: 'drops the 8th heartbeat of an agent while answering 200', breaks: 'FLT-4', level: 'MUST', make: () => { const book = new TokenBook(); const count = new Map<string, number>(); return {
     request: (r) => { const b = obj(r.json); if (!isHeartbeat(r) || !isJson(r) || !b || bearer(r) !== book.latest(String(b.asset_id)) || !validateMessage(HeartbeatRequestSchema, b).ok) return undefined;
-      const c = count.get(b.asset_id) ?? { n: 0, at: 0 }; const now = Date.now(); const burst = now - c.at < 500; count.set(b.asset_id, { n: c.n + 1, at: now });
-      return c.n + 1 === 3 && burst ? okAnswer() : undefined; },
+      const n = (count.get(b.asset_id) ?? 0) + 1; count.set(b.asset_id, n);
+      return n === 8 ? okAnswer() : undefined; },
     response: (req, res) => book.learn(req, res),
   }; } },
   { name: 'flips to offline within the jitter (threshold S/2)', breaks: 'FLT-2', level: 'MUST', make: (env) => ({

@@ -63,7 +63,7 @@ async function runAgainst(faultName: string, failOn: 'must' | 'should') {
 beforeAll(async () => {
   console.log(`faulty backends: seed ${SEED} (set LANET_SEED to replay)`);
   reportRoot = mkdtempSync(join(tmpdir(), 'lanet-faults-'));
-  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: OFFLINE_AFTER_S });
+  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: OFFLINE_AFTER_S, startTimeoutMs: 60_000 });
 });
 
 afterAll(async () => {
