@@ -33,6 +33,14 @@ describe('compileValidator', () => {
     expect(expectAgreement(withPatch((hb) => (hb.hardware_inventory.system.hostname = '😀'.repeat(256))))).toBe(false);
   });
 
+  it('never accepts what zod rejects at a minimum length counted in code points (8 emoji = 16 units < 16 code points)', () => {
+    const register = validatorFor('register-request');
+    for (const fingerprint of ['😀'.repeat(8), '😀'.repeat(15) + 'a', '😀'.repeat(16), 'a'.repeat(16)]) {
+      const fast = register({ hardware_fingerprint: fingerprint, hostname: 'pc' });
+      expect(fast.ok, fingerprint).toBe(validateMessage(messageTypes['register-request'], { hardware_fingerprint: fingerprint, hostname: 'pc' }).ok);
+    }
+  });
+
   it('rejects UUID spellings zod rejects (urn prefix, braces, missing dash)', () => {
     for (const id of ['urn:uuid:3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d', '{3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d}', '3f2b8c1e9a4d-4c7b-8e21-5d6f7a8b9c0d']) {
       expect(expectAgreement(withPatch((hb) => (hb.asset_id = id))), id).toBe(false);
