@@ -6,7 +6,7 @@ import { HealthSchema, ReadinessSchema } from '../health.js';
 import { HeartbeatRequestSchema } from '../heartbeat-request.js';
 import { HeartbeatResponseSchema } from '../heartbeat-response.js';
 import { AssetIdSchema } from '../primitives.js';
-import { ProblemSchema } from '../problem.js';
+import { makeProblem, ProblemSchema } from '../problem.js';
 import { RegisterRequestSchema, RegisterResponseSchema } from '../register.js';
 import { seedHeartbeat } from '../seed-example.js';
 import { securitySchemes } from './security.js';
@@ -16,9 +16,16 @@ export const SPEC_VERSION = '1.0.0';
 
 const PROBLEM = 'application/problem+json';
 
-/** A problem+json response (GEN-1) with the given description. */
-function problem(description: string, headers?: ResponseConfig['headers']): ResponseConfig {
-  return { description, headers, content: { [PROBLEM]: { schema: ProblemSchema } } };
+const PROBLEM_SLUGS: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 413: 'body-too-large', 415: 'unsupported-media-type', 429: 'too-many-requests', 503: 'overloaded' };
+const PROBLEM_TITLES: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 413: 'Body too large', 415: 'Unsupported media type', 429: 'Too many requests', 503: 'Server overloaded' };
+
+/** A problem+json response (GEN-1) with the given status and description, and an example of that status. */
+function problem(status: number, description: string, headers?: ResponseConfig['headers']): ResponseConfig {
+  // An example per status: Prism (`lanet mock`) answers each error with its own example, so its status must match (GEN-1).
+  const example = status === 400
+    ? makeProblem(400, 'validation', 'Invalid heartbeat', '1 field(s) failed validation: /status/cpu_usage.', [{ path: '/status/cpu_usage', message: 'Too big: expected number to be <=100' }])
+    : makeProblem(status, PROBLEM_SLUGS[status] ?? 'error', PROBLEM_TITLES[status] ?? 'Error', description);
+  return { description, headers, content: { [PROBLEM]: { schema: ProblemSchema, example } } };
 }
 
 const retryAfterHeader = {
@@ -27,14 +34,14 @@ const retryAfterHeader = {
 
 /** Errors every JSON endpoint may answer with (GEN-1..GEN-4). */
 const bodyErrors = {
-  400: problem('The body is not a JSON object (GEN-2) or breaks the contract (HB-3): `errors` lists each offending field as a JSON Pointer.'),
-  413: problem('The body (inflated, if gzip) exceeds the server limit, between 256 KiB and 4 MiB (GEN-4, GEN-5).'),
-  415: problem('The Content-Type is not application/json (GEN-3).'),
+  400: problem(400, 'The body is not a JSON object (GEN-2) or breaks the contract (HB-3): `errors` lists each offending field as a JSON Pointer.'),
+  413: problem(413, 'The body (inflated, if gzip) exceeds the server limit, between 256 KiB and 4 MiB (GEN-4, GEN-5).'),
+  415: problem(415, 'The Content-Type is not application/json (GEN-3).'),
 };
 
 const adminErrors = {
-  401: problem('No admin token, or a wrong one (AUTH-3).'),
-  403: problem('An agent token was used on a fleet endpoint (AUTH-3).'),
+  401: problem(401, 'No admin token, or a wrong one (AUTH-3).'),
+  403: problem(403, 'An agent token was used on a fleet endpoint (AUTH-3).'),
 };
 
 const assetParam = z.object({ asset_id: AssetIdSchema });
@@ -53,7 +60,7 @@ function registerPaths(registry: OpenAPIRegistry): void {
     responses: {
       201: { description: 'Registered (REG-1).', content: { 'application/json': { schema: RegisterResponseSchema } } },
       ...bodyErrors,
-      401: problem('Missing or wrong enrollment secret (REG-2).'),
+      401: problem(401, 'Missing or wrong enrollment secret (REG-2).'),
     },
   });
 
@@ -86,10 +93,10 @@ function registerPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'Accepted and committed (HB-1, HB-9).', content: { 'application/json': { schema: HeartbeatResponseSchema } } },
       ...bodyErrors,
-      401: problem('No valid agent token (AUTH-1); the agent registers again (AG-6).'),
-      403: problem('The token belongs to another asset_id; nothing is stored (AUTH-2).'),
-      429: problem('This agent is flooding; retry after Retry-After seconds (HB-10).', retryAfterHeader),
-      503: problem('Overloaded; retry after Retry-After seconds (HB-10).', retryAfterHeader),
+      401: problem(401, 'No valid agent token (AUTH-1); the agent registers again (AG-6).'),
+      403: problem(403, 'The token belongs to another asset_id; nothing is stored (AUTH-2).'),
+      429: problem(429, 'This agent is flooding; retry after Retry-After seconds (HB-10).', retryAfterHeader),
+      503: problem(503, 'Overloaded; retry after Retry-After seconds (HB-10).', retryAfterHeader),
     },
   });
 
@@ -116,7 +123,7 @@ function registerPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'The agent.', content: { 'application/json': { schema: AgentDetailSchema } } },
       ...adminErrors,
-      404: problem('No agent with this asset_id.'),
+      404: problem(404, 'No agent with this asset_id.'),
     },
   });
 
@@ -131,9 +138,9 @@ function registerPaths(registry: OpenAPIRegistry): void {
     request: { params: assetParam, query: HeartbeatHistoryQuerySchema },
     responses: {
       200: { description: 'One page.', content: { 'application/json': { schema: HeartbeatHistoryPageSchema } } },
-      400: problem('Invalid limit or cursor.'),
+      400: problem(400, 'Invalid limit or cursor.'),
       ...adminErrors,
-      404: problem('No agent with this asset_id.'),
+      404: problem(404, 'No agent with this asset_id.'),
     },
   });
 
@@ -149,7 +156,7 @@ function registerPaths(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'The keys and the audit record of this read.', content: { 'application/json': { schema: RecoveryKeysResponseSchema } } },
       ...adminErrors,
-      404: problem('No agent with this asset_id.'),
+      404: problem(404, 'No agent with this asset_id.'),
     },
   });
 
@@ -186,7 +193,7 @@ function registerPaths(registry: OpenAPIRegistry): void {
     security: [{}, { adminToken: [] }],
     responses: {
       200: { description: 'Metrics.', content: { 'text/plain': { schema: z.string() } } },
-      401: problem('The server protects /metrics and no valid admin token was sent.'),
+      401: problem(401, 'The server protects /metrics and no valid admin token was sent.'),
     },
   });
 }
