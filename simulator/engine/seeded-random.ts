@@ -3,20 +3,8 @@
  * seed (and --replay) reproduces a run. mulberry32 is ample for jitter and drift; it is not for secrets.
  */
 
-/** A function returning uniform numbers in [0, 1), as the scheduler's `random` parameter expects. */
-export type RandomSource = () => number;
-
-/** mulberry32: a 32-bit state generator, fast enough to call per send for thousands of agents. */
-export function createRandom(seed: number): RandomSource {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The generator is the reference agent's own, so simulated agents draw jitter exactly as real ones do.
+export { createRandom, type RandomSource } from '../../reference-agent/scheduler/seeded-random.js';
 
 /** Derives an independent 32-bit seed for one stream (agent index, purpose) from the run seed (splitmix-style mixing). */
 export function deriveSeed(runSeed: number, ...parts: number[]): number {
