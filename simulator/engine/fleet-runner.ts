@@ -60,6 +60,8 @@ class FleetLoop {
   private readonly agents: VirtualAgent[];
   private clock!: VirtualClock;
   private timer: NodeJS.Timeout | undefined;
+  /** Real elapsed ms the armed timer fires at, so a send scheduled earlier (an answer just came in) can re-arm it. */
+  private timerAtRealMs = Infinity;
   private endVirtualMs = 0;
   private ended = false;
   private restarted = false;
@@ -104,10 +106,21 @@ class FleetLoop {
     agent.next = decision;
     agent.dueMs = decision.atMs;
     this.heap.push(decision.atMs, i);
+    // With every agent in flight the loop sleeps up to 100 ms; a send now due sooner must not wait for that timer.
+    if (this.timer !== undefined && decision.atMs / this.config.timeScale < this.timerAtRealMs) this.arm(decision.atMs / this.config.timeScale - this.clock.realElapsedMs());
+  }
+
+  /** Arms the single loop timer `waitMs` from now, replacing any armed one. */
+  private arm(waitMs: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    const wait = Math.max(0, waitMs);
+    this.timerAtRealMs = this.clock.realElapsedMs() + wait;
+    this.timer = setTimeout(this.tick, wait);
   }
 
   private readonly tick = (): void => {
     this.timer = undefined;
+    this.timerAtRealMs = Infinity;
     const realNow = this.clock.realElapsedMs();
     const vNow = realNow * this.config.timeScale;
     const hooks = this.config.hooks;
@@ -125,8 +138,7 @@ class FleetLoop {
       this.fire(i, agent, realNow, vNow);
     }
     const nextDue = this.heap.peekTime();
-    const waitMs = nextDue === undefined ? 100 : Math.min(100, nextDue / this.config.timeScale - this.clock.realElapsedMs());
-    this.timer = setTimeout(this.tick, Math.max(0, waitMs));
+    this.arm(nextDue === undefined ? 100 : Math.min(100, nextDue / this.config.timeScale - this.clock.realElapsedMs()));
   };
 
   /** AG-7 restart-herd: every agent's service restarts at once; the scheduler spreads the first sends. */
