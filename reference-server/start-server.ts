@@ -8,8 +8,8 @@ import { createApp } from './http/create-app.js';
 import { newToken, sha256Hex } from './http/credentials.js';
 import { countAgents } from './http/fleet-routes.js';
 import { createServerMetrics } from './http/server-metrics.js';
-import { GroupCommitWriter } from './store/group-commit.js';
-import { isPostgresUrl, openStore } from './store/open-store.js';
+import { startIngestThread } from './ingest/ingest-thread.js';
+import { isPostgresUrl } from './store/open-store.js';
 import { SETTING_ADMIN_HASH, SETTING_ENROLLMENT_HASH, type Store } from './store/store.js';
 import { checkConfig, type ServerConfig } from './server-config.js';
 
@@ -52,22 +52,21 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const problems = checkConfig(config);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const escrowKey = loadEscrowKey(config.escrowKey, config.escrowKeyFile ?? defaultEscrowKeyFile(config.database));
-  const store = await openStore(config.database);
+  // eslint-disable-next-line prefer-const
+  let ctx: AppContext;
+  const metrics = createServerMetrics(() => countAgents(ctx));
+  // Parsing, validation, escrow and commits run on their own thread; this one serves HTTP (see ingest-thread.ts).
+  const ingest = await startIngestThread({
+    database: config.database, escrowKey: escrowKey.key, maxBatch: config.maxBatch,
+    onCommit: (seconds, size) => { metrics.commitDuration.observe(seconds); metrics.commitBatchSize.observe(size); },
+  });
+  const store = ingest.store;
   try {
     const enrollment = await resolveSecret(store, config.enrollmentSecret, SETTING_ENROLLMENT_HASH);
     const admin = await resolveSecret(store, config.adminToken, SETTING_ADMIN_HASH);
-    // eslint-disable-next-line prefer-const
-    let ctx: AppContext;
-    const metrics = createServerMetrics(() => countAgents(ctx));
-    const writer = new GroupCommitWriter(store, {
-      maxBatch: config.maxBatch,
-      // One batch in flight: what arrives meanwhile forms the next batch, and agent rows are never locked in two orders.
-      maxConcurrent: 1,
-      onCommit: (seconds, size) => { metrics.commitDuration.observe(seconds); metrics.commitBatchSize.observe(size); },
-    });
     ctx = {
-      config, store, writer, metrics, logger, cipher: createEscrowCipher(escrowKey.key),
-      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(), escrowedDigests: new Map(), draining: false,
+      config, store, ingest, metrics, logger, cipher: createEscrowCipher(escrowKey.key),
+      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(), draining: false,
     };
     const server: Server = createServer({
       headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000,
@@ -88,8 +87,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       const force = setTimeout(() => server.closeAllConnections(), REQUEST_TIMEOUT_MS);
       await stopped;
       clearTimeout(force);
-      await writer.idle();
-      await store.close();
+      await store.close(); // the ingest thread finishes its queued commits first
     })());
     return {
       url: `http://${host}:${port}`, port, store, close,

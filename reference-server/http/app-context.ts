@@ -1,15 +1,16 @@
 import type { Logger } from 'pino';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
-import type { GroupCommitWriter } from '../store/group-commit.js';
+import type { IngestThread } from '../ingest/ingest-thread.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from '../server-config.js';
 import type { ServerMetrics } from './server-metrics.js';
 
-/** What every route handler shares: configuration, storage, the commit queue, the escrow cipher, metrics, logs. */
+/** What every route handler shares: configuration, storage, the ingest thread, the escrow cipher, metrics, logs. */
 export interface AppContext {
   config: ServerConfig;
   store: Store;
-  writer: GroupCommitWriter;
+  /** The thread that parses, validates and commits heartbeats. */
+  ingest: IngestThread;
   cipher: EscrowCipher;
   metrics: ServerMetrics;
   logger: Logger;
@@ -18,8 +19,6 @@ export interface AppContext {
   adminTokenHash: string;
   /** token hash -> asset id; updated on (re-)enrollment so an old token stops working at once (REG-3). */
   tokenCache: Map<string, string>;
-  /** `asset:drive` -> digest of the key last escrowed for it, so an unchanged resent key is not stored again (ESC-3). */
-  escrowedDigests: Map<string, string>;
   /** Set on SIGTERM: answers then carry `Connection: close` so keep-alive clients let go and shutdown is quick. */
   draining: boolean;
 }

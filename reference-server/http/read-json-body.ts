@@ -37,11 +37,14 @@ export function isJsonContentType(header: string | undefined): boolean {
  * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2).
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  return (await readJsonBodyText(req, limit)).value;
+  return parseJsonObject(await readBodyText(req, limit));
 }
 
-/** As readJsonBody, also returning the body text as received (inflated), for storing it verbatim (FLT-3). */
-export async function readJsonBodyText(req: IncomingMessage, limit: number): Promise<{ value: Record<string, unknown>; text: string }> {
+/**
+ * Reads a JSON body's text while streaming, without parsing it: 415 for a non-JSON type or an unknown encoding (GEN-3),
+ * 413 as soon as the (inflated, GEN-5) size passes `limit` (GEN-4). The heartbeat route parses on the ingest thread.
+ */
+export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
   if (!isJsonContentType(req.headers['content-type'])) {
     discardRest(req);
     throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type',
@@ -58,7 +61,7 @@ export async function readJsonBodyText(req: IncomingMessage, limit: number): Pro
     discardRest(req);
     throw tooLarge(limit, false);
   }
-  const text = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
@@ -85,6 +88,10 @@ export async function readJsonBodyText(req: IncomingMessage, limit: number): Pro
       encoding === 'gzip' ? 'The gzip body is corrupt or truncated; compress the whole JSON body with gzip.' : 'The request body ended early.')));
     req.on('aborted', () => fail(new HttpProblem(400, 'bad-body', 'Unreadable body', 'The client aborted the request body.')));
   });
+}
+
+/** Parses a body as one JSON object: 400 for malformed JSON or any other JSON value (GEN-2). */
+export function parseJsonObject(text: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -99,5 +106,5 @@ export async function readJsonBodyText(req: IncomingMessage, limit: number): Pro
     throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object', `The body must be a JSON object, got ${got}.`,
       { errors: [{ path: '', message: `expected a JSON object, got ${got}` }] });
   }
-  return { value: value as Record<string, unknown>, text };
+  return value as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
 import { limits, type HeartbeatRequest } from '../../contracts/index.js';
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../http/problem.js';
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;
 

@@ -1,0 +1,107 @@
+import { Worker } from 'node:worker_threads';
+import type { Store } from '../store/store.js';
+import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData, StoreMethod } from './ingest-protocol.js';
+import type { IngestItem } from './prepare-heartbeat.js';
+
+const ENTRY = new URL('./ingest-worker-entry.mjs', import.meta.url);
+
+/** The HTTP thread's handle on the ingest thread. */
+export interface IngestThread {
+  /** The store, each call answered by the ingest thread (reads, registration, settings). */
+  store: Store;
+  /** Parses, validates, escrows and commits one heartbeat; resolves after its commit (HB-9) or with its refusal. */
+  ingest(item: IngestItem): Promise<IngestOutcome>;
+  /** Heartbeats handed over and not yet answered: the load-shedding bound compares against it (HB-10). */
+  readonly pending: number;
+}
+
+/** Options of the ingest thread. */
+export interface IngestThreadOptions extends IngestWorkerData {
+  /** Called with each group commit's duration and size (commit latency metric). */
+  onCommit?: (seconds: number, size: number) => void;
+}
+
+/** An error raised on the ingest thread, with the driver's code (e.g. SQLITE_BUSY) kept. */
+export class IngestThreadError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = 'IngestThreadError';
+  }
+}
+
+/**
+ * Starts the ingest thread on `database` and resolves once its store is open. Why a thread: parsing, validating and
+ * committing a heartbeat is most of its CPU cost, and better-sqlite3 commits synchronously; on the HTTP thread they
+ * capped the server at one core. The thread keeps the process alive only while calls are pending; if it dies, every
+ * pending and later call rejects (so /readyz answers 503 and heartbeats get 500, never a false 200).
+ */
+export async function startIngestThread(options: IngestThreadOptions): Promise<IngestThread> {
+  const { onCommit, ...data } = options;
+  const worker = new Worker(ENTRY, { workerData: data satisfies IngestWorkerData });
+  const waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let ingesting = 0;
+  let failure: Error | undefined;
+  const fail = (err: Error) => {
+    failure ??= err;
+    for (const w of waiters.values()) w.reject(failure);
+    waiters.clear();
+    worker.unref();
+  };
+  worker.on('message', (message: IngestMessage) => {
+    if ('commit' in message) return onCommit?.(...message.commit);
+    const waiter = waiters.get(message.id);
+    if (!waiter) return;
+    waiters.delete(message.id);
+    if (waiters.size === 0) worker.unref();
+    if (message.error) waiter.reject(new IngestThreadError(message.error.message, message.error.code));
+    else waiter.resolve(message.value);
+  });
+  worker.on('error', (err) => fail(new IngestThreadError(`The ingest thread failed: ${err.message}`)));
+  worker.on('exit', (code) => fail(new IngestThreadError(`The ingest thread stopped (exit code ${code}); restart the server.`)));
+
+  const send = <T>(call: IngestCall): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    if (waiters.size === 0) worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      waiters.set(call.id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage(call);
+    });
+  };
+  const opened = new Promise<unknown>((resolve, reject) => waiters.set(0, { resolve, reject }));
+  const kind = (await opened) as Store['kind'];
+  const call = <T>(method: StoreMethod, args: unknown[]): Promise<T> => send<T>({ id: nextId++, op: 'store', method, args });
+
+  let closed: Promise<void> | undefined;
+  const store: Store = {
+    kind,
+    getSetting: (name) => call('getSetting', [name]),
+    putSettingIfAbsent: (name, value) => call('putSettingIfAbsent', [name, value]),
+    registerAgent: (input) => call('registerAgent', [input]),
+    findAssetByTokenHash: (hash) => call('findAssetByTokenHash', [hash]),
+    ensureLegacyAgent: (assetId, nowMs) => call('ensureLegacyAgent', [assetId, nowMs]),
+    writeHeartbeats: (batch) => call('writeHeartbeats', [batch]),
+    listAgents: () => call('listAgents', []),
+    getAgent: (assetId) => call('getAgent', [assetId]),
+    listHeartbeats: (assetId, limit, beforeId) => call('listHeartbeats', [assetId, limit, beforeId]),
+    readEscrow: (audit) => call('readEscrow', [audit]),
+    ping: () => call('ping', []),
+    // Waits for queued commits, closes the database, then ends the thread.
+    close: () => (closed ??= (async () => {
+      if (!failure) await send({ id: nextId++, op: 'close' }).catch(() => undefined);
+      await worker.terminate();
+    })()),
+  };
+  return {
+    store,
+    get pending() { return ingesting; },
+    async ingest(item) {
+      ingesting++;
+      try {
+        return await send<IngestOutcome>({ id: nextId++, op: 'ingest', item });
+      } finally {
+        ingesting--;
+      }
+    },
+  };
+}

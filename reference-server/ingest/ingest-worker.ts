@@ -1,0 +1,69 @@
+/**
+ * The ingest thread (started by ingest-thread.ts): it owns the store and does the CPU-heavy half of every heartbeat,
+ * JSON.parse, validation, escrow encryption, redaction and the group commit, so the HTTP thread only reads bodies and
+ * answers. better-sqlite3 is synchronous: each commit and its fsync (HB-9) blocks this thread, never the HTTP one.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEscrowCipher } from '../escrow/escrow-cipher.js';
+import { HttpProblem } from '../http/problem.js';
+import { GroupCommitWriter } from '../store/group-commit.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData } from './ingest-protocol.js';
+import { prepareHeartbeat, rememberEscrowed, type EscrowedDigests, type IngestItem } from './prepare-heartbeat.js';
+
+const port = parentPort;
+if (!port) throw new Error('ingest-worker.ts runs only as a worker thread; start it with startIngestThread().');
+const post = (message: IngestMessage) => port.postMessage(message);
+const data = workerData as IngestWorkerData;
+
+let store: Store;
+try {
+  store = await openStore(data.database);
+} catch (err) {
+  post({ id: 0, error: { message: (err as Error).message, code: (err as { code?: string }).code } });
+  process.exit(1);
+}
+const cipher = createEscrowCipher(Buffer.from(data.escrowKey));
+const escrowed: EscrowedDigests = new Map();
+const writer = new GroupCommitWriter(store, {
+  maxBatch: data.maxBatch,
+  // One batch in flight: what arrives meanwhile forms the next batch, and agent rows are never locked in two orders.
+  maxConcurrent: 1,
+  onCommit: (seconds, size) => post({ commit: [seconds, size] }),
+});
+
+/** Prepares and commits one heartbeat; a refusal is an outcome, not an error, so the HTTP thread answers it as sent. */
+async function ingest(item: IngestItem): Promise<IngestOutcome> {
+  let write;
+  try {
+    write = prepareHeartbeat(item, cipher, escrowed);
+  } catch (err) {
+    if (!(err instanceof HttpProblem)) throw err;
+    const problem = { status: err.status, slug: err.slug, title: err.title, detail: err.detail, ...(err.extra.errors ? { errors: err.extra.errors } : {}) };
+    return { result: err.status === 403 ? 'forbidden' : 'invalid', problem };
+  }
+  if (item.tokenAsset === null) await store.ensureLegacyAgent(write.assetId, item.receivedAtMs); // AUTH-5 legacy mode
+  const committed = await writer.write(write); // HB-9: resolves only after the transaction holding it committed.
+  if (!committed.duplicate) rememberEscrowed(escrowed, write);
+  return { result: committed.duplicate ? 'duplicate' : 'stored', receivedAtMs: committed.receivedAtMs, escrowRequired: committed.escrowRequired };
+}
+
+async function answer(call: IngestCall): Promise<unknown> {
+  switch (call.op) {
+    case 'ingest': return ingest(call.item);
+    case 'store': return (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+    case 'close':
+      await writer.idle();
+      await store.close();
+      return undefined;
+  }
+}
+
+port.on('message', (call: IngestCall) => {
+  answer(call).then(
+    (value) => post({ id: call.id, value }),
+    (err: unknown) => post({ id: call.id, error: { message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code } }),
+  ).finally(() => { if (call.op === 'close') port.close(); });
+});
+post({ id: 0, value: store.kind });
