@@ -27,6 +27,8 @@ export interface ServerConfig {
   maxPendingCommits: number;
   /** Most heartbeats in one transaction (group commit). */
   maxBatch: number;
+  /** HB-10: heartbeats a minute one agent may send before it gets 429; 0 is no limit. */
+  agentRateLimit: number;
 }
 
 /** Defaults of everything but the database and secrets. */
@@ -41,6 +43,8 @@ export const defaultConfig = {
   // At ~4,000 commits/s a queue of 4,000 drains in about a second, far inside the agent's 15 s timeout.
   maxPendingCommits: 4000,
   maxBatch: 256,
+  // Off by default: conformance suites, simulators and benchmarks send many heartbeats a second for one agent.
+  agentRateLimit: 0,
 } as const satisfies Omit<ServerConfig, 'enrollmentSecret' | 'adminToken'>;
 
 /** Returns the problems with a config, each saying what to change; empty when it is usable. */
@@ -56,6 +60,7 @@ export function checkConfig(c: ServerConfig): string[] {
   }
   if (!Number.isInteger(c.maxBatch) || c.maxBatch < 1) problems.push(`--max-batch must be a positive integer, got ${c.maxBatch}.`);
   if (!Number.isInteger(c.maxPendingCommits) || c.maxPendingCommits < 0) problems.push(`--max-pending must be an integer >= 0, got ${c.maxPendingCommits}.`);
+  if (!(c.agentRateLimit >= 0) || !Number.isFinite(c.agentRateLimit)) problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
   if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
   return problems;
 }

@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createEscrowCipher, loadEscrowKey } from './escrow/escrow-cipher.js';
 import type { AppContext } from './http/app-context.js';
+import { createAgentRateLimiter } from './http/agent-rate-limit.js';
 import { createApp } from './http/create-app.js';
+import { withHeartbeatLane } from './http/heartbeat-lane.js';
+import { createRequestTracker } from './http/request-log.js';
 import { newToken, sha256Hex } from './http/credentials.js';
 import { countAgents } from './http/fleet-routes.js';
 import { createServerMetrics } from './http/server-metrics.js';
@@ -66,11 +69,13 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     const admin = await resolveSecret(store, config.adminToken, SETTING_ADMIN_HASH);
     ctx = {
       config, store, ingest, metrics, logger, cipher: createEscrowCipher(escrowKey.key),
-      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(), draining: false,
+      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(),
+      agentLimiter: createAgentRateLimiter(config.agentRateLimit), draining: false,
     };
+    const track = createRequestTracker(logger, metrics);
     const server: Server = createServer({
       headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000, keepAliveTimeout: 5_000,
-    }, createApp(ctx));
+    }, withHeartbeatLane(ctx, createApp(ctx, track), track));
     // No clientError handler: node's own answers (400, 408 on a header timeout, 431) then closing the socket are right (GEN-6, GEN-8).
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -16,6 +16,7 @@ export interface ServerCommandOptions {
   escrowKeyFile?: string;
   maxBatch?: string;
   maxPending?: string;
+  agentRateLimit?: string;
 }
 
 /** Turns parsed options into a server config; LANET_ESCROW_KEY is read here, never from a flag (it would show in `ps`). */
@@ -36,6 +37,7 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     escrowKeyFile: o.escrowKeyFile,
     maxBatch: o.maxBatch !== undefined ? Number(o.maxBatch) : defaultConfig.maxBatch,
     maxPendingCommits: o.maxPending !== undefined ? Number(o.maxPending) : defaultConfig.maxPendingCommits,
+    agentRateLimit: o.agentRateLimit !== undefined ? Number(o.agentRateLimit) : defaultConfig.agentRateLimit,
   };
 }
 
@@ -96,6 +98,7 @@ export function createCommand(): Command {
     .addOption(new Option('--escrow-key-file <path>', 'escrow key file (0600), used when LANET_ESCROW_KEY is unset; default beside the database').env('LANET_ESCROW_KEY_FILE'))
     .addOption(new Option('--max-batch <n>', 'most heartbeats per transaction (group commit; 1 = one commit per heartbeat)').env('LANET_MAX_BATCH'))
     .addOption(new Option('--max-pending <n>', 'heartbeats waiting for a commit beyond which new ones get 503 (HB-10)').env('LANET_MAX_PENDING'))
+    .addOption(new Option('--agent-rate-limit <per-minute>', 'heartbeats a minute one agent may send, in bursts of a minute\'s worth, before it gets 429 (HB-10); 0 = no limit (default: conformance, simulators and benchmarks send fast)').env('LANET_AGENT_RATE_LIMIT'))
     .addHelpText('after', '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.')
     .action(async (options: ServerCommandOptions) => {
       process.exitCode = await run(options);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AgentRateLimiter } from './agent-rate-limit.js';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
 import type { IngestThread } from '../ingest/ingest-thread.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   adminTokenHash: string;
   /** token hash -> asset id; updated on (re-)enrollment so an old token stops working at once (REG-3). */
   tokenCache: Map<string, string>;
+  /** HB-10: per-agent heartbeat budget (429 past it). */
+  agentLimiter: AgentRateLimiter;
   /** Set on SIGTERM: answers then carry `Connection: close` so keep-alive clients let go and shutdown is quick. */
   draining: boolean;
 }

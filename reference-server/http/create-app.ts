@@ -6,22 +6,22 @@ import { requireAdmin } from './admin-auth.js';
 import { recoveryKeysHandler } from './escrow-route.js';
 import { getAgentHandler, historyHandler, listAgentsHandler } from './fleet-routes.js';
 import { heartbeatHandler } from './heartbeat-route.js';
-import { HttpProblem, sendProblem } from './problem.js';
+import { HttpProblem, respondToError } from './problem.js';
 import { registerHandler } from './register-route.js';
-import { installLazyRequestLogger, requestLog } from './request-log.js';
+import { installLazyRequestLogger, requestLog, requestLogger, type RequestTracker } from './request-log.js';
 
 const DASHBOARD_HTML = readFileSync(new URL('../dashboard/index.html', import.meta.url), 'utf8');
 
 type Method = 'get' | 'post';
 
 /** Builds the express app: every route of protocol v1, the dashboard, 404/405 (GEN-7) and problem+json errors (GEN-1, GEN-6). */
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(ctx: AppContext, track: RequestTracker): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   installLazyRequestLogger(app.request, ctx.logger);
-  app.use(requestLog(ctx.logger, ctx.metrics));
+  app.use(requestLog(track));
   app.use((_req: Request, res: Response, next: NextFunction) => {
     if (ctx.draining) res.setHeader('Connection', 'close');
     next();
@@ -42,6 +42,7 @@ export function createApp(ctx: AppContext): express.Express {
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     }] }],
     ['/api/agents/register', { post: [registerHandler(ctx)] }],
+    // Also served by the lane in front of express (heartbeat-lane.ts); this route takes the variants it leaves here.
     ['/api/agents/heartbeat', { post: [heartbeatHandler(ctx)] }],
     ['/api/agents', { get: [admin, listAgentsHandler(ctx)] }],
     ['/api/agents/:asset_id', { get: [admin, getAgentHandler(ctx)] }],
@@ -65,14 +66,7 @@ export function createApp(ctx: AppContext): express.Express {
     throw new HttpProblem(404, 'not-found', 'Not found', `No endpoint at ${req.path.slice(0, 200)}; see spec/openapi.yaml for the paths of protocol v1.`);
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpProblem) return sendProblem(res, err, req.id);
-    // A malformed URL (bad percent-encoding) and similar client faults surface as express errors with a 4xx status (GEN-6).
-    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendProblem(res, new HttpProblem(status, 'bad-request', 'Bad request', 'The request could not be read; check the URL and headers.'), req.id);
-    }
-    (req.log ?? ctx.logger).error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unexpected error');
-    sendProblem(res, new HttpProblem(500, 'internal', 'Internal error', `The server failed on this request; quote request id ${req.id} when reporting it.`), req.id);
+    respondToError(err, req, res, requestLogger(req, ctx.logger));
   });
   return app;
 }

@@ -1,8 +1,8 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HeartbeatResponse } from '../../contracts/index.js';
 import type { AppContext } from './app-context.js';
 import { bearerToken, sha256Hex } from './credentials.js';
-import { HttpProblem, unauthorized } from './problem.js';
+import { HttpProblem, sendJson, unauthorized } from './problem.js';
 import { readBodyText } from './read-json-body.js';
 
 const TOKEN_CACHE_MAX = 200_000;
@@ -27,7 +27,7 @@ async function assetForToken(ctx: AppContext, token: string): Promise<string | u
  */
 export function heartbeatHandler(ctx: AppContext) {
   const { config, ingest, metrics } = ctx;
-  return async (req: Request, res: Response): Promise<void> => {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // HB-10: shed load before reading the body, while the agent still has most of its 15 s left to retry later.
     if (ingest.pending >= config.maxPendingCommits) {
       metrics.heartbeats.inc({ result: 'shed' });
@@ -40,6 +40,13 @@ export function heartbeatHandler(ctx: AppContext) {
     if (tokenAsset === undefined && !(config.insecureNoAuth && token === undefined)) {
       metrics.heartbeats.inc({ result: 'unauthorized' });
       throw unauthorized('agent token', token === undefined ? 'No agent token was sent (AUTH-1).' : 'The agent token is not valid (AUTH-1); register again.');
+    }
+    // HB-10: one agent flooding gets 429 before its body is read; the rest of the fleet keeps its capacity.
+    const waitS = tokenAsset === undefined ? undefined : ctx.agentLimiter.take(tokenAsset, req.arrivedAtMs);
+    if (waitS !== undefined) {
+      metrics.heartbeats.inc({ result: 'throttled' });
+      throw new HttpProblem(429, 'too-many-requests', 'Too many requests',
+        `This agent sent more than ${config.agentRateLimit} heartbeats a minute; retry after the Retry-After delay.`, { headers: { 'Retry-After': String(waitS) } });
     }
     const text = await readBodyText(req, config.bodyLimitBytes);
     const idem = req.headers['idempotency-key'];
@@ -60,6 +67,6 @@ export function heartbeatHandler(ctx: AppContext) {
       next_heartbeat_in_s: config.heartbeatIntervalS,
     };
     if (outcome.escrowRequired) answer.escrow_required = true; // ESC-3
-    res.status(200).json(answer);
+    sendJson(res, 200, answer);
   };
 }

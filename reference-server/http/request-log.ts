@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ServerMetrics } from './server-metrics.js';
+
+declare module 'http' {
+  interface IncomingMessage {
+    /** Request id: the caller's X-Request-Id when sane, else a new UUID; echoed in the response. */
+    id: string;
+    /** Arrival time (ms since epoch): the server receive time of a heartbeat (HB-8). */
+    arrivedAtMs: number;
+  }
+}
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      /** Request id: the caller's X-Request-Id when sane, else a new UUID; echoed in the response. */
-      id: string;
-      /** Logger bound to this request's id. */
+      /** Logger bound to this request's id (express routes; see installLazyRequestLogger). */
       log: Logger;
-      /** Arrival time (ms since epoch): the server receive time of a heartbeat (HB-8). */
-      arrivedAtMs: number;
     }
   }
 }
@@ -24,15 +30,23 @@ const CHILD = Symbol('lanet.requestLogger');
 export function installLazyRequestLogger(requestPrototype: object, logger: Logger): void {
   Object.defineProperty(requestPrototype, 'log', {
     configurable: true,
-    get(this: Express.Request & { [CHILD]?: Logger }) {
+    get(this: IncomingMessage & { [CHILD]?: Logger }) {
       return (this[CHILD] ??= logger.child({ req_id: this.id }));
     },
   });
 }
 
-/** Gives each request an id (its child logger is `req.log`, see installLazyRequestLogger), and records its latency and a log line when it ends. */
-export function requestLog(logger: Logger, metrics: ServerMetrics) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+/** The logger of one request: its express child logger when it has one, else a child made now. */
+export function requestLogger(req: IncomingMessage, logger: Logger): Logger {
+  return (req as Partial<Request>).log ?? logger.child({ req_id: req.id });
+}
+
+/** Starts tracking one request (id, arrival time) and records its latency and a log line when it ends. */
+export type RequestTracker = (req: IncomingMessage, res: ServerResponse, route?: string) => void;
+
+/** Creates the tracker shared by express's middleware and the heartbeat lane, so both count and log alike. */
+export function createRequestTracker(logger: Logger, metrics: ServerMetrics): RequestTracker {
+  return (req, res, fixedRoute) => {
     const started = performance.now();
     req.arrivedAtMs = Date.now();
     const given = req.headers['x-request-id'];
@@ -40,14 +54,21 @@ export function requestLog(logger: Logger, metrics: ServerMetrics) {
     res.setHeader('X-Request-Id', req.id);
     res.on('finish', () => {
       const seconds = (performance.now() - started) / 1000;
-      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
-      metrics.requestDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const route = fixedRoute ?? (req as Partial<Request>).route?.path ?? 'unmatched';
+      metrics.requestDuration.observe({ method: req.method ?? '', route, status: String(res.statusCode) }, seconds);
       // Only the method, path and outcome are logged: never headers or bodies, which carry tokens and keys (AUTH-4).
-      const line = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 };
-      if (res.statusCode >= 500) req.log.error(line, 'request failed');
-      else if (res.statusCode >= 400) req.log.info(line, 'request refused');
-      else if (logger.isLevelEnabled('debug')) req.log.debug(line, 'request');
+      const line = { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 };
+      if (res.statusCode >= 500) requestLogger(req, logger).error(line, 'request failed');
+      else if (res.statusCode >= 400) requestLogger(req, logger).info(line, 'request refused');
+      else if (logger.isLevelEnabled('debug')) requestLogger(req, logger).debug(line, 'request');
     });
+  };
+}
+
+/** The tracker as express middleware. */
+export function requestLog(track: RequestTracker) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    track(req, res);
     next();
   };
 }

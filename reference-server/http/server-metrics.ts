@@ -28,7 +28,7 @@ export function createServerMetrics(agentCounts: () => Promise<Record<AgentStatu
     registry,
     heartbeats: new Counter({
       name: 'lanet_heartbeats_total',
-      help: 'Heartbeat requests by result (stored, duplicate, invalid, unauthorized, forbidden, shed, error).',
+      help: 'Heartbeat requests by result (stored, duplicate, invalid, unauthorized, forbidden, shed, throttled).',
       labelNames: ['result'],
       registers: [registry],
     }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeartbeatResponseSchema, ProblemSchema, getAtPointer, seedHeartbeat, seedSizedHeartbeat } from '../../contracts/index.js';
-import { adminGet, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
+import { adminGet, call, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { queryDatabase } from './database-text.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';
 
@@ -176,6 +176,31 @@ describe.each(STORE_KINDS)('heartbeat ingestion over HTTP (%s store)', (kind) =>
       await custom.stop();
     }
   });
+
+  it('the heartbeat lane in front of express and express\'s own heartbeat route answer alike', async () => {
+    const agent = await enroll(base);
+    // The exact path takes the lane; a query string or a trailing slash goes through express's router.
+    const spellings = ['/api/agents/heartbeat', '/api/agents/heartbeat?via=express', '/api/agents/heartbeat/'];
+    const shapes = [];
+    for (const path of spellings) {
+      const send = (body: unknown, token = agent.agent_token) => call(`${base}${path}`, { method: 'POST', token, json: body, headers: { 'x-request-id': 'lane-test' } });
+      const ok = await send(heartbeatFor(agent.asset_id));
+      const bad = await send({ ...heartbeatFor(agent.asset_id), status: { cpu_usage: 150 } });
+      const anonymous = await send(heartbeatFor(agent.asset_id), 'not-a-token');
+      shapes.push([ok, bad, anonymous].map((r) => ({
+        status: r.status, type: r.headers.get('content-type'), id: r.headers.get('x-request-id'),
+        keys: Object.keys(r.body ?? {}).sort(), problem: r.body?.type, paths: r.body?.errors?.map((e: { path: string }) => e.path),
+      })));
+    }
+    expect(shapes[0]!.map((s) => s.status)).toEqual([200, 400, 401]);
+    expect(shapes[0]![1]!.paths).toContain('/status/cpu_usage');
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(shapes[2]).toEqual(shapes[0]);
+    expect(await stored(agent.asset_id)).toBe(3);
+    // Both ways are counted under the heartbeat route in the latency histogram.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/lanet_http_request_duration_seconds_count\{method="POST",route="\/api\/agents\/heartbeat",status="200"\} [1-9]/);
+  });
 });
 
 describe.each(STORE_KINDS)('load shedding over HTTP (%s store)', (kind) => {
@@ -188,6 +213,27 @@ describe.each(STORE_KINDS)('load shedding over HTTP (%s store)', (kind) => {
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
       ProblemSchema.parse(r.body);
       expect((await adminGet(server.url, `/api/agents/${agent.asset_id}/heartbeats`)).body.items).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('HB-10: one agent flooding gets 429 with Retry-After past --agent-rate-limit; nothing of it is stored, other agents go on', async () => {
+    const server = await startTestServer(kind, { agentRateLimit: 3 });
+    try {
+      const [flood, calm] = [await enroll(server.url), await enroll(server.url)];
+      const replies = [];
+      for (let i = 0; i < 5; i++) replies.push(await postHeartbeat(server.url, flood.agent_token, heartbeatFor(flood.asset_id)));
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429, 429]);
+      const refused = replies[3]!;
+      expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(ProblemSchema.parse(refused.body).status).toBe(429);
+      // A minute's budget of 3 refills one token every 20 s.
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(20);
+      expect((await postHeartbeat(server.url, calm.agent_token, heartbeatFor(calm.asset_id))).status).toBe(200);
+      expect((await adminGet(server.url, `/api/agents/${flood.asset_id}/heartbeats`)).body.items).toHaveLength(3);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/lanet_heartbeats_total\{result="throttled"\} 2/);
     } finally {
       await server.stop();
     }
