@@ -8,7 +8,9 @@ import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
 import { toConfig } from '../cli/server-command.js';
 import { checkConfig, defaultConfig } from '../server-config.js';
 import { startServer } from '../start-server.js';
+import { startDatabaseProxy } from './database-proxy.js';
 import { call, enroll, fingerprint, heartbeatFor, postHeartbeat } from './http-client.js';
+import { TEST_POSTGRES_URL, newTestSchema } from './postgres-schema.js';
 import { STORE_KINDS, TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET, TEST_ESCROW_KEY, startTestServer, type TestServer } from './test-server.js';
 
 describe.each(STORE_KINDS)('operations endpoints (%s store)', (kind) => {
@@ -44,6 +46,32 @@ describe.each(STORE_KINDS)('operations endpoints (%s store)', (kind) => {
     expect(given.body.instance).toBe('trace-123');
     const made = await call(`${server.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('readiness', () => {
+  it('/readyz answers 503 not_ready while PostgreSQL is unreachable, and ready again once it is back; /healthz stays 200', async () => {
+    const target = new URL(TEST_POSTGRES_URL);
+    const proxy = await startDatabaseProxy(target.hostname, Number(target.port || 5432));
+    const schema = newTestSchema();
+    const viaProxy = new URL(schema.url);
+    viaProxy.port = String(proxy.port);
+    const server = await startTestServer('postgres', { database: viaProxy.toString() });
+    try {
+      expect((await call(`${server.url}/readyz`)).status).toBe(200);
+      await proxy.cut();
+      const down = await call(`${server.url}/readyz`);
+      expect(down.status).toBe(503);
+      expect(ReadinessSchema.parse(down.body)).toEqual({ status: 'not_ready', checks: { database: 'error' } });
+      expect((await call(`${server.url}/healthz`)).status).toBe(200);
+      await proxy.restore();
+      expect((await call(`${server.url}/readyz`)).status).toBe(200);
+    } finally {
+      await proxy.restore().catch(() => undefined);
+      await server.stop();
+      await schema.drop();
+      await proxy.close();
+    }
   });
 });
 
