@@ -2,7 +2,8 @@
  * `npm run bench:server`: heartbeats/s and p50/p99 latency at 100 connections with seed-sized payloads, for the reference
  * server (group commit, and with --max-batch 1 to show what group commit buys) and for the plain node:http baseline,
  * on SQLite and PostgreSQL, in one run. Options: --duration S (10) --warmup S (3) --connections N (100)
- * --stores sqlite,postgres --no-unbatched. Writes reports/server-bench.json. Loopback only; every run is bounded in time.
+ * --stores sqlite,postgres --no-unbatched --rounds N (1; each configuration once per round, medians reported).
+ * Writes reports/server-bench.json. Loopback only; every run is bounded in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,11 +25,15 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '100' },
     stores: { type: 'string', default: 'sqlite,postgres' },
     'no-unbatched': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const DURATION_S = Math.min(120, Number(args.duration));
 const WARMUP_S = Math.min(30, Number(args.warmup));
 const CONNECTIONS = Math.min(1000, Number(args.connections));
+// Shared machines drift by +-20 % within minutes: every round runs each configuration once, in turn, and the report
+// gives each one's median round and the median of the per-round reference/baseline ratios.
+const ROUNDS = Math.max(1, Math.min(9, Number(args.rounds)));
 const AGENTS = 100;
 const SECRET = randomBytes(24).toString('hex');
 const ADMIN = randomBytes(24).toString('hex');
@@ -126,41 +131,59 @@ async function benchBaseline(kind: string, dir: string, schemas: TestSchema[], s
   }
 }
 
-function row(r: Measured): string {
-  return `| ${r.label.padEnd(34)} | ${String(r.okPerS).padStart(7)} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${String(r.non2xx + r.errors).padStart(7)} | ${String(r.stored).padStart(7)} / ${String(r.ok).padEnd(7)} | ${String(r.cpuUsPerOk).padStart(9)} |`;
+function row(r: Measured, all: Measured[]): string {
+  const spread = all.length > 1 ? ` (${all.map((x) => x.okPerS).join(', ')})` : '';
+  return `| ${r.label.padEnd(34)} | ${String(r.okPerS).padStart(7)}${spread} | ${String(r.p50Ms).padStart(6)} | ${String(r.p99Ms).padStart(6)} | ${String(r.non2xx + r.errors).padStart(7)} | ${String(r.stored).padStart(7)} / ${String(r.ok).padEnd(7)} | ${String(r.cpuUsPerOk).padStart(9)} |`;
+}
+
+/** The middle value (the upper one of an even count). */
+function median<T>(xs: T[], by: (x: T) => number): T {
+  return [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lanet-bench-'));
   const schemas: TestSchema[] = [];
-  const report: Record<string, unknown> = { connections: CONNECTIONS, durationS: DURATION_S, payload: 'seedSizedHeartbeat()', at: new Date().toISOString(), results: [] };
-  const lines = ['| run                                |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      | server CPU µs/hb |', '|---|---|---|---|---|---|---|'];
+  const report: Record<string, unknown> = { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, payload: 'seedSizedHeartbeat()', at: new Date().toISOString(), results: [] };
+  const lines = [`| run (median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}) |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      | server CPU µs/hb |`, '|---|---|---|---|---|---|---|'];
   const summary: string[] = [];
   try {
     for (const kind of args.stores!.split(',')) {
-      const ref = await benchReference(kind, dir, schemas);
-      lines.push(row(ref));
-      const unbatched = args['no-unbatched'] ? undefined : await benchReference(kind, dir, schemas, 1);
-      if (unbatched) lines.push(row(unbatched));
-      const base = await benchBaseline(kind, dir, schemas);
-      lines.push(row(base));
-      // SQLite: also the baseline without the per-commit fsync, the CPU-only ceiling of node:http + JSON.parse + Zod + INSERT.
-      const ceiling = kind === 'sqlite' ? await benchBaseline(kind, dir, schemas, 'NORMAL') : undefined;
-      if (ceiling) lines.push(row(ceiling));
-      (report.results as unknown[]).push(ref, ...(unbatched ? [unbatched] : []), base, ...(ceiling ? [ceiling] : []));
-      const ratio = ref.okPerS / base.okPerS;
-      summary.push(`${kind}: reference ${ref.okPerS}/s p99 ${ref.p99Ms} ms; baseline ${base.okPerS}/s; ratio ${ratio.toFixed(2)}x`
-        + `; server CPU per heartbeat ${ref.cpuUsPerOk} µs vs baseline ${base.cpuUsPerOk} µs${ceiling ? ` (fsync-free ${ceiling.cpuUsPerOk} µs)` : ''}`
-        + (ceiling ? `; vs the fsync-free baseline ${ceiling.okPerS}/s: ${(ref.okPerS / ceiling.okPerS).toFixed(2)}x` : '')
-        + (unbatched ? `; group commit buys ${(ref.okPerS / Math.max(1, unbatched.okPerS)).toFixed(2)}x over one commit per heartbeat` : '')
-        + (kind === 'sqlite' ? ` | targets: >= 4000/s ${ref.okPerS >= 4000 ? 'met' : 'MISSED'}, p99 < 100 ms ${ref.p99Ms < 100 ? 'met' : 'MISSED'}, >= 0.6x ${ratio >= 0.6 ? 'met' : 'MISSED'}` : '')
-        + (ref.stored < ref.ok ? ` | WARNING: ${ref.ok} answered 2xx but ${ref.stored} stored` : ''));
+      const configs: Array<[string, () => Promise<Measured>]> = [
+        ['ref', () => benchReference(kind, dir, schemas)],
+        ...(args['no-unbatched'] ? [] : [['unbatched', () => benchReference(kind, dir, schemas, 1)] as [string, () => Promise<Measured>]]),
+        ['base', () => benchBaseline(kind, dir, schemas)],
+        // SQLite: also the baseline without the per-commit fsync, the CPU-only ceiling of node:http + JSON.parse + Zod + INSERT.
+        ...(kind === 'sqlite' ? [['ceiling', () => benchBaseline(kind, dir, schemas, 'NORMAL')] as [string, () => Promise<Measured>]] : []),
+      ];
+      const runs = new Map<string, Measured[]>(configs.map(([key]) => [key, []]));
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const [key, go] of configs) {
+          const m = await go();
+          runs.get(key)!.push(m);
+          process.stderr.write(`[${kind} round ${round}/${ROUNDS}] ${m.label}: ${m.okPerS}/s p99 ${m.p99Ms} ms\n`);
+        }
+      }
+      const pick = (key: string) => { const all = runs.get(key); return all ? { m: median(all, (x) => x.okPerS), all } : undefined; };
+      const [ref, unbatched, base, ceiling] = ['ref', 'unbatched', 'base', 'ceiling'].map(pick);
+      for (const r of [ref, unbatched, base, ceiling]) if (r) lines.push(row(r.m, r.all));
+      (report.results as unknown[]).push(...[...runs.values()].flat());
+      const ratios = runs.get('ref')!.map((r, i) => r.okPerS / runs.get('base')![i]!.okPerS);
+      const ratio = median(ratios, (x) => x);
+      const best = ref!.m;
+      summary.push(`${kind}: reference ${best.okPerS}/s p99 ${best.p99Ms} ms; baseline ${base!.m.okPerS}/s; ratio ${ratio.toFixed(2)}x`
+        + (ROUNDS > 1 ? ` (per round: ${ratios.map((x) => x.toFixed(2)).join(', ')})` : '')
+        + `; server CPU per heartbeat ${best.cpuUsPerOk} µs vs baseline ${base!.m.cpuUsPerOk} µs${ceiling ? ` (fsync-free ${ceiling.m.cpuUsPerOk} µs)` : ''}`
+        + (ceiling ? `; vs the fsync-free baseline ${ceiling.m.okPerS}/s: ${(best.okPerS / ceiling.m.okPerS).toFixed(2)}x` : '')
+        + (unbatched ? `; group commit buys ${(best.okPerS / Math.max(1, unbatched.m.okPerS)).toFixed(2)}x over one commit per heartbeat` : '')
+        + (kind === 'sqlite' ? ` | targets: >= 4000/s ${best.okPerS >= 4000 ? 'met' : 'MISSED'}, p99 < 100 ms ${best.p99Ms < 100 ? 'met' : 'MISSED'}, >= 0.6x ${ratio >= 0.6 ? 'met' : 'MISSED'}` : '')
+        + (runs.get('ref')!.some((r) => r.stored < r.ok) ? ' | WARNING: a run answered more 2xx than it stored' : ''));
     }
   } finally {
     for (const s of schemas) await s.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`\nServer benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run (after ${WARMUP_S} s warm-up), seed-sized heartbeats (~6.7 KB)\n\n${lines.join('\n')}\n\n${summary.join('\n')}\n`);
+  process.stdout.write(`\nServer benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run (after ${WARMUP_S} s warm-up), ${ROUNDS} round(s), seed-sized heartbeats (~6.7 KB)\n\n${lines.join('\n')}\n\n${summary.join('\n')}\n`);
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/server-bench.json', JSON.stringify({ ...report, summary }, null, 2));
 }
