@@ -27,6 +27,8 @@ export interface RunningServer {
   escrowKeySource: { source: string; generated: boolean };
   /** Stops accepting, finishes requests in flight and their commits, closes the database. */
   close: () => Promise<void>;
+  /** Settles if the ingest thread dies: the server can then store nothing and should be restarted. */
+  died: Promise<Error>;
 }
 
 // GEN-8: headers within 10 s and the whole request within 12 s, checked every second, so a slow client is cut off by
@@ -95,7 +97,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       await store.close(); // the ingest thread finishes its queued commits first
     })());
     return {
-      url: `http://${host}:${port}`, port, store, close,
+      url: `http://${host}:${port}`, port, store, close, died: ingest.died,
       generated: { enrollmentSecret: enrollment.generated, adminToken: admin.generated },
       escrowKeySource: { source: escrowKey.source, generated: escrowKey.generated },
     };

@@ -56,7 +56,7 @@ export function startupNotes(server: RunningServer, config: ServerConfig): strin
   return notes;
 }
 
-/** Runs the server until SIGTERM or SIGINT; resolves with the exit code (0 clean stop, 2 could not start). */
+/** Runs the server until SIGTERM or SIGINT; resolves with the exit code (0 clean stop, 1 the ingest thread died, 2 could not start). */
 export async function run(options: ServerCommandOptions): Promise<number> {
   const config = toConfig(options);
   const logger = pino({ level: process.env.LANET_LOG_LEVEL ?? 'info', base: { service: 'lanet-server' } }, pino.destination({ fd: 2, sync: false }));
@@ -72,11 +72,21 @@ export async function run(options: ServerCommandOptions): Promise<number> {
   if (notes.length > 0) process.stderr.write(notes.join('\n') + '\n');
   logger.info({ url: server.url, store: server.store.kind, offline_after_s: config.offlineAfterS, heartbeat_interval_s: config.heartbeatIntervalS }, 'listening');
   process.stdout.write(`listening on ${server.url}\n`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  logger.info({ signal }, 'stopping: no new connections, finishing requests in flight');
+  const stop = await Promise.race([
+    new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    }),
+    server.died,
+  ]);
+  if (stop instanceof Error) {
+    // Nothing can be stored any more, and /healthz alone would not tell a supervisor: exit so it restarts the server.
+    logger.fatal({ err: stop.message }, 'the ingest thread died; stopping so a supervisor can restart the server');
+    await server.close().catch(() => undefined);
+    logger.flush();
+    return 1;
+  }
+  logger.info({ signal: stop }, 'stopping: no new connections, finishing requests in flight');
   await server.close();
   logger.info('stopped');
   logger.flush();

@@ -13,6 +13,8 @@ export interface IngestThread {
   ingest(item: IngestItem): Promise<IngestOutcome>;
   /** Heartbeats handed over and not yet answered: the load-shedding bound compares against it (HB-10). */
   readonly pending: number;
+  /** Settles with the error if the thread dies before the store is closed; never settles otherwise. */
+  readonly died: Promise<Error>;
 }
 
 /** Options of the ingest thread. */
@@ -42,7 +44,11 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
   let nextId = 1;
   let ingesting = 0;
   let failure: Error | undefined;
+  let closing = false;
+  let reportDeath: (err: Error) => void = () => undefined;
+  const died = new Promise<Error>((resolve) => { reportDeath = resolve; });
   const fail = (err: Error) => {
+    if (!failure && !closing) reportDeath(err);
     failure ??= err;
     for (const w of waiters.values()) w.reject(failure);
     waiters.clear();
@@ -88,6 +94,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     ping: () => call('ping', []),
     // Waits for queued commits, closes the database, then ends the thread.
     close: () => (closed ??= (async () => {
+      closing = true;
       if (!failure) await send({ id: nextId++, op: 'close' }).catch(() => undefined);
       await worker.terminate();
     })()),
@@ -95,6 +102,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
   return {
     store,
     get pending() { return ingesting; },
+    died,
     async ingest(item) {
       ingesting++;
       try {
