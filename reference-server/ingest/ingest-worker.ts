@@ -8,7 +8,7 @@ import { createEscrowCipher } from '../escrow/escrow-cipher.js';
 import { HttpProblem } from '../http/problem.js';
 import { GroupCommitWriter } from '../store/group-commit.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { HeartbeatWrite, Store } from '../store/store.js';
 import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData } from './ingest-protocol.js';
 import { prepareHeartbeat, rememberEscrowed, type EscrowedDigests, type IngestItem } from './prepare-heartbeat.js';
 
@@ -35,7 +35,7 @@ const writer = new GroupCommitWriter(store, {
 
 /** Prepares and commits one heartbeat; a refusal is an outcome, not an error, so the HTTP thread answers it as sent. */
 async function ingest(item: IngestItem): Promise<IngestOutcome> {
-  let write;
+  let write: HeartbeatWrite;
   try {
     write = prepareHeartbeat(item, cipher, escrowed);
   } catch (err) {
