@@ -149,13 +149,11 @@ async function main(): Promise<void> {
   const summary: string[] = [];
   try {
     for (const kind of args.stores!.split(',')) {
-      const configs: Array<[string, () => Promise<Measured>]> = [
-        ['ref', () => benchReference(kind, dir, schemas)],
-        ...(args['no-unbatched'] ? [] : [['unbatched', () => benchReference(kind, dir, schemas, 1)] as [string, () => Promise<Measured>]]),
-        ['base', () => benchBaseline(kind, dir, schemas)],
-        // SQLite: also the baseline without the per-commit fsync, the CPU-only ceiling of node:http + JSON.parse + Zod + INSERT.
-        ...(kind === 'sqlite' ? [['ceiling', () => benchBaseline(kind, dir, schemas, 'NORMAL')] as [string, () => Promise<Measured>]] : []),
-      ];
+      const configs: Array<[string, () => Promise<Measured>]> = [['ref', () => benchReference(kind, dir, schemas)]];
+      if (!args['no-unbatched']) configs.push(['unbatched', () => benchReference(kind, dir, schemas, 1)]);
+      configs.push(['base', () => benchBaseline(kind, dir, schemas)]);
+      // SQLite: also the baseline without the per-commit fsync, the CPU-only ceiling of node:http + JSON.parse + Zod + INSERT.
+      if (kind === 'sqlite') configs.push(['ceiling', () => benchBaseline(kind, dir, schemas, 'NORMAL')]);
       const runs = new Map<string, Measured[]>(configs.map(([key]) => [key, []]));
       for (let round = 1; round <= ROUNDS; round++) {
         for (const [key, go] of configs) {
