@@ -88,6 +88,8 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     ensureLegacyAgent: (assetId, nowMs) => call('ensureLegacyAgent', [assetId, nowMs]),
     writeHeartbeats: (batch) => call('writeHeartbeats', [batch]),
     listAgents: () => call('listAgents', []),
+    listAgentPage: (query) => call('listAgentPage', [query]),
+    countAgents: (onlineSinceMs) => call('countAgents', [onlineSinceMs]),
     getAgent: (assetId) => call('getAgent', [assetId]),
     listHeartbeats: (assetId, limit, beforeId) => call('listHeartbeats', [assetId, limit, beforeId]),
     readEscrow: (audit) => call('readEscrow', [audit]),

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { MIGRATIONS, parsePostgresUrl, pgText } from './postgres-support.js';
+import { agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
 import type {
   AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
 } from './store.js';
@@ -187,6 +188,18 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const { rows } = await pool.query(
         'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id');
       return rows.map(toAgentRow);
+    },
+    async listAgentPage(query) {
+      const args: unknown[] = [];
+      const sql = agentPageSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
+      const { rows } = await pool.query(sql, args);
+      return rows.map((r) => ({ ...toAgentRow(r), sortKey: typeof r.sort_key === 'string' && query.sort === 'last_seen' ? num(r.sort_key) : r.sort_key as string | number }));
+    },
+    async countAgents(onlineSinceMs) {
+      const { rows } = await pool.query(fleetCountsSql(() => '$1', 0), [onlineSinceMs]);
+      const r = rows[0] as { total: string; online: string; never_seen: string };
+      const total = num(r.total), online = num(r.online), neverSeen = num(r.never_seen);
+      return { total, online, offline: total - online - neverSeen, never_seen: neverSeen };
     },
     async getAgent(assetId) {
       const { rows } = await pool.query(
