@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { MIGRATIONS, parsePostgresUrl, pgText } from './postgres-support.js';
 import { agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
+import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
 import type {
   AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
 } from './store.js';
@@ -164,6 +165,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
       if (existing) {
         await c.query('UPDATE agents SET token_hash = $1, hostname = COALESCE(hostname, $2) WHERE asset_id = $3',
           [input.tokenHash, input.hostname, existing.asset_id]);
+        // REG-3 on every instance: delivered at commit to each server's revocation listener (postgres-revocations.ts).
+        if (existing.token_hash) await c.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, revocationPayload(schema, existing.token_hash)]);
         return { assetId: existing.asset_id, replacedTokenHash: existing.token_hash };
       }
       await c.query('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES ($1, $2, $3, $4, $5)',
