@@ -4,36 +4,11 @@
  * order they belong to and the page's last agent (plus its last-seen time, which moves with every heartbeat).
  */
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import { limits, validateMessage, type FleetAgent } from '../../contracts/index.js';
-import type { AgentPageQuery, FleetCounts, FleetSortField } from '../store/store.js';
+import { FleetListQuerySchema, FleetSortSchema, limits, validateMessage, type FleetList } from '../../contracts/index.js';
+import type { AgentPageQuery, FleetSortField } from '../store/store.js';
 import type { AppContext } from './app-context.js';
 import { toFleetAgent } from './fleet-routes.js';
 import { HttpProblem } from './problem.js';
-
-/** Page size when `limit` is absent: one screen of the dashboard. */
-export const FLEET_PAGE_DEFAULT = 100;
-/** Largest page: 1,000 agents are ~250 KB of JSON, far below anything a client struggles with. */
-export const FLEET_PAGE_MAX = 1000;
-
-const SORTS = ['hostname', '-hostname', 'last_seen', '-last_seen'] as const;
-
-/** The query of GET /api/agents (FLT-5). */
-export const FleetListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(FLEET_PAGE_MAX).optional(),
-  cursor: z.string().min(1).max(limits.cursorMax).optional(),
-  status: z.enum(['online', 'offline', 'never_seen']).optional(),
-  q: z.string().min(1).max(limits.hostnameMax).optional(),
-  sort: z.enum(SORTS).optional(),
-});
-
-/** The answer of GET /api/agents: a page, the cursor of the next one, and the whole fleet's counts (FLT-1, FLT-5). */
-export interface FleetPage {
-  agents: FleetAgent[];
-  next_cursor: string | null;
-  counts: FleetCounts;
-  offline_after_s: number;
-}
 
 interface CursorBody { s: string; a: string; k?: number }
 
@@ -69,13 +44,13 @@ export function listAgentsHandler(ctx: AppContext) {
     const parsed = validateMessage(FleetListQuerySchema, req.query);
     if (!parsed.ok) {
       throw new HttpProblem(400, 'validation', 'Invalid query',
-        `limit must be 1..${FLEET_PAGE_MAX}, status one of online|offline|never_seen, q 1..${limits.hostnameMax} characters, sort one of ${SORTS.join('|')}.`,
+        `limit must be 1..${limits.fleetPageMax}, status one of online|offline|never_seen, q 1..${limits.hostnameMax} characters, sort one of ${FleetSortSchema.options.join('|')}.`,
         { errors: parsed.errors });
     }
     const query = parsed.value;
     const sort = query.sort ?? 'hostname';
     const field: FleetSortField = sort.endsWith('hostname') ? 'hostname' : 'last_seen';
-    const limit = query.limit ?? FLEET_PAGE_DEFAULT;
+    const limit = query.limit ?? limits.fleetPageDefault;
     const now = Date.now();
     // FLT-2: online iff now - last_seen_at <= offline_after; last_seen_at is integer milliseconds, hence the ceiling.
     const onlineSinceMs = Math.ceil(now - ctx.config.offlineAfterS * 1000);
@@ -86,12 +61,16 @@ export function listAgentsHandler(ctx: AppContext) {
       ...(query.q !== undefined ? { search: query.q } : {}),
     };
     const [rows, counts] = await Promise.all([ctx.store.listAgentPage(page), ctx.store.countAgents(onlineSinceMs)]);
+    // Matches over all pages: from the counts without a search; a search costs one counting scan, on the first page only.
+    let matched: number | undefined = query.status !== undefined ? counts[query.status] : counts.total;
+    if (query.q !== undefined) matched = query.cursor === undefined ? await ctx.store.countAgentPage(page) : undefined;
     const shown = rows.slice(0, limit);
     const last = shown[shown.length - 1];
-    const body: FleetPage = {
+    const body: FleetList = {
       agents: shown.map((r) => toFleetAgent(r, now, ctx.config.offlineAfterS)),
-      next_cursor: rows.length > limit && last ? encodeFleetCursor(sort, last.assetId, last.sortKey) : null,
       counts,
+      ...(matched !== undefined ? { matched } : {}),
+      next_cursor: rows.length > limit && last ? encodeFleetCursor(sort, last.assetId, last.sortKey) : null,
       offline_after_s: ctx.config.offlineAfterS,
     };
     res.json(body);

@@ -90,6 +90,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     listAgents: () => call('listAgents', []),
     listAgentPage: (query) => call('listAgentPage', [query]),
     countAgents: (onlineSinceMs) => call('countAgents', [onlineSinceMs]),
+    countAgentPage: (query) => call('countAgentPage', [query]),
     getAgent: (assetId) => call('getAgent', [assetId]),
     listHeartbeats: (assetId, limit, beforeId) => call('listHeartbeats', [assetId, limit, beforeId]),
     readEscrow: (audit) => call('readEscrow', [audit]),

@@ -30,15 +30,7 @@ export function likeContains(search: string): string {
  */
 export function agentPageSql(q: AgentPageQuery, param: (value: unknown) => string, dialect: 'sqlite' | 'postgres'): string {
   const key = SORT_EXPRESSIONS[q.sort];
-  const seen = SORT_EXPRESSIONS.last_seen;
-  const where: string[] = [];
-  // Status filters as ranges of the indexed last_seen expression (FLT-2: online iff last_seen_at >= now - offline_after).
-  if (q.status === 'online') where.push(`${seen} >= ${param(q.onlineSinceMs)}`);
-  if (q.status === 'offline') where.push(`${seen} >= 0 AND ${seen} < ${param(q.onlineSinceMs)}`);
-  if (q.status === 'never_seen') where.push(`${seen} = -1`);
-  if (q.search !== undefined) {
-    where.push(dialect === 'sqlite' ? `instr(lower(hostname), lower(${param(q.search)})) > 0` : `hostname ILIKE ${param(likeContains(q.search))} ESCAPE '\\'`);
-  }
+  const where = filters(q, param, dialect);
   const cmp = q.descending ? '<' : '>';
   if (q.after) {
     // Without a key in the cursor (hostname order) the previous page's last agent's own key is looked up.
@@ -48,6 +40,25 @@ export function agentPageSql(q: AgentPageQuery, param: (value: unknown) => strin
   const dir = q.descending ? 'DESC' : 'ASC';
   return `SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s, ${key} AS sort_key FROM agents
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, asset_id ${dir} LIMIT ${param(q.limit)}`;
+}
+
+/** Counts the agents the page query's filters match over all pages (the `matched` figure of a search). */
+export function agentMatchCountSql(q: AgentPageQuery, param: (value: unknown) => string, dialect: 'sqlite' | 'postgres'): string {
+  const where = filters(q, param, dialect);
+  return `SELECT count(*) AS n FROM agents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+}
+
+function filters(q: AgentPageQuery, param: (value: unknown) => string, dialect: 'sqlite' | 'postgres'): string[] {
+  const seen = SORT_EXPRESSIONS.last_seen;
+  const where: string[] = [];
+  // Status filters as ranges of the indexed last_seen expression (FLT-2: online iff last_seen_at >= now - offline_after).
+  if (q.status === 'online') where.push(`${seen} >= ${param(q.onlineSinceMs)}`);
+  if (q.status === 'offline') where.push(`${seen} >= 0 AND ${seen} < ${param(q.onlineSinceMs)}`);
+  if (q.status === 'never_seen') where.push(`${seen} = -1`);
+  if (q.search !== undefined) {
+    where.push(dialect === 'sqlite' ? `instr(lower(hostname), lower(${param(q.search)})) > 0` : `hostname ILIKE ${param(likeContains(q.search))} ESCAPE '\\'`);
+  }
+  return where;
 }
 
 /** Counts of the whole fleet by status in one pass over the last_seen index (FLT-5: counts never depend on the page). */

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { MIGRATIONS, parsePostgresUrl, pgText } from './postgres-support.js';
-import { agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
+import { agentMatchCountSql, agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
 import type {
   AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
@@ -197,6 +197,12 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const sql = agentPageSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
       const { rows } = await pool.query(sql, args);
       return rows.map((r) => ({ ...toAgentRow(r), sortKey: typeof r.sort_key === 'string' && query.sort === 'last_seen' ? num(r.sort_key) : r.sort_key as string | number }));
+    },
+    async countAgentPage(query) {
+      const args: unknown[] = [];
+      const sql = agentMatchCountSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
+      const { rows } = await pool.query(sql, args);
+      return num(rows[0]?.n);
     },
     async countAgents(onlineSinceMs) {
       const { rows } = await pool.query(fleetCountsSql(() => '$1', 0), [onlineSinceMs]);

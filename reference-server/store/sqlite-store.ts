@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
+import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
 import type {
   AgentPageQuery, AgentPageRow, AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
 } from './store.js';
@@ -99,6 +99,11 @@ export function openSqliteStore(path: string): Store {
     if (!stmt) pageStatements.set(sql, stmt = db.prepare<unknown[], AgentSqlRow & { sort_key: string | number }>(sql));
     return stmt.all(...args).map((r) => ({ ...toAgentRow(r), sortKey: r.sort_key }));
   };
+  const countAgentPage = (query: AgentPageQuery): number => {
+    const args: unknown[] = [];
+    const sql = agentMatchCountSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
+    return (db.prepare<unknown[], { n: number }>(sql).get(...args))!.n;
+  };
   const countStatement = db.prepare<[number], { total: number; never_seen: number; online: number }>(fleetCountsSql(() => '?', 0));
 
   const writeOne = (w: HeartbeatWrite): HeartbeatWriteResult => {
@@ -150,6 +155,7 @@ export function openSqliteStore(path: string): Store {
     async writeHeartbeats(batch) { return writeBatch(batch); },
     async listAgents() { return q.listAgents.all().map(toAgentRow); },
     async listAgentPage(query) { return listAgentPage(query); },
+    async countAgentPage(query) { return countAgentPage(query); },
     async countAgents(onlineSinceMs) {
       const r = countStatement.get(onlineSinceMs)!;
       return { total: r.total, online: r.online, offline: r.total - r.online - r.never_seen, never_seen: r.never_seen };

@@ -131,6 +131,8 @@ export interface Store {
   listAgents(): Promise<AgentRow[]>;
   /** FLT-5: one keyset page of the fleet list. */
   listAgentPage(query: AgentPageQuery): Promise<AgentPageRow[]>;
+  /** FLT-5: how many agents the query's filters match over all pages (its limit and cursor are ignored). */
+  countAgentPage(query: AgentPageQuery): Promise<number>;
   /** FLT-5: the whole fleet by status, agents seen at or after `onlineSinceMs` being online. */
   countAgents(onlineSinceMs: number): Promise<FleetCounts>;
   getAgent(assetId: string): Promise<AgentDetailRow | undefined>;

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFleetCursor, encodeFleetCursor, type FleetPage } from '../http/fleet-list.js';
+import { decodeFleetCursor, encodeFleetCursor } from '../http/fleet-list.js';
+import { FleetListSchema, type FleetList } from '../../contracts/index.js';
 import { adminGet, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';
+
+/** A fleet page as this server answers it: paged, with whole-fleet counts including the total (FLT-5). */
+type FleetPage = FleetList & { counts: { total: number; online: number; offline: number; never_seen: number }; next_cursor: string | null };
 
 /** Follows next_cursor from the first page to the last; fails if the walk does not end. */
 async function walk(base: string, query: string): Promise<{ pages: FleetPage[]; hostnames: string[]; ids: string[] }> {
@@ -10,6 +14,7 @@ async function walk(base: string, query: string): Promise<{ pages: FleetPage[]; 
   do {
     const r = await adminGet(base, `/api/agents?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(r.status, r.text).toBe(200);
+    expect(FleetListSchema.safeParse(r.body).success, 'the page matches the contract').toBe(true);
     const page = r.body as FleetPage;
     pages.push(page);
     cursor = page.next_cursor;
@@ -62,7 +67,10 @@ describe.each(STORE_KINDS)('FLT-5: GET /api/agents pages and filters (%s store)'
     expect(never.pages[0]!.counts.total).toBe(23);
     expect((await walk(base, 'status=online')).ids.length).toBe(13);
     expect((await walk(base, 'status=offline')).ids.length).toBe(0);
-    expect((await walk(base, 'q=LI')).hostnames).toEqual(['CHARLIE', 'juliett', 'Lima']);
+    const li = await walk(base, 'q=LI');
+    expect(li.hostnames).toEqual(['CHARLIE', 'juliett', 'Lima']);
+    expect(li.pages[0]!.matched).toBe(3);
+    expect(never.pages[0]!.matched).toBe(10);
     expect((await walk(base, 'q=li&status=never_seen')).hostnames).toEqual([]);
     // LIKE wildcards are searched literally: '%' alone matches only the one hostname holding it.
     expect((await walk(base, `q=${encodeURIComponent('%')}`)).hostnames).toEqual(['50%_off']);
@@ -70,21 +78,21 @@ describe.each(STORE_KINDS)('FLT-5: GET /api/agents pages and filters (%s store)'
   });
 
   it('sorts by last seen, oldest first (never seen at the top) and newest first', async () => {
-    const oldest = await walk(base, 'sort=last_seen&limit=6');
+    const oldest = await walk(base, 'sort=last_seen_at&limit=6');
     expect(oldest.hostnames.slice(0, 10).every((h) => h.startsWith('never-'))).toBe(true);
     expect(oldest.hostnames.slice(10)).toEqual(names);
-    const newest = await walk(base, 'sort=-last_seen&limit=6');
+    const newest = await walk(base, 'sort=-last_seen_at&limit=6');
     expect(newest.hostnames.slice(0, 13)).toEqual([...names].reverse());
   });
 
   it('a heartbeat from the last agent of a page does not make the next page skip the agents after it', async () => {
-    const first = (await adminGet(base, '/api/agents?sort=last_seen&limit=12')).body as FleetPage;
+    const first = (await adminGet(base, '/api/agents?sort=last_seen_at&limit=12')).body as FleetPage;
     expect(first.agents.map((a) => a.hostname).slice(10)).toEqual(['Alpha', 'bravo']);
     const bravo = tokens.get('bravo')!;
     const hb = heartbeatFor(bravo.asset_id);
     hb.hardware_inventory!.system!.hostname = 'bravo';
     expect((await postHeartbeat(base, bravo.agent_token, hb)).status).toBe(200);
-    const rest = await walk(base, `sort=last_seen&limit=50&cursor=${encodeURIComponent(first.next_cursor!)}`);
+    const rest = await walk(base, `sort=last_seen_at&limit=50&cursor=${encodeURIComponent(first.next_cursor!)}`);
     expect(rest.hostnames).toEqual([...names.slice(2), 'bravo']);
   });
 
@@ -95,7 +103,7 @@ describe.each(STORE_KINDS)('FLT-5: GET /api/agents pages and filters (%s store)'
       expect(r.headers.get('content-type')).toContain('application/problem+json');
     }
     const page = (await adminGet(base, '/api/agents?limit=2')).body as FleetPage;
-    const wrongSort = await adminGet(base, `/api/agents?sort=last_seen&cursor=${encodeURIComponent(page.next_cursor!)}`);
+    const wrongSort = await adminGet(base, `/api/agents?sort=last_seen_at&cursor=${encodeURIComponent(page.next_cursor!)}`);
     expect(wrongSort.status).toBe(400);
     expect(wrongSort.body.errors[0].path).toBe('/cursor');
     const nul = await adminGet(base, `/api/agents?q=${encodeURIComponent('a\u0000b')}`);
@@ -107,9 +115,9 @@ describe.each(STORE_KINDS)('FLT-5: GET /api/agents pages and filters (%s store)'
 describe('fleet cursors', () => {
   it('round-trip, carry the last-seen key only, and refuse tampering', () => {
     const id = '0b7c1d5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
-    expect(decodeFleetCursor(encodeFleetCursor('-last_seen', id, 1_700_000_000_123), '-last_seen', 'last_seen')).toEqual({ key: 1_700_000_000_123, assetId: id });
+    expect(decodeFleetCursor(encodeFleetCursor('-last_seen_at', id, 1_700_000_000_123), '-last_seen_at', 'last_seen')).toEqual({ key: 1_700_000_000_123, assetId: id });
     expect(decodeFleetCursor(encodeFleetCursor('hostname', id, 'some-host'), 'hostname', 'hostname')).toEqual({ assetId: id });
-    expect(() => decodeFleetCursor(encodeFleetCursor('hostname', id, 'h'), 'last_seen', 'last_seen')).toThrow(/sort=hostname/);
+    expect(() => decodeFleetCursor(encodeFleetCursor('hostname', id, 'h'), 'last_seen_at', 'last_seen')).toThrow(/sort=hostname/);
     expect(() => decodeFleetCursor(Buffer.from('{"s":"last_seen","a":"x"}').toString('base64url'), 'last_seen', 'last_seen')).toThrow(/issued/);
     expect(() => decodeFleetCursor(Buffer.from('{"s":"last_seen","a":"' + id + '","k":1.5}').toString('base64url'), 'last_seen', 'last_seen')).toThrow(/issued/);
   });

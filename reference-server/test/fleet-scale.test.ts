@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetPage } from '../http/fleet-list.js';
+import type { FleetList } from '../../contracts/index.js';
 import { agentPageSql } from '../store/fleet-page-sql.js';
 import type { AgentPageQuery } from '../store/store.js';
 import { adminGet } from './http-client.js';
 import { newTestSchema, TEST_POSTGRES_URL, type TestSchema } from './postgres-schema.js';
 import { seedFleet } from './seed-fleet.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';
+
+/** A fleet page as this server answers it: paged, with whole-fleet counts including the total (FLT-5). */
+type FleetPage = FleetList & { counts: { total: number; online: number; offline: number; never_seen: number }; next_cursor: string | null };
 
 const AGENTS = 100_000;
 
@@ -86,9 +89,9 @@ describe.each(STORE_KINDS)(`FLT-5 at ${AGENTS.toLocaleString('en')} agents (%s s
     const timings = {
       first: await medianMs(9, () => adminGet(server.url, '/api/agents')),
       deep: await medianMs(9, () => adminGet(server.url, `/api/agents?cursor=${encodeURIComponent(cursor)}`)),
-      online: await medianMs(9, () => adminGet(server.url, '/api/agents?status=online&sort=-last_seen')),
+      online: await medianMs(9, () => adminGet(server.url, '/api/agents?status=online&sort=-last_seen_at')),
       search: await medianMs(9, () => adminGet(server.url, '/api/agents?q=ops-0999')),
-      oldest: await medianMs(9, () => adminGet(server.url, '/api/agents?sort=last_seen&status=offline')),
+      oldest: await medianMs(9, () => adminGet(server.url, '/api/agents?sort=last_seen_at&status=offline')),
     };
     process.stdout.write(`FLT-5 ${kind} ${AGENTS} agents, median ms of 9: ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`);
     // Generous bounds for a shared 2-core machine; a whole-fleet answer took seconds here.

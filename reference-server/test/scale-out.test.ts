@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetPage } from '../http/fleet-list.js';
+import type { FleetList } from '../../contracts/index.js';
 import { defaultConfig } from '../server-config.js';
 import { startServer, type RunningServer } from '../start-server.js';
 import { adminGet, call, enroll, fingerprint, heartbeatFor, postHeartbeat } from './http-client.js';
 import { newTestSchema, TEST_POSTGRES_URL, type TestSchema } from './postgres-schema.js';
 import { TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET, TEST_ESCROW_KEY } from './test-server.js';
+
+/** A fleet page as this server answers it: paged, with whole-fleet counts including the total (FLT-5). */
+type FleetPage = FleetList & { counts: { total: number; online: number; offline: number; never_seen: number }; next_cursor: string | null };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The bound the README states for a revocation to reach every instance. */
