@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentRateLimiter } from './agent-rate-limit.js';
+import type { AuthThrottle } from './auth-throttle.js';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
 import type { IngestThread } from '../ingest/ingest-thread.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +20,11 @@ export interface AppContext {
   /** SHA-256 of the enrollment secret and of the admin token in force (AUTH-4: never the secrets themselves). */
   enrollmentSecretHash: string;
   adminTokenHash: string;
+  /** SHA-256 of the metrics token when /metrics is protected (--metrics-token). */
+  metricsTokenHash: string | undefined;
+  /** Failed enrollment and failed admin attempts per client address (429 past the limit). */
+  enrollmentThrottle: AuthThrottle;
+  adminThrottle: AuthThrottle;
   /** token hash -> asset id; revoked on re-enrollment here or on another instance (REG-3). */
   tokenCache: TokenCache;
   /** HB-10: per-agent heartbeat budget (429 past it). */

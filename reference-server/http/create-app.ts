@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Readiness } from '../../contracts/index.js';
 import type { AppContext } from './app-context.js';
-import { requireAdmin } from './admin-auth.js';
+import { requireAdmin, requireMetricsAccess } from './admin-auth.js';
 import { recoveryKeysHandler } from './escrow-route.js';
 import { listAgentsHandler } from './fleet-list.js';
 import { getAgentHandler, historyHandler } from './fleet-routes.js';
@@ -39,7 +39,7 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
       const body: Readiness = { status: ok ? 'ready' : 'not_ready', checks: { database: ok ? 'ok' : 'error' } };
       res.status(ok ? 200 : 503).json(body);
     }] }],
-    ['/metrics', { get: [async (_req, res) => {
+    ['/metrics', { get: [requireMetricsAccess(ctx), async (_req, res) => {
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     }] }],
     ['/api/agents/register', { post: [registerHandler(ctx)] }],

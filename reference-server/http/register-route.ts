@@ -9,8 +9,10 @@ import { readJsonBody } from './read-json-body.js';
 /** POST /api/agents/register: the enrollment secret buys an asset id and a fresh per-agent token (REG-1..3). */
 export function registerHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    // REG-2: check the secret before reading the body so unauthenticated callers cost nothing.
+    // REG-2: check the secret before reading the body so unauthenticated callers cost nothing; guessing is throttled.
+    ctx.enrollmentThrottle.check(req, 'enrollment');
     if (!matchesHash(bearerToken(req.headers), ctx.enrollmentSecretHash)) {
+      ctx.enrollmentThrottle.failed(req);
       throw unauthorized('enrollment secret', 'A missing or wrong enrollment secret (REG-2).');
     }
     const body = await readJsonBody(req, ctx.config.bodyLimitBytes);

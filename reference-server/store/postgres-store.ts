@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { MIGRATIONS, parsePostgresUrl, pgText } from './postgres-support.js';
+import { MIGRATIONS, parsePostgresUrl, pgFingerprint, pgText } from './postgres-support.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
 import type {
@@ -157,7 +157,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return rows[0]!.value as string;
     },
     registerAgent: (raw: RegisterInput) => tx(async (c) => {
-      const input = { ...raw, fingerprint: pgText(raw.fingerprint), hostname: pgText(raw.hostname) };
+      const input = { ...raw, fingerprint: pgFingerprint(raw.fingerprint), hostname: pgText(raw.hostname) }; // D9
       // Serialise registrations of one fingerprint so two concurrent enrollments get the same asset_id (REG-3).
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.fingerprint]);
       const { rows } = await c.query('SELECT asset_id, token_hash FROM agents WHERE fingerprint = $1', [input.fingerprint]);

@@ -1,4 +1,5 @@
 /** PostgreSQL store support: its migrations, the `?schema=` URL convention, and text the server can store. */
+import { createHash } from 'node:crypto';
 import { FLEET_INDEX_SQL } from './fleet-page-sql.js';
 
 /** Migrations, run in order once each and recorded in schema_migrations; BIGINT columns hold epoch milliseconds. */
@@ -38,3 +39,17 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 /** PostgreSQL text cannot hold NUL; agent-supplied strings may (the contract allows it), so it becomes U+FFFD (GEN-6). */
 export const pgText = <T extends string | null>(v: T): T => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v) as T;
 
+
+const NEEDS_ENCODING = /[\u0000\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * D9, REG-3: the stored form of a hardware fingerprint. pgText() would map U+0000 to U+FFFD (and the driver maps an
+ * unpaired surrogate to U+FFFD too), so two different machines could share one row and the second registration would
+ * revoke the first one's token. A fingerprint holding U+0000, U+FFFD or an unpaired surrogate is stored instead as
+ * U+FFFD + "utf16:" + the SHA-256 of its UTF-16 code units, which is injective; every other fingerprint is stored as
+ * sent (no such stored value starts with U+FFFD, so the two forms never meet).
+ */
+export function pgFingerprint(fingerprint: string): string {
+  if (!NEEDS_ENCODING.test(fingerprint)) return fingerprint;
+  return `\uFFFDutf16:${createHash('sha256').update(fingerprint, 'utf16le').digest('hex')}`;
+}

@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateFile } from './private-files.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
 import type {
   AgentPageQuery, AgentPageRow, AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
@@ -43,7 +42,7 @@ function toAgentRow(r: AgentSqlRow): AgentRow {
 
 /** Opens (creating if needed) a SQLite database in WAL mode with synchronous=FULL so a 200 survives a crash (HB-9). */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') preparePrivateFile(path); // D8: 0600 in a 0700 directory
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so a committed heartbeat survives power loss too, not only kill -9.
