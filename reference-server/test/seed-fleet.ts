@@ -13,20 +13,26 @@ import { parsePostgresUrl } from '../store/postgres-support.js';
 /** One seeded agent row, in the agents table's own columns. */
 interface SeedRow { assetId: string; hostname: string; registeredAt: number; lastSeenAt: number | null; partial: boolean; skew: number | null }
 
-/** Deterministic rows: agent i gets hostname `ws-<dept>-<i>` so searches and sorts have something to find. */
+const DEPTS = ['ACCT', 'DEV', 'HR', 'LAB', 'OPS', 'SALES'];
+
+/** Agent i's hostname, `WS-<dept>-<i>`: departments in runs of three, so each holds seen and never-seen agents. */
+export function seedHostname(i: number): string {
+  return `WS-${DEPTS[Math.floor(i / 3) % DEPTS.length]}-${String(i).padStart(6, '0')}`;
+}
+
+/** Deterministic rows (but the asset ids), so searches and sorts have known answers. */
 export function seedRows(count: number, nowMs = Date.now()): SeedRow[] {
-  const depts = ['acct', 'dev', 'hr', 'lab', 'ops', 'sales'];
   const rows: SeedRow[] = [];
   for (let i = 0; i < count; i++) {
     const seen = i % 3 !== 0;
     rows.push({
       assetId: randomUUID(),
-      hostname: `WS-${depts[i % depts.length]!.toUpperCase()}-${String(i).padStart(6, '0')}`,
+      hostname: seedHostname(i),
       registeredAt: nowMs - 30 * 86_400_000 + i,
       // Seen ones spread over the last 48 h: about 1 in 290 within the default 600 s offline threshold.
       lastSeenAt: seen ? nowMs - ((i * 7919) % 172_800_000) : null,
       partial: seen && i % 17 === 0,
-      skew: seen ? (i % 50 === 0 ? -41_878_149.5 : ((i % 7) - 3) / 10) : null,
+      skew: seen ? (i % 50 === 1 ? -41_878_149.5 : ((i % 7) - 3) / 10) : null,
     });
   }
   return rows;
