@@ -48,7 +48,7 @@ async function idlePhase(): Promise<Record<string, number>> {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
     const result = await runFleet({
       sendUrl: server.url, agents: idleAgents, shard: { index: 0, count: 1 }, durationS: idleDurationS, timeScale: 1, intervalS: 300, seed: 1,
-      enrollmentSecret: secret, connections, keepAccepted: false, inventoryFor: seedSizedInventory,
+      enrollmentSecret: secret, connections, inventoryFor: seedSizedInventory,
       createScheduler: (random) => new HeartbeatScheduler({ intervalS: 300 }, random),
       onStart: () => {
         // Measure only the holding phase, not registration (which is the target's work and a one-off).
@@ -97,7 +97,7 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       // again as soon as its answer is in (the pool stays full, as autocannon's connections do).
       const sim = await runFleet({
         sendUrl: server.url, agents: 2 * connections, shard: { index: 0, count: 1 }, durationS, timeScale: 300_000, intervalS: 300, seed: round,
-        enrollmentSecret: secret, connections, keepAccepted: false, inventoryFor: seedSizedInventory,
+        enrollmentSecret: secret, connections, inventoryFor: seedSizedInventory,
         createScheduler: (random) => new HeartbeatScheduler({ intervalS: 300 }, random),
       });
       const simLatency = summarizeMs(sim.metrics.latencyUs);

@@ -1,9 +1,7 @@
 import type { FleetRunResult } from '../engine/fleet-runner.js';
+import { AG1_WINDOW_S } from './attempt-stats.js';
 import { check, type CheckResult } from './check-result.js';
 import type { FleetWatcher } from './fleet-watcher.js';
-
-/** AG-1's window: the n-th heartbeat is sent within ±30 s of start + n × interval. */
-const AG1_WINDOW_S = 30;
 
 /**
  * AG-1: each agent's grid sends (after its start-up send) are scheduled within ±30 s (protocol time) of
@@ -11,39 +9,7 @@ const AG1_WINDOW_S = 30;
  * sends is reported beside it (on a loaded machine 0.1 s of lag is 30 s of protocol time at --time-scale 300).
  */
 export function scheduleCheck(run: FleetRunResult): CheckResult {
-  let measured = 0;
-  let outside = 0;
-  let worstS = 0;
-  let laggedOut = 0;
-  let worstSentS = 0;
-  for (const rows of run.log.rowsByAgent().values()) {
-    let anchor = Number.NaN;
-    let interval = 0;
-    for (const row of rows) {
-      const reason = run.log.reasonOf(row);
-      const sent = run.log.scheduledMs[row]!;
-      const actual = run.log.sentMs[row]!;
-      if (reason === 'startup') {
-        anchor = sent;
-        interval = run.log.intervalS[row]!;
-        continue;
-      }
-      if (Number.isNaN(anchor) || (reason !== 'schedule' && reason !== 'after-reject')) continue;
-      if (run.log.intervalS[row] !== interval) {
-        anchor = sent; // HB-11 steering restarts the grid
-        interval = run.log.intervalS[row]!;
-        continue;
-      }
-      const n = Math.round((sent - anchor) / (interval * 1000));
-      const offS = Math.abs(sent - anchor - n * interval * 1000) / 1000;
-      const actualOffS = Math.abs(actual - anchor - n * interval * 1000) / 1000;
-      measured++;
-      worstS = Math.max(worstS, offS);
-      worstSentS = Math.max(worstSentS, actualOffS);
-      if (offS > AG1_WINDOW_S) outside++;
-      else if (actualOffS > AG1_WINDOW_S) laggedOut++;
-    }
-  }
+  const { measured, outside, worstS, laggedOut, worstSentS } = run.stats.schedule;
   return check(
     'AG-1',
     'fixed-rate sends within ±30 s of their slot',

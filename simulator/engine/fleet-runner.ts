@@ -1,9 +1,11 @@
 import type { SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
-import { AttemptLog, OUTCOME, type OutcomeCode } from '../metrics/attempt-log.js';
-import { RunMetrics } from '../metrics/run-metrics.js';
+import { resolvePolicy } from '../../reference-agent/scheduler/heartbeat-scheduler.js';
+import { AttemptStats } from '../checks/attempt-stats.js';
+import { ValidationTally } from '../checks/validation-tally.js';
+import { RunMetrics, percentileUs } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import type { SendResult } from '../transport/send-result.js';
-import { agentTimestamp } from './agent-clock.js';
+import { agentTimestamp, timestampMs } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
 import type { FleetRunConfig } from './run-config.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -18,7 +20,10 @@ const AGENT_TIMEOUT_MS = 15_000;
 export interface FleetRunResult {
   agents: VirtualAgent[];
   metrics: RunMetrics;
-  log: AttemptLog;
+  /** Timing figures folded in per send (AG-1, AG-2, AG-3, AG-7): O(agents), never a row per send. */
+  stats: AttemptStats;
+  /** HB-2 / HB-3 counters and a few examples. */
+  tally: ValidationTally;
   clock: VirtualClock;
   /** Virtual ms at which the load stopped. */
   endVirtualMs: number;
@@ -43,20 +48,12 @@ export async function runFleet(config: FleetRunConfig): Promise<FleetRunResult> 
   }
 }
 
-const OUTCOME_CODE: Record<SendResult['outcome']['kind'], OutcomeCode> = {
-  accepted: OUTCOME.accepted,
-  rejected: OUTCOME.rejected,
-  unauthorized: OUTCOME.unauthorized,
-  'network-error': OUTCOME['network-error'],
-  timeout: OUTCOME.timeout,
-  'server-error': OUTCOME['server-error'],
-};
-
 /** The loop itself: one timer for the earliest due agent, never one per agent. */
 class FleetLoop {
   private readonly heap = new DueHeap();
   private readonly metrics = new RunMetrics();
-  private readonly log = new AttemptLog();
+  private readonly stats: AttemptStats;
+  private readonly tally = new ValidationTally();
   private readonly agents: VirtualAgent[];
   private clock!: VirtualClock;
   private timer: NodeJS.Timeout | undefined;
@@ -76,6 +73,7 @@ class FleetLoop {
   ) {
     const replay = config.replay;
     this.agents = registered.map((a) => ({ ...a, scheduler: replay ? replay.createSchedule(a.identity.index) : config.createScheduler(a.random), next: undefined as never, dueMs: 0 }));
+    this.stats = config.createStats?.(this.agents.length) ?? new AttemptStats(this.agents.length, { policy: resolvePolicy({ intervalS: config.intervalS }) });
   }
 
   async run(): Promise<FleetRunResult> {
@@ -96,7 +94,7 @@ class FleetLoop {
     const undelivered = this.agents
       .filter((a) => a.pendingBody !== undefined && a.pendingInvalid === undefined && !a.stopped)
       .map((a) => ({ agent: a.identity.index, sinceMs: a.pendingSinceMs }));
-    return { agents: this.agents, metrics: this.metrics, log: this.log, clock: this.clock, endVirtualMs: this.endVirtualMs, registrationMs: this.registrationMs, undelivered };
+    return { agents: this.agents, metrics: this.metrics, stats: this.stats, tally: this.tally, clock: this.clock, endVirtualMs: this.endVirtualMs, registrationMs: this.registrationMs, undelivered };
   }
 
   private schedule(i: number, scheduled: SchedulerDecision): void {
@@ -150,6 +148,7 @@ class FleetLoop {
       agent.generation++;
       agent.pendingBody = undefined;
       agent.pendingInvalid = undefined;
+      agent.pendingTimestamp = undefined;
       this.schedule(i, agent.scheduler.start(vNow));
     });
   }
@@ -168,12 +167,11 @@ class FleetLoop {
     if (agent.pendingBody === undefined) this.newBeat(agent, decision, vNow);
     const scheduledReal = decision.atMs / this.config.timeScale;
     this.metrics.recordSend(realNow, realNow - scheduledReal);
-    const row = this.log.add(agent.identity.index, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS, agent.pendingInvalid !== undefined, agent.beat);
-    const sentBody = agent.pendingBody!;
-    const generation = agent.generation;
-    this.client.heartbeat(agent.authorization, sentBody).then(
-      (result) => this.onResult(i, agent, result, row, scheduledReal, sentBody, generation),
-      (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, row, scheduledReal, sentBody, generation),
+    this.stats.onSend(i, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS);
+    const sent: SentBeat = { body: agent.pendingBody!, timestamp: agent.pendingTimestamp, invalid: agent.pendingInvalid, scheduledMs: decision.atMs, sentMs: vNow, scheduledReal, generation: agent.generation };
+    this.client.heartbeat(agent.authorization, sent.body).then(
+      (result) => this.onResult(i, agent, result, sent),
+      (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, sent),
     );
   }
 
@@ -185,7 +183,9 @@ class FleetLoop {
       const played = replay.beat(agent.identity.index, agent.beat, agent.assetId, this.startWallMs - replay.recordedStartWallMs);
       agent.pendingBody = played?.body ?? '{}';
       agent.pendingInvalid = played?.event.invalid;
+      agent.pendingTimestamp = played?.event.timestamp;
       agent.pendingSinceMs = vNow;
+      if (played && Number.isNaN(agent.firstBeatMs)) agent.firstBeatMs = timestampMs(played.event.timestamp);
       if (played) this.config.onBeat?.(played.event);
       return;
     }
@@ -195,7 +195,9 @@ class FleetLoop {
     const invalid = hooks?.invalidBeat?.(agent.identity.index, agent.beat, agent.assetId);
     agent.pendingInvalid = invalid;
     agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp);
+    agent.pendingTimestamp = invalid ? undefined : timestamp;
     agent.pendingSinceMs = vNow;
+    if (Number.isNaN(agent.firstBeatMs)) agent.firstBeatMs = timestampMs(timestamp);
     this.config.onBeat?.({
       agent: agent.identity.index,
       beat: agent.beat,
@@ -210,27 +212,26 @@ class FleetLoop {
     });
   }
 
-  private onResult(i: number, agent: VirtualAgent, result: SendResult, row: number, scheduledReal: number, body: string, generation: number): void {
+  private onResult(i: number, agent: VirtualAgent, result: SendResult, sent: SentBeat): void {
     const realNow = this.clock.realElapsedMs();
     const vNow = realNow * this.config.timeScale;
     const kind = result.outcome.kind;
     const cls = kind === 'accepted' ? 'accepted' : kind === 'rejected' || kind === 'unauthorized' ? 'rejected' : 'error';
-    this.metrics.recordDone(realNow, realNow - scheduledReal, cls, result.errorKind);
-    this.log.complete(row, vNow, OUTCOME_CODE[kind], result.status);
-    if (result.contractViolation) agent.contractViolations++;
+    this.metrics.recordDone(realNow, realNow - sent.scheduledReal, cls, result.errorKind);
+    this.stats.onDone(i, sent.scheduledMs, sent.sentMs, vNow, kind, this.config.timeScale);
+    if (result.contractViolation) this.tally.contractViolations++;
     const paths = result.fieldErrors?.map((e) => e.path) ?? [];
-    if (agent.pendingInvalid && agent.pendingBody === body && (kind === 'accepted' || kind === 'rejected')) {
-      agent.invalidResults.push({ pointer: agent.pendingInvalid.pointer, label: agent.pendingInvalid.label, status: result.status, paths });
-    } else if (kind === 'rejected') {
-      agent.validRejected.push({ status: result.status, paths });
-    }
-    if (kind === 'accepted' && this.config.keepAccepted && !(agent.pendingInvalid && agent.pendingBody === body)) agent.accepted.push(extractTimestamp(body));
-    if (generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
+    if (sent.invalid && (kind === 'accepted' || kind === 'rejected')) this.tally.onInvalidAnswer(sent.invalid.pointer, sent.invalid.label, result.status, paths);
+    else if (kind === 'rejected') this.tally.onValidRejected(result.status, paths);
+    // FLT-4: the accepted beat joins the agent's digest (its timestamp is unique per beat); nothing per beat is kept.
+    if (kind === 'accepted' && !sent.invalid && sent.timestamp !== undefined) agent.accepted.add(sent.timestamp);
+    if (sent.generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
     // A 200 or a 4xx ends this beat (AG-4: a 400 is not retried); failures keep it for the retry (AG-2, AG-3).
     // A replay is open loop: each recorded beat is sent once, at its recorded time.
     if (kind === 'accepted' || kind === 'rejected' || this.config.replay) {
       agent.pendingBody = undefined;
       agent.pendingInvalid = undefined;
+      agent.pendingTimestamp = undefined;
     }
     if (this.ended || agent.stopped) return;
     this.schedule(i, agent.scheduler.onOutcome(result.outcome, vNow));
@@ -261,9 +262,9 @@ class FleetLoop {
     if (!this.config.progress) return;
     const m = this.metrics;
     const elapsedS = this.clock.realElapsedMs() / 1000;
-    const last = m.buckets[m.buckets.length - 2] ?? m.buckets[m.buckets.length - 1];
-    const p99 = m.latencyUs.totalCount ? (m.latencyUs.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
-    const lag = m.lagUs.totalCount ? (m.lagUs.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
+    const last = m.lastClosed;
+    const p99 = m.latencyUs.totalCount ? (percentileUs(m.latencyUs, 99) / 1000).toFixed(1) : '-';
+    const lag = m.lagUs.totalCount ? (percentileUs(m.lagUs, 99) / 1000).toFixed(1) : '-';
     const up = this.agents.length - this.agents.filter((a) => a.stopped).length;
     this.config.progress(
       `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}`,
@@ -271,8 +272,14 @@ class FleetLoop {
   }
 }
 
-/** The agent timestamp of a body the template made (it follows `"timestamp":"` right after the head). */
-function extractTimestamp(body: string): string {
-  const at = body.indexOf('"timestamp":"');
-  return at < 0 ? '' : body.slice(at + 13, body.indexOf('"', at + 13));
+/** One send in flight: what its answer is judged against (a retry or a restart may change the agent meanwhile). */
+interface SentBeat {
+  body: string;
+  /** The agent timestamp of a valid beat (FLT-4); undefined for an injected invalid one. */
+  timestamp: string | undefined;
+  invalid: VirtualAgent['pendingInvalid'];
+  scheduledMs: number;
+  sentMs: number;
+  scheduledReal: number;
+  generation: number;
 }

@@ -1,4 +1,5 @@
 import type { HeartbeatRequest } from '../../contracts/index.js';
+import type { AttemptStats } from '../checks/attempt-stats.js';
 import type { HeartbeatSchedulerApi } from '../../reference-agent/scheduler/scheduler-types.js';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import type { RandomSource } from './seeded-random.js';
@@ -58,8 +59,8 @@ export interface FleetRunConfig {
   onBeat?: (event: BeatEvent) => void;
   /** Called once the virtual clock starts (after registration). */
   onStart?: (clock: VirtualClock, startWallMs: number) => void;
-  /** Keep the agent timestamps of accepted heartbeats for the integrity check (FLT-4). */
-  keepAccepted: boolean;
+  /** The timing stats the scenario's checks read (its policy, outage and arrival windows); a default one otherwise. */
+  createStats?: (agents: number) => AttemptStats;
 }
 
 /** A generated heartbeat as --record stores it. */

@@ -2,6 +2,7 @@ import { agentIdentity } from '../agents/agent-identity.js';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import { PayloadTemplate } from '../agents/payload-template.js';
 import type { HeartbeatSchedulerApi, SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
+import { TimestampDigest } from '../checks/timestamp-digest.js';
 import type { TargetClient } from '../transport/target-client.js';
 import type { FleetRunConfig, InvalidBeat } from './run-config.js';
 import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js';
@@ -21,16 +22,15 @@ export interface VirtualAgent {
   /** The heartbeat being delivered: retries resend it unchanged (HB-7), a new slot makes a new one. */
   pendingBody: string | undefined;
   pendingInvalid: InvalidBeat | undefined;
+  /** The agent timestamp of the pending valid beat (FLT-4 excuses it: it may be stored with its answer lost). */
+  pendingTimestamp: string | undefined;
   /** Virtual ms the pending beat was first sent. */
   pendingSinceMs: number;
   stopped: boolean;
-  /** Agent timestamps of accepted heartbeats (FLT-4), when kept. */
-  accepted: string[];
-  /** HB-3 outcomes of injected invalid beats. */
-  invalidResults: Array<{ pointer: string; label: string; status: number; paths: string[] }>;
-  /** HB-2: valid beats answered 400, with the paths the target named. */
-  validRejected: Array<{ status: number; paths: string[] }>;
-  contractViolations: number;
+  /** FLT-4: a digest of the agent timestamps of this run's accepted heartbeats (24 bytes, however many). */
+  accepted: TimestampDigest;
+  /** Epoch ms of this run's first agent timestamp: stored heartbeats older than it are an earlier run's (NaN: none yet). */
+  firstBeatMs: number;
   /** Bumped when the agent restarts, so answers to the old process's sends never steer the new scheduler. */
   generation: number;
 }
@@ -62,12 +62,11 @@ export async function registerAll(client: TargetClient, config: FleetRunConfig):
         beat: 0,
         pendingBody: undefined,
         pendingInvalid: undefined,
+        pendingTimestamp: undefined,
         pendingSinceMs: 0,
         stopped: false,
-        accepted: [],
-        invalidResults: [],
-        validRejected: [],
-        contractViolations: 0,
+        accepted: new TimestampDigest(),
+        firstBeatMs: Number.NaN,
         generation: 0,
       };
     }

@@ -25,8 +25,8 @@ function sampleReport(): SimReport {
     accepted: m.buckets.map((b) => b.accepted),
     rejected: m.buckets.map((b) => b.rejected),
     errors: m.buckets.map((b) => b.errors),
-    p50_ms: m.buckets.map((b) => b.latency.getValueAtPercentile(50) / 1000),
-    p99_ms: m.buckets.map((b) => b.latency.getValueAtPercentile(99) / 1000),
+    p50_ms: m.buckets.map((b) => b.p50Ms),
+    p99_ms: m.buckets.map((b) => b.p99Ms),
   };
   return {
     tool: 'lanet simulate', version: 1, seed: 1, scenario: 'steady', target: 'http://127.0.0.1:1', agents: 50, shard: { index: 0, count: 1 },

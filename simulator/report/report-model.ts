@@ -1,6 +1,7 @@
 import type { CheckResult } from '../checks/check-result.js';
 import type { FleetRunResult } from '../engine/fleet-runner.js';
 import { encodeHistogram, summarizeMs, type LatencySummaryMs } from '../metrics/run-metrics.js';
+import type { ResourceSummary } from '../metrics/resource-monitor.js';
 import type { ProxyStats } from '../transport/fault-proxy.js';
 
 /** A threshold as evaluated (`p99<100`). */
@@ -18,8 +19,9 @@ export interface ReportSeries {
   accepted: number[];
   rejected: number[];
   errors: number[];
-  p50_ms: number[];
-  p99_ms: number[];
+  /** null where nothing was answered in the bucket (a gap, not 0 ms). */
+  p50_ms: Array<number | null>;
+  p99_ms: Array<number | null>;
 }
 
 /** DIR/report.json: the fields issue 6 lists, plus what merging and the HTML report need. */
@@ -53,6 +55,8 @@ export interface SimReport {
   histograms: { latency_us: string; lag_us: string };
   registration_ms: number;
   proxy?: ProxyStats;
+  /** The simulator process's RSS, GC and CPU per minute of the run (issue 13: flat memory over long runs). */
+  resources?: ResourceSummary;
   /** Per-scenario reports when several ran (`--scenario all`) or shards were merged. */
   parts?: SimReport[];
 }
@@ -76,6 +80,7 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
   const m = run.metrics;
   const durationS = run.endVirtualMs / inputs.timeScale / 1000;
   const agentsHere = run.agents.length;
+  const buckets = m.buckets;
   return {
     tool: 'lanet simulate',
     version: 1,
@@ -102,12 +107,12 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
     thresholds: [],
     series: {
       bucket_s: m.bucketMs / 1000,
-      sent: m.buckets.map((b) => b.sent),
-      accepted: m.buckets.map((b) => b.accepted),
-      rejected: m.buckets.map((b) => b.rejected),
-      errors: m.buckets.map((b) => b.errors),
-      p50_ms: m.buckets.map((b) => (b.latency.totalCount ? b.latency.getValueAtPercentile(50) / 1000 : 0)),
-      p99_ms: m.buckets.map((b) => (b.latency.totalCount ? b.latency.getValueAtPercentile(99) / 1000 : 0)),
+      sent: buckets.map((b) => b.sent),
+      accepted: buckets.map((b) => b.accepted),
+      rejected: buckets.map((b) => b.rejected),
+      errors: buckets.map((b) => b.errors),
+      p50_ms: buckets.map((b) => b.p50Ms),
+      p99_ms: buckets.map((b) => b.p99Ms),
     },
     histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) },
     registration_ms: Math.round(run.registrationMs),

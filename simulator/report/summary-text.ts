@@ -15,6 +15,12 @@ export function formatSummary(report: SimReport): string {
     `  latency (ms) ....: min=${l.min} p50=${l.p50} p90=${l.p90} p99=${l.p99} p99.9=${l.p999} max=${l.max}  (from the scheduled send time)`,
     `  schedule lag (ms): p50=${g.p50} p99=${g.p99} max=${g.max}`,
   ];
+  const r = report.resources;
+  if (r && r.minutes.length) {
+    const at = r.minutes.map((m) => `${m.at_s.toFixed(0)}s=${m.rss_mb}`).slice(0, 12).join(' ');
+    const wall = r.minutes[r.minutes.length - 1]!.at_s * 1000;
+    lines.push(`  simulator ........: peak RSS ${r.peak_rss_mb} MB; RSS (MB) by minute ${at}${r.minutes.length > 12 ? ' ...' : ''}; GC ${r.gc_ms} ms (${((r.gc_ms / Math.max(wall, 1)) * 100).toFixed(1)} % of the run)`);
+  }
   const kinds = Object.entries(report.errors_by_kind);
   lines.push(`  errors by kind ..: ${kinds.length ? kinds.map(([k, v]) => `${k}=${v}`).join('  ') : 'none'}`);
   lines.push('', '  checks');

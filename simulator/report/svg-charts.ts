@@ -2,7 +2,8 @@
 export interface ChartSeries {
   name: string;
   color: string;
-  values: number[];
+  /** null where nothing was measured: the line breaks there (a gap, never a drop to 0). */
+  values: Array<number | null>;
 }
 
 /** A chart request: x values shared by every series. */
@@ -42,7 +43,7 @@ export function renderChart(spec: ChartSpec): string {
   const innerH = H - PAD.top - PAD.bottom;
   const xMin = Math.min(...spec.xs, 0);
   const xMax = Math.max(...spec.xs, xMin + 1);
-  const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter(Number.isFinite)));
+  const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))));
   const { top, step } = niceScale(yMax);
   const x = (v: number) => PAD.left + ((v - xMin) / (xMax - xMin)) * innerW;
   const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
@@ -63,11 +64,23 @@ export function renderChart(spec: ChartSpec): string {
   spec.series.forEach((s, k) => {
     if (spec.kind === 'bar') {
       const bw = Math.max(1, innerW / Math.max(n, 1) / spec.series.length - 1);
-      const rects = s.values.map((v, i) => (v > 0 ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>` : '')).join('');
-      parts.push(`<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v > 0).length}" fill="${s.color}">${rects}</g>`);
+      const rects = s.values.map((v, i) => (v !== null && v > 0 ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>` : '')).join('');
+      parts.push(`<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v !== null && v > 0).length}" fill="${s.color}">${rects}</g>`);
     } else {
-      const pts = s.values.map((v, i) => `${x(spec.xs[i]!).toFixed(1)},${y(Number.isFinite(v) ? v : 0).toFixed(1)}`).join(' ');
-      parts.push(`<polyline class="series" data-series="${esc(s.name)}" data-points="${s.values.length}" fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`);
+      // One path with a move (M) after every gap: unmeasured buckets break the line instead of drawing it at 0.
+      let d = '';
+      let pen = false;
+      let points = 0;
+      s.values.forEach((v, i) => {
+        if (v === null || !Number.isFinite(v)) {
+          pen = false;
+          return;
+        }
+        d += `${pen ? 'L' : 'M'}${x(spec.xs[i]!).toFixed(1)},${y(v).toFixed(1)}`;
+        pen = true;
+        points++;
+      });
+      parts.push(`<path class="series" data-series="${esc(s.name)}" data-points="${points}" data-gaps="${s.values.filter((v) => v === null).length}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" d="${d}"/>`);
     }
     parts.push(`<rect x="${W - PAD.right - 150}" y="${8 + k * 14}" width="10" height="10" fill="${s.color}"/><text x="${W - PAD.right - 136}" y="${17 + k * 14}" class="tick">${esc(s.name)}</text>`);
   });

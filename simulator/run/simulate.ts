@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
 import { isGating } from '../checks/check-result.js';
+import { ResourceMonitor } from '../metrics/resource-monitor.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { SimReport } from '../report/report-model.js';
 import { formatSummary } from '../report/summary-text.js';
@@ -61,6 +62,7 @@ export async function simulate(requested: SimulateOptions, generated: ScenarioRu
 
 async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunInputs): Promise<SimulateOutcome> {
   const reports: SimReport[] = [];
+  const monitor = new ResourceMonitor().start();
   for (const name of options.scenarios) {
     let server: SpawnedServer | undefined;
     let target: TargetHandle;
@@ -81,12 +83,14 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
       reports.push(await runScenario(name, options, target, inputs));
     } catch (err) {
       options.err(`lanet simulate: scenario ${name} could not run: ${err instanceof Error ? err.message : String(err)}\n`);
+      monitor.stop();
       return { exitCode: 2 };
     } finally {
       await server?.stop();
     }
   }
   const report = reports.length === 1 ? reports[0]! : mergeReports(reports, 'sequence');
+  report.resources = monitor.stop();
   report.thresholds = evaluateThresholds(options.thresholds, report);
   if (options.reportDir) {
     mkdirSync(options.reportDir, { recursive: true });

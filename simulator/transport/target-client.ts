@@ -98,20 +98,21 @@ export class TargetClient {
     return checked.value;
   }
 
-  /** FLT-4: every stored heartbeat of one agent, following the pagination cursor. */
-  async history(adminToken: string, assetId: string): Promise<StoredHeartbeat[]> {
-    const all: StoredHeartbeat[] = [];
+  /**
+   * FLT-4: one agent's stored heartbeats, newest first, one validated page at a time (a long run's history is never
+   * held whole). The caller may stop early.
+   */
+  async *historyPages(adminToken: string, assetId: string): AsyncGenerator<StoredHeartbeat[]> {
     let cursor: string | null = null;
-    for (let page = 0; page < 10_000; page++) {
+    for (let page = 0; page < 100_000; page++) {
       const query: string = `?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const text = await this.adminGet(`/api/agents/${assetId}/heartbeats${query}`, adminToken);
       const checked = validateMessage(HeartbeatHistoryPageSchema, safeJson(text));
       if (!checked.ok) throw new Error(`GET /api/agents/${assetId}/heartbeats answered a body that is not a HeartbeatHistoryPage: ${JSON.stringify(checked.errors.slice(0, 3))}`);
-      all.push(...checked.value.items);
+      yield checked.value.items;
       cursor = checked.value.next_cursor;
-      if (cursor === null) break;
+      if (cursor === null) return;
     }
-    return all;
   }
 
   /** Closes both pools (waits for in-flight requests). */
