@@ -16,7 +16,6 @@ export function networkRetryCheck(run: FleetRunResult, policy: SchedulerPolicy, 
   return check(
     'AG-2',
     'network failures retried after 60 s ± jitter, then backed off, until delivered',
-    'must',
     retries === 0 ? 'skip' : ok,
     retries === 0
       ? 'no network failure happened: nothing to judge'
@@ -31,7 +30,6 @@ export function backoffCheck(run: FleetRunResult, _policy: SchedulerPolicy, retr
   return check(
     'AG-3',
     '5xx backoff: full jitter, cap 30 min, Retry-After honoured',
-    'must',
     retries === 0 ? 'skip' : tooSoon === 0 && tooLate === 0,
     retries === 0
       ? 'no 5xx/503/429 happened: nothing to judge'
@@ -50,15 +48,14 @@ export function arrivalPeakCheck(run: FleetRunResult, intervalS: number, fromMs:
   const counted = run.stats.options.arrivals;
   const windows = Math.min(run.stats.arrivalCounts.length, Math.floor((Math.min(toMs, run.endVirtualMs) - fromMs) / windowMs));
   if (!counted || counted.fromMs !== fromMs || counted.windowMs !== windowMs) {
-    return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'should', 'skip', `arrivals were not counted from ${what} in half-interval windows (a simulator wiring error)`);
+    return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'skip', `arrivals were not counted from ${what} in half-interval windows (a simulator wiring error)`);
   }
-  if (windows < 1 || steadyPerWindow <= 0) return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'should', 'skip', `the run ended less than half an interval after ${what}: run longer`);
+  if (windows < 1 || steadyPerWindow <= 0) return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'skip', `the run ended less than half an interval after ${what}: run longer`);
   const peak = Math.max(...run.stats.arrivalCounts.subarray(0, windows));
   const ratio = peak / steadyPerWindow;
   return check(
     'AG-7',
     `arrival peak after ${what} <= 1.5x steady`,
-    'should',
     ratio <= 1.5,
     `peak ${peak} sends per ${(windowMs / 1000).toFixed(0)} s window vs steady ${steadyPerWindow.toFixed(1)}: ${ratio.toFixed(2)}x over ${windows} windows after ${what}`,
   );

@@ -36,7 +36,7 @@ describe('simulator checks', () => {
     const drifting = runWith([[0, 10, 10.1, 'startup', A], [0, 310, 310.1, 'schedule', A], [0, 655, 655.1, 'schedule', A]]);
     const result = scheduleCheck(drifting);
     expect(result.status).toBe('fail');
-    expect(result.detail).toMatch(/1 scheduled outside ±30 s, worst 45\.0 s/);
+    expect(result.evidence).toMatch(/1 scheduled outside ±30 s, worst 45\.0 s/);
   });
 
   it('AG-2 fails a retry after 20 s and AG-3 fails one sooner than Retry-After', () => {
@@ -51,7 +51,7 @@ describe('simulator checks', () => {
     const escalating = runWith([[0, 10, 10, 'startup', NET], [0, 70, 70, 'retry-network', NET], [0, 170, 170, 'retry-network', NET], [0, 370, 370, 'retry-network', A]]);
     const ok = networkRetryCheck(escalating, policy, undefined);
     expect(ok.status).toBe('pass');
-    expect(ok.detail).toMatch(/2 repeated failures, 2 of their retries escalated/);
+    expect(ok.evidence).toMatch(/2 repeated failures, 2 of their retries escalated/);
     // failure 2 -> 500 s: past min(cap, 60 x 2^1) = 120 s.
     const tooLate = runWith([[0, 10, 10, 'startup', NET], [0, 70, 70, 'retry-network', NET], [0, 570, 570, 'retry-network', A]]);
     expect(networkRetryCheck(tooLate, policy, undefined).status).toBe('fail');
@@ -63,6 +63,6 @@ describe('simulator checks', () => {
     const herd = runWith(Array.from({ length: 100 }, (_, i) => [i, 1000 + i * 0.5, 1001, 'startup', A] as [number, number, number, string, Kind]), 100, 1400, arrivals);
     const result = arrivalPeakCheck(herd, 300, 1_000_000, 1_300_000, 'the test');
     expect(result.status).toBe('fail');
-    expect(result.detail).toMatch(/peak 100 sends per 150 s window vs steady 50\.0: 2\.00x/);
+    expect(result.evidence).toMatch(/peak 100 sends per 150 s window vs steady 50\.0: 2\.00x/);
   });
 });

@@ -13,7 +13,6 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
   return check(
     'AG-1',
     'fixed-rate sends within ±30 s of their slot',
-    'must',
     measured === 0 ? 'skip' : outside === 0,
     measured === 0
       ? 'no agent made a second scheduled send: run longer than one interval'
@@ -27,7 +26,7 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
  * within two polls of offline_after passing since its last_seen_at. Loopback targets share the simulator's clock.
  */
 export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stopped: Set<number>, offlineAfterS: number, timeScale: number): CheckResult {
-  if (watcher.polls === 0) return check('FLT-2', 'offline after offline_after, never while beating', 'must', false, `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`);
+  if (watcher.polls === 0) return check('FLT-2', 'offline after offline_after, never while beating', false, `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`);
   const offlineRealMs = (offlineAfterS * 1000) / timeScale;
   const toleranceMs = 100; // clock reading and rounding of last_seen_at
   const lateMs = 2 * watcher.everyMs + 300;
@@ -58,7 +57,6 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
   return check(
     'FLT-2',
     'offline after offline_after, never while beating',
-    'must',
     wronglyOffline === 0 && stoppedFlagged === stoppedJudged,
     `${watcher.polls} polls of the fleet view; ${wronglyOffline} agents shown offline less than offline_after after their last_seen_at; ${stoppedFlagged}/${stoppedJudged} stopped agents shown offline in time; offline_after ${offlineAfterS} s protocol time (${(offlineRealMs / 1000).toFixed(2)} s real)${problems.length ? `; ${problems.join('; ')}` : ''}`,
   );

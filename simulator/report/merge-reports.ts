@@ -1,3 +1,4 @@
+import { rollUp } from '../../contracts/index.js';
 import { decodeHistogram, emptyHistogram, encodeHistogram, summarizeMs } from '../metrics/run-metrics.js';
 import type { ReportSeries, SimReport } from './report-model.js';
 
@@ -28,7 +29,8 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
   const errorsByKind: Record<string, number> = {};
   for (const p of parts) for (const [k, v] of Object.entries(p.errors_by_kind)) errorsByKind[k] = (errorsByKind[k] ?? 0) + v;
   const scenarios = [...new Set(parts.map((p) => p.scenario))];
-  const { resources: _ownOnly, ...base } = first; // each part's own process figures stay in its part
+  const { resources: _ownOnly, ...base } = first;
+  const checks = parts.flatMap((p) => p.checks.map((c) => ({ ...c, scenario: c.scenario ?? p.scenario }))); // each part's own process figures stay in its part
   return {
     ...base,
     scenario: scenarios.join('+'),
@@ -46,7 +48,8 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
     latency_ms: summarizeMs(latency),
     lag_ms: summarizeMs(lag),
     errors_by_kind: errorsByKind,
-    checks: parts.flatMap((p) => p.checks.map((c) => ({ ...c, scenario: c.scenario ?? p.scenario }))),
+    checks,
+    requirements: rollUp(checks),
     thresholds: [],
     series: mode === 'shards' ? addSeries(parts.map((p) => p.series)) : concatSeries(parts.map((p) => p.series)),
     histograms: { latency_us: encodeHistogram(latency), lag_us: encodeHistogram(lag) },

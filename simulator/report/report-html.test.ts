@@ -32,7 +32,7 @@ function sampleReport(): SimReport {
     tool: 'lanet simulate', version: 1, seed: 1, scenario: 'steady', target: 'http://127.0.0.1:1', agents: 50, shard: { index: 0, count: 1 },
     duration_s: 20, time_scale: 300, interval_s: 300, sent: m.sent, accepted: m.accepted, rejected: m.rejected, errors: m.errors, lost: 0,
     pending_at_end: 0, throughput_per_s: m.accepted / 20, target_throughput_per_s: 50, latency_ms: summarizeMs(m.latencyUs), lag_ms: summarizeMs(m.lagUs),
-    errors_by_kind: Object.fromEntries(m.errorsByKind), checks: [{ id: 'HB-2', name: 'every valid payload accepted', status: 'pass', level: 'must', detail: 'x <y>' }],
+    errors_by_kind: Object.fromEntries(m.errorsByKind), checks: [{ requirement: 'HB-2', check: 'every valid payload accepted', status: 'pass', level: 'MUST', evidence: 'x <y>' }],
     thresholds: [{ expression: 'p99<100', status: 'pass', value: 31 }], series,
     histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) }, registration_ms: 1,
   };

@@ -44,7 +44,7 @@ export function renderReportHtml(report: SimReport): string {
     ['schedule lag ms', `p50 ${report.lag_ms.p50} · p99 ${report.lag_ms.p99} · max ${report.lag_ms.max}`],
     ['errors by kind', Object.entries(report.errors_by_kind).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'],
   ];
-  const checkRows = report.checks.map((c) => `<tr class="${c.status}"><td>${esc(c.id)}</td><td>${c.status.toUpperCase()}</td><td>${esc(c.scenario ?? '')}</td><td>${esc(c.name)}${c.level === 'should' ? ' (SHOULD)' : ''}</td><td>${esc(c.detail)}</td></tr>`);
+  const checkRows = report.checks.map((c) => `<tr class="${c.status}"><td>${esc(c.requirement)}</td><td>${c.status.toUpperCase()}</td><td>${esc(c.scenario ?? '')}</td><td>${esc(c.check)}${c.level === 'SHOULD' ? ' (SHOULD)' : ''}</td><td>${esc(c.evidence)}</td></tr>`);
   const thresholdRows = report.thresholds.map((t) => `<tr class="${t.status}"><td>${esc(t.expression)}</td><td>${t.status.toUpperCase()}</td><td>${t.value}</td></tr>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lanet simulate: ${esc(report.scenario)}</title>

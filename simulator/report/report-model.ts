@@ -1,3 +1,4 @@
+import type { RequirementVerdict } from '../../contracts/index.js';
 import type { CheckResult } from '../checks/check-result.js';
 import type { FleetRunResult } from '../engine/fleet-runner.js';
 import { encodeHistogram, summarizeMs, type LatencySummaryMs } from '../metrics/run-metrics.js';
@@ -49,6 +50,8 @@ export interface SimReport {
   lag_ms: LatencySummaryMs;
   errors_by_kind: Record<string, number>;
   checks: CheckResult[];
+  /** The checks rolled up per requirement (contracts/verdict.ts): pass only when every check ran and passed. */
+  requirements?: RequirementVerdict[];
   thresholds: ThresholdResult[];
   series: ReportSeries;
   /** HdrHistogram compressed base64 (µs), so `lanet report merge` is exact. */

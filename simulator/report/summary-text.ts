@@ -1,6 +1,7 @@
+import { rollUp } from '../../contracts/index.js';
 import type { SimReport } from './report-model.js';
 
-const mark = (status: string) => (status === 'pass' ? '✓' : status === 'skip' ? '-' : '✗');
+const mark = (status: string) => (status === 'pass' ? '✓' : status === 'skip' || status === 'partial' ? '-' : '✗');
 
 /** The final summary in the manner of k6: throughput, latency percentiles, errors by kind, checks and thresholds. */
 export function formatSummary(report: SimReport): string {
@@ -25,9 +26,12 @@ export function formatSummary(report: SimReport): string {
   lines.push(`  errors by kind ..: ${kinds.length ? kinds.map(([k, v]) => `${k}=${v}`).join('  ') : 'none'}`);
   lines.push('', '  checks');
   for (const c of report.checks) {
-    lines.push(`    ${mark(c.status)} ${c.id.padEnd(6)} ${c.status.toUpperCase().padEnd(4)} ${c.scenario && report.parts ? `[${c.scenario}] ` : ''}${c.name}${c.level === 'should' ? ' (SHOULD)' : ''}`);
-    lines.push(`        ${c.detail}`);
+    lines.push(`    ${mark(c.status)} ${c.requirement.padEnd(6)} ${c.status.toUpperCase().padEnd(4)} ${c.scenario && report.parts ? `[${c.scenario}] ` : ''}${c.check}${c.level === 'SHOULD' ? ' (SHOULD)' : ''}`);
+    lines.push(`        ${c.evidence}`);
   }
+  // One line per requirement over all its checks: PASS only when every check ran and passed, PARTIAL with a skip.
+  const rolled = rollUp(report.checks);
+  lines.push('', `  requirements ....: ${rolled.map((r) => `${r.requirement} ${r.status.toUpperCase()}${r.level === 'SHOULD' ? ' (SHOULD)' : ''}`).join('   ')}`);
   if (report.thresholds.length) {
     lines.push('', '  thresholds');
     for (const t of report.thresholds) lines.push(`    ${mark(t.status)} ${t.expression.padEnd(16)} ${t.status.toUpperCase()} (value ${t.value})`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
-import { isGating } from '../checks/check-result.js';
+import { gateExitCode, rollUp } from '../../contracts/index.js';
 import { ResourceMonitor } from '../metrics/resource-monitor.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { SimReport } from '../report/report-model.js';
@@ -91,6 +91,7 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
   }
   const report = reports.length === 1 ? reports[0]! : mergeReports(reports, 'sequence');
   report.resources = monitor.stop();
+  report.requirements = rollUp(report.checks);
   report.thresholds = evaluateThresholds(options.thresholds, report);
   if (options.reportDir) {
     mkdirSync(options.reportDir, { recursive: true });
@@ -102,9 +103,9 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
   return { exitCode: verdict(report, options.failOnShould), report };
 }
 
-/** 1 when a gating check or a threshold failed, else 0. */
+/** 1 when a gating requirement (the kit's one gating rule, contracts/verdict.ts) or a threshold failed, else 0. */
 export function verdict(report: SimReport, failOnShould: boolean): 0 | 1 {
-  const checkFailed = report.checks.some((c) => isGating(c, failOnShould));
+  const checkFailed = gateExitCode(rollUp(report.checks), failOnShould) === 1;
   const thresholdFailed = report.thresholds.some((t) => t.status === 'fail');
   return checkFailed || thresholdFailed ? 1 : 0;
 }
