@@ -5,6 +5,7 @@ import { ValidationTally } from '../checks/validation-tally.js';
 import { RunMetrics, percentileUs } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import type { SendResult } from '../transport/send-result.js';
+import { idempotencyKey, sendRecoveryKeys } from '../../reference-agent/wire/heartbeat-wire.js';
 import { agentTimestamp, timestampMs } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
 import type { FleetRunConfig } from './run-config.js';
@@ -168,8 +169,8 @@ class FleetLoop {
     const scheduledReal = decision.atMs / this.config.timeScale;
     this.metrics.recordSend(realNow, realNow - scheduledReal);
     this.stats.onSend(i, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS);
-    const sent: SentBeat = { body: agent.pendingBody!, timestamp: agent.pendingTimestamp, invalid: agent.pendingInvalid, scheduledMs: decision.atMs, sentMs: vNow, scheduledReal, generation: agent.generation };
-    this.client.heartbeat(agent.authorization, sent.body).then(
+    const sent: SentBeat = { body: agent.pendingBody!, key: agent.pendingKey, keys: agent.pendingKeys, timestamp: agent.pendingTimestamp, invalid: agent.pendingInvalid, scheduledMs: decision.atMs, sentMs: vNow, scheduledReal, generation: agent.generation };
+    this.client.heartbeat(agent.token, sent.body, sent.key, this.config.wire).then(
       (result) => this.onResult(i, agent, result, sent),
       (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, sent),
     );
@@ -184,6 +185,8 @@ class FleetLoop {
       agent.pendingBody = played?.body ?? '{}';
       agent.pendingInvalid = played?.event.invalid;
       agent.pendingTimestamp = played?.event.timestamp;
+      agent.pendingKey = idempotencyKey(agent.assetId, played?.event.timestamp ?? `beat-${agent.beat}`);
+      agent.pendingKeys = false;
       agent.pendingSinceMs = vNow;
       if (played && Number.isNaN(agent.firstBeatMs)) agent.firstBeatMs = timestampMs(played.event.timestamp);
       if (played) this.config.onBeat?.(played.event);
@@ -193,9 +196,16 @@ class FleetLoop {
     const hooks = this.config.hooks;
     const timestamp = agentTimestamp(Date.now(), hooks?.clockOf?.(agent.identity.index));
     const invalid = hooks?.invalidBeat?.(agent.identity.index, agent.beat, agent.assetId);
+    // ESC-3, as the reference agent decides: keys go when the scheduler says the server asked, or until escrowed.
+    const keys = sendRecoveryKeys({ haveKeys: agent.template.hasRecoveryKeys, changedSinceEscrow: !agent.keysEscrowed, serverAsked: decision.includeRecoveryKeys });
+    const rest = agent.template.restFor(keys);
+    const restUsedChanged = rest !== agent.lastRest;
+    agent.lastRest = rest;
     agent.pendingInvalid = invalid;
-    agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp);
+    agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp, keys);
     agent.pendingTimestamp = invalid ? undefined : timestamp;
+    agent.pendingKey = idempotencyKey(agent.assetId, timestamp);
+    agent.pendingKeys = !invalid && keys;
     agent.pendingSinceMs = vNow;
     if (Number.isNaN(agent.firstBeatMs)) agent.firstBeatMs = timestampMs(timestamp);
     this.config.onBeat?.({
@@ -205,7 +215,7 @@ class FleetLoop {
       reason: decision.reason,
       timestamp,
       status: agent.template.currentStatus,
-      ...(restChanged || agent.beat === 1 ? { rest: agent.template.restJson } : {}),
+      ...(restChanged || restUsedChanged || agent.beat === 1 ? { rest } : {}),
       heartbeatType: agent.template.heartbeatType,
       ...(invalid ? { invalid } : {}),
       assetId: agent.assetId,
@@ -225,6 +235,7 @@ class FleetLoop {
     else if (kind === 'rejected') this.tally.onValidRejected(result.status, paths);
     // FLT-4: the accepted beat joins the agent's digest (its timestamp is unique per beat); nothing per beat is kept.
     if (kind === 'accepted' && !sent.invalid && sent.timestamp !== undefined) agent.accepted.add(sent.timestamp);
+    if (kind === 'accepted' && sent.keys) agent.keysEscrowed = true; // ESC-3: the server holds these keys now
     if (sent.generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
     // A 200 or a 4xx ends this beat (AG-4: a 400 is not retried); failures keep it for the retry (AG-2, AG-3).
     // A replay is open loop: each recorded beat is sent once, at its recorded time.
@@ -242,7 +253,7 @@ class FleetLoop {
     let outcome: SendResult['outcome'];
     try {
       const reg = await this.client.register(this.config.enrollmentSecret, { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' });
-      agent.authorization = `Bearer ${reg.agent_token}`;
+      agent.token = reg.agent_token;
       outcome = { kind: 'accepted' };
     } catch {
       this.metrics.countError('register-failed');
@@ -275,6 +286,10 @@ class FleetLoop {
 /** One send in flight: what its answer is judged against (a retry or a restart may change the agent meanwhile). */
 interface SentBeat {
   body: string;
+  /** HB-7's Idempotency-Key: the same on every retry of the beat, as the reference agent sends it. */
+  key: string;
+  /** ESC-3: the body carried the recovery keys. */
+  keys: boolean;
   /** The agent timestamp of a valid beat (FLT-4); undefined for an injected invalid one. */
   timestamp: string | undefined;
   invalid: VirtualAgent['pendingInvalid'];

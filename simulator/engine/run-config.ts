@@ -1,5 +1,6 @@
 import type { HeartbeatRequest } from '../../contracts/index.js';
 import type { AttemptStats } from '../checks/attempt-stats.js';
+import type { WireOptions } from '../../reference-agent/wire/heartbeat-wire.js';
 import type { HeartbeatSchedulerApi } from '../../reference-agent/scheduler/scheduler-types.js';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import type { RandomSource } from './seeded-random.js';
@@ -46,6 +47,8 @@ export interface FleetRunConfig {
   enrollmentSecret: string;
   /** Connection bound of the heartbeat pool. */
   connections: number;
+  /** Departures from the reference agent's wire (`--no-gzip`); the agent's own by default. */
+  wire?: WireOptions;
   /** The reference agent's scheduler for one agent. */
   createScheduler(random: RandomSource): HeartbeatSchedulerApi;
   /** The agent's drawn inventory (seeded by the run seed and its index). */

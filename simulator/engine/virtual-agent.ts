@@ -11,7 +11,8 @@ import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js'
 export interface VirtualAgent {
   identity: AgentIdentity;
   assetId: string;
-  authorization: string;
+  /** The agent token (AG-6 replaces it after a 401). */
+  token: string;
   template: PayloadTemplate;
   random: RandomSource;
   scheduler: HeartbeatSchedulerApi;
@@ -24,6 +25,14 @@ export interface VirtualAgent {
   pendingInvalid: InvalidBeat | undefined;
   /** The agent timestamp of the pending valid beat (FLT-4 excuses it: it may be stored with its answer lost). */
   pendingTimestamp: string | undefined;
+  /** HB-7: the pending beat's Idempotency-Key (the same on each retry). */
+  pendingKey: string;
+  /** ESC-3: the pending beat carries the recovery keys. */
+  pendingKeys: boolean;
+  /** ESC-3: the target accepted a beat with the recovery keys (they have not changed since). */
+  keysEscrowed: boolean;
+  /** The inventory part the last beat sent (with or without keys), so --record writes it only when it changes. */
+  lastRest: string | undefined;
   /** Virtual ms the pending beat was first sent. */
   pendingSinceMs: number;
   stopped: boolean;
@@ -56,13 +65,17 @@ export async function registerAll(client: TargetClient, config: FleetRunConfig):
       out[slot] = {
         identity,
         assetId: reg.asset_id,
-        authorization: `Bearer ${reg.agent_token}`,
+        token: reg.agent_token,
         template: new PayloadTemplate(config.inventoryFor(identity, reg.asset_id)),
         random: createRandom(deriveSeed(config.seed, identity.index, 0x5c)),
         beat: 0,
         pendingBody: undefined,
         pendingInvalid: undefined,
         pendingTimestamp: undefined,
+        pendingKey: '',
+        pendingKeys: false,
+        keysEscrowed: false,
+        lastRest: undefined,
         pendingSinceMs: 0,
         stopped: false,
         accepted: new TimestampDigest(),
