@@ -278,7 +278,7 @@ class FleetLoop {
     const lag = m.lagUs.totalCount ? (percentileUs(m.lagUs, 99) / 1000).toFixed(1) : '-';
     const up = this.agents.length - this.agents.filter((a) => a.stopped).length;
     this.config.progress(
-      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}`,
+      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}  rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB`,
     );
   }
 }
