@@ -58,6 +58,8 @@ export interface SimReport {
   histograms: { latency_us: string; lag_us: string };
   registration_ms: number;
   proxy?: ProxyStats;
+  /** The scenario's fault windows in run seconds (the charts shade them); from == to marks a moment. */
+  faults?: Array<{ from_s: number; to_s: number; label: string }>;
   /** The simulator process's RSS, GC and CPU per minute of the run (issue 13: flat memory over long runs). */
   resources?: ResourceSummary;
   /** Per-scenario reports when several ran (`--scenario all`) or shards were merged. */
@@ -76,6 +78,8 @@ export interface ReportInputs {
   checks: CheckResult[];
   lost: number;
   proxy?: ProxyStats;
+  /** The scenario's fault windows, protocol ms. */
+  faults?: Array<{ fromMs: number; toMs: number; label: string }>;
 }
 
 /** Builds one scenario's report from its fleet run. */
@@ -120,7 +124,15 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
     histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) },
     registration_ms: Math.round(run.registrationMs),
     ...(inputs.proxy ? { proxy: { ...inputs.proxy } } : {}),
+    ...(inputs.faults?.length
+      ? { faults: inputs.faults.map((f) => ({ from_s: toRunS(f.fromMs, inputs.timeScale, durationS), to_s: toRunS(f.toMs, inputs.timeScale, durationS), label: f.label })) }
+      : {}),
   };
+}
+
+/** Protocol ms to run seconds on the charts' axis (both count from the clock start), within the run. */
+function toRunS(virtualMs: number, timeScale: number, durationS: number): number {
+  return round(Math.min(durationS, virtualMs / timeScale / 1000), 3);
 }
 
 function round(value: number, digits: number): number {

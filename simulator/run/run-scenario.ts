@@ -120,6 +120,7 @@ export async function runScenario(name: ScenarioName, options: SimulateOptions, 
       checks: results.map((c) => ({ ...c, scenario: name })),
       lost,
       ...(proxy ? { proxy: proxy.stats } : {}),
+      ...(setup.faults ? { faults: setup.faults } : {}),
     });
   } finally {
     await admin.close();
