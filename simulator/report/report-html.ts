@@ -22,7 +22,7 @@ function charts(report: SimReport, key: string): string[] {
       { name: 'sent', color: '#2563eb', values: s.sent },
       { name: 'accepted', color: '#16a34a', values: s.accepted },
     ] }),
-    renderChart({ id: id('latency'), chart: 'latency', title: 'Latency over time (from the scheduled send; gaps: nothing answered)', kind: 'line', xs, bands, xLabel: 'run time (s)', yLabel: 'ms', series: [
+    renderChart({ id: id('latency'), chart: 'latency', title: 'Latency from the scheduled send (gap: nothing answered)', kind: 'line', xs, bands, xLabel: 'run time (s)', yLabel: 'ms', series: [
       { name: 'p50', color: '#16a34a', values: s.p50_ms },
       { name: 'p99', color: '#dc2626', values: s.p99_ms },
     ] }),

@@ -63,6 +63,11 @@ function stoppedAgents(agents: number): Set<number> {
   return new Set(Array.from({ length: count }, (_, k) => Math.min(agents - 1, k * step + Math.floor(step / 2))));
 }
 
+/** The report's label for the moment agents stop. */
+function stopLabel(count: number): string {
+  return count === 1 ? '1 agent stops' : `${count} agents stop`;
+}
+
 /** FLT-2 needs a stopped agent to be silent for offline_after (2 intervals by default) before the run ends. */
 const stopAfterIntervals = 1;
 
@@ -77,7 +82,7 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     setup: ({ agents, intervalS }) => {
       const stopped = stoppedAgents(agents);
       const stopAtMs = stopAfterIntervals * intervalS * 1000;
-      return { stopped, hooks: { stopAt: (a) => (stopped.has(a) ? stopAtMs : undefined) }, faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: `${stopped.size} agents stop` }] };
+      return { stopped, hooks: { stopAt: (a) => (stopped.has(a) ? stopAtMs : undefined) }, faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: stopLabel(stopped.size) }] };
     },
   },
   'restart-herd': {
@@ -161,7 +166,7 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
       return {
         stopped,
         clockOf,
-        faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: `${stopped.size} agents stop` }],
+        faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: stopLabel(stopped.size) }],
         hooks: {
           clockOf,
           stopAt: (a) => (stopped.has(a) ? stopAfterIntervals * intervalS * 1000 : undefined),
