@@ -76,7 +76,8 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
         const adminToken = options.adminToken ?? randomBytes(24).toString('hex');
         const offlineAfterRealS = OFFLINE_AFTER_S / options.timeScale;
         const interval = Number.isInteger(options.intervalS) && options.intervalS >= 60 && options.intervalS <= 3600 ? ['--heartbeat-interval', String(options.intervalS)] : [];
-        server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS: offlineAfterRealS, extraArgs: interval });
+        // A loaded machine (CI, shared cores) may take tens of seconds to start tsx and the server: wait up to a minute.
+        server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS: offlineAfterRealS, extraArgs: interval, startTimeoutMs: 60_000 });
         target = { url: server.url, enrollmentSecret, adminToken, offlineAfterRealS };
         if (options.progress) options.err(`${name}: started the reference server at ${server.url} (offline after ${offlineAfterRealS} s real = ${OFFLINE_AFTER_S} s protocol)\n`);
       }
