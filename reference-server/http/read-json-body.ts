@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import { refuseDuplicateMembers } from './duplicate-members.js';
 import { HttpProblem } from './problem.js';
 
 /** GEN-4: 4 MiB, the contract's ceiling; a worst-case heartbeat (2,000 programs) stays below it. */
@@ -34,10 +35,13 @@ export function isJsonContentType(header: string | undefined): boolean {
 
 /**
  * Reads a JSON object body while streaming: 415 for a non-JSON type or an unknown encoding (GEN-3), 413 as soon as the
- * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2).
+ * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2) or repeats a member name.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  return parseJsonObject(await readBodyText(req, limit));
+  const text = await readBodyText(req, limit);
+  const value = parseJsonObject(text);
+  refuseDuplicateMembers(text); // I-JSON (RFC 7493): one spelling per member, as for heartbeats
+  return value;
 }
 
 /**
