@@ -1,4 +1,4 @@
-import { toJsonPointer } from '../../contracts/index.js';
+import { problemTypes, toJsonPointer } from '../../contracts/index.js';
 import { skipWs, stringEnd } from '../ingest/redact-text.js';
 import { HttpProblem } from './problem.js';
 
@@ -36,7 +36,8 @@ export function findDuplicateMember(text: string): string | undefined {
 
 /** 400 for a body that names one member twice in an object (I-JSON, RFC 7493; ESC-1: a duplicate could hide a key). */
 export function duplicateMemberProblem(pointer: string): HttpProblem {
-  return new HttpProblem(400, 'duplicate-member', 'Duplicate member name',
+  const { status, title } = problemTypes['duplicate-member'];
+  return new HttpProblem(status, 'duplicate-member', title,
     `The body names the member at '${pointer.slice(0, 200)}' twice in one object (names compare after unescaping); send each member once (I-JSON, RFC 7493).`,
     { errors: [{ path: pointer, message: 'duplicate member name' }] });
 }
