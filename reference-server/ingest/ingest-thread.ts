@@ -90,6 +90,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     listAgents: () => call('listAgents', []),
     getAgent: (assetId) => call('getAgent', [assetId]),
     listHeartbeats: (assetId, limit, beforeId) => call('listHeartbeats', [assetId, limit, beforeId]),
+    heartbeatSizes: (assetId, limit, beforeId) => call('heartbeatSizes', [assetId, limit, beforeId]),
     readEscrow: (audit) => call('readEscrow', [audit]),
     ping: () => call('ping', []),
     // Waits for queued commits, closes the database, then ends the thread.
