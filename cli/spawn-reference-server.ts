@@ -58,7 +58,8 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    // Only the tail is kept: a server logging for an hour must not grow this process (issue 13).
+    child.stderr!.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-65_536); });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`The reference server exited (code ${code}) before listening. Its output:\n${output}`));

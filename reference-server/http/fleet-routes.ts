@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
 import {
   AssetIdSchema, HeartbeatHistoryQuerySchema, limits, protocol, validateMessage, type AgentStatus,
-  type AgentDetail, type FleetAgent, type HeartbeatHistoryPage, type HeartbeatRequest,
+  type AgentDetail, type FleetAgent, type HeartbeatRequest,
 } from '../../contracts/index.js';
 import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
+import { historyPageJson, readHistoryRows } from './history-page.js';
 import { HttpProblem } from './problem.js';
 
 /** FLT-2: from the server's receive time only; offline once silent for more than offline_after. */
@@ -58,7 +59,7 @@ export function getAgentHandler(ctx: AppContext) {
   };
 }
 
-/** GET /api/agents/{asset_id}/heartbeats: newest first, by an opaque id cursor (FLT-4). */
+/** GET /api/agents/{asset_id}/heartbeats: newest first, by an opaque id cursor (FLT-4), at most HISTORY_PAGE_BYTES a page. */
 export function historyHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const id = assetParam(req);
@@ -73,15 +74,8 @@ export function historyHandler(ctx: AppContext) {
     }
     if (!(await ctx.store.getAgent(id))) throw notFound(id);
     const limit = query.value.limit ?? limits.historyPageDefault;
-    const rows = await ctx.store.listHeartbeats(id, limit + 1, beforeId);
-    const page = rows.slice(0, limit);
-    const body: HeartbeatHistoryPage = {
-      items: page.map((r) => ({
-        received_at: new Date(r.receivedAtMs).toISOString(), partial: r.partial, clock_skew_s: r.clockSkewS,
-        payload: JSON.parse(r.payloadJson) as HeartbeatRequest,
-      })),
-      next_cursor: rows.length > limit ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : null,
-    };
-    res.json(body);
+    // GEN-6: a page is bounded by payload bytes as well as by count; next_cursor says when it was cut short.
+    const page = await readHistoryRows(ctx.store, id, limit, beforeId);
+    res.type('application/json; charset=utf-8').send(historyPageJson(page));
   };
 }

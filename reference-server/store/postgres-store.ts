@@ -225,6 +225,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
         id: num(r.id), receivedAtMs: num(r.received_at), partial: r.partial === true, clockSkewS: num(r.clock_skew_s), payloadJson: r.payload as string,
       }));
     },
+    async heartbeatSizes(assetId, limit, beforeId) {
+      // octet_length of a TOASTed text reads its size from the TOAST pointer, without fetching the value.
+      const { rows } = await pool.query(
+        'SELECT id, octet_length(payload) AS bytes FROM heartbeats WHERE asset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
+        [assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit]);
+      return rows.map((r): [number, number] => [num(r.id), num(r.bytes)]);
+    },
     readEscrow: (audit: EscrowAudit) => tx(async (c) => {
       const { rows } = await c.query(
         'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = $1 ORDER BY escrowed_at, key_id', [audit.assetId]);

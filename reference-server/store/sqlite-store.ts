@@ -84,6 +84,9 @@ export function openSqliteStore(path: string): Store {
        FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = ?`),
     history: db.prepare<[string, number, number], { id: number; received_at: number; partial: number; clock_skew_s: number; payload: string }>(
       'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+    // octet_length reads the size from the record header, not the payload's overflow pages.
+    historySizes: db.prepare<[string, number, number], [number, number]>(
+      'SELECT id, octet_length(payload) FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?').raw(),
     escrowKeys: db.prepare<[string], { key_id: string; drive_letter: string; ciphertext: string; escrowed_at: number }>(
       'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = ? ORDER BY escrowed_at, key_id'),
     insertAudit: db.prepare('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES (?, ?, ?, ?, ?)'),
@@ -167,6 +170,9 @@ export function openSqliteStore(path: string): Store {
       return q.history.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit).map((r): HeartbeatRow => ({
         id: r.id, receivedAtMs: r.received_at, partial: r.partial === 1, clockSkewS: r.clock_skew_s, payloadJson: r.payload,
       }));
+    },
+    async heartbeatSizes(assetId, limit, beforeId) {
+      return q.historySizes.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Array<[number, number]>;
     },
     async readEscrow(audit): Promise<{ keys: EscrowRow[] }> { return readEscrow(audit); },
     async ping() { db.prepare('SELECT 1').get(); },

@@ -138,6 +138,8 @@ export interface Store {
   getAgent(assetId: string): Promise<AgentDetailRow | undefined>;
   /** Newest first, ids below `beforeId` when given. */
   listHeartbeats(assetId: string, limit: number, beforeId?: number): Promise<HeartbeatRow[]>;
+  /** Ids and payload sizes in UTF-8 bytes, newest first, ids below `beforeId`: a history page's budget, without payloads (GEN-6). */
+  heartbeatSizes(assetId: string, limit: number, beforeId?: number): Promise<Array<[id: number, bytes: number]>>;
   /** Reads the escrowed keys and writes the audit record in one transaction (ESC-2). */
   readEscrow(audit: EscrowAudit): Promise<{ keys: EscrowRow[] }>;
   /** Throws when the database is unreachable (/readyz). */

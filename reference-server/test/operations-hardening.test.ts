@@ -145,7 +145,7 @@ describe('secrets (D7) and files (D8)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000); // two server starts: slow on a loaded shared machine
 });
 
 describe.each(STORE_KINDS)('D9: fingerprints differing only by U+0000, U+FFFD or an unpaired surrogate stay distinct (%s store)', (kind) => {
