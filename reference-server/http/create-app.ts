@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from './app-context.js';
-import { requireAdmin } from './admin-auth.js';
+import { requireAdmin, requireMetricsAccess } from './admin-auth.js';
 import { recoveryKeysHandler } from './escrow-route.js';
-import { getAgentHandler, historyHandler, listAgentsHandler } from './fleet-routes.js';
+import { listAgentsHandler } from './fleet-list.js';
+import { getAgentHandler, historyHandler } from './fleet-routes.js';
 import { heartbeatHandler } from './heartbeat-route.js';
 import { HttpProblem, respondToError } from './problem.js';
 import { readinessHandler } from './readiness.js';
@@ -33,7 +34,7 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
     ['/', { get: [(_req, res) => { res.type('html').setHeader('Cache-Control', 'no-store'); res.send(DASHBOARD_HTML); }] }],
     ['/healthz', { get: [(_req, res) => { res.json({ status: 'ok' }); }] }],
     ['/readyz', { get: [readinessHandler(ctx)] }],
-    ['/metrics', { get: [async (_req, res) => {
+    ['/metrics', { get: [requireMetricsAccess(ctx), async (_req, res) => {
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     }] }],
     ['/api/agents/register', { post: [registerHandler(ctx)] }],
