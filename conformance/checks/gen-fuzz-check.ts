@@ -70,8 +70,13 @@ function fuzzInputs(ctx: CheckContext, random: () => number, assetId: string, to
     { label: 'OPTIONS on the heartbeat path', spec: { method: 'OPTIONS', path: '/api/agents/heartbeat' } },
     { label: 'PATCH on the heartbeat path', spec: { method: 'PATCH', path: '/api/agents/heartbeat', body: '{}', headers: json } },
   ];
+  // Fleet and escrow paths only when those profiles are claimed: a probe never leaves the claimed profiles.
   const admin = ctx.settings.adminToken;
-  for (const path of ['/api/agents/%ZZ', '/api/agents/not-a-uuid', `/api/agents/${assetId}/heartbeats?limit=-1`, `/api/agents/${assetId}/heartbeats?limit=abc&cursor=%00%ff`, `/api/agents/${assetId}/heartbeats?limit=99999999999999999999`, `/api/agents/${assetId}/heartbeats?cursor=${'z'.repeat(4000)}`, `/api/agents/${'9'.repeat(300)}/recovery-keys`, '/api/agents?status=%ZZ&limit=-5']) {
+  const paths = [
+    ...(ctx.settings.profiles.has('fleet') ? ['/api/agents/%ZZ', '/api/agents/not-a-uuid', `/api/agents/${assetId}/heartbeats?limit=-1`, `/api/agents/${assetId}/heartbeats?limit=abc&cursor=%00%ff`, `/api/agents/${assetId}/heartbeats?limit=99999999999999999999`, `/api/agents/${assetId}/heartbeats?cursor=${'z'.repeat(4000)}`, '/api/agents?status=%ZZ&limit=-5', '/api/agents?limit=0&cursor=%00&q=%ff%fe'] : []),
+    ...(ctx.settings.profiles.has('escrow') ? [`/api/agents/${'9'.repeat(300)}/recovery-keys`] : []),
+  ];
+  for (const path of paths) {
     inputs.push({ label: `GET ${path.slice(0, 80)}`, spec: { method: 'GET', path, bearer: admin } });
   }
   if (ctx.agents.authenticated) {

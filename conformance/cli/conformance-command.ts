@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { allProfiles, type Profile } from '../checks/check-types.js';
-import { allChecks, compareRequirementIds } from '../checks/index.js';
+import { allChecks, compareRequirementIds, planChecks } from '../checks/index.js';
 import { run, type ConformanceOptions } from '../runner/run-conformance.js';
 import { runAgentConformance } from '../agent/run-agent-conformance.js';
 
@@ -38,10 +38,18 @@ function reports(value: string): Array<'json' | 'junit'> {
   return names as Array<'json' | 'junit'>;
 }
 
-/** `--list`: each check with its requirement ID, level, profile and one line of what it checks. */
-export function listChecks(): string {
-  const rows = [...allChecks].sort((a, b) => compareRequirementIds(a.id, b.id)).map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}`);
-  return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks`, ...rows, ''].join('\n');
+/**
+ * `--list`: each check of the claimed profiles with its requirement ID, level, profile and one line of what it
+ * checks; a check that needs an unclaimed profile is listed as skipped with the reason (as a run reports it).
+ */
+export function listChecks(profiles: readonly Profile[] = allProfiles, include?: readonly string[], exclude?: readonly string[]): string {
+  const plan = planChecks(new Set(profiles), include, exclude);
+  const skipped = new Map(plan.skip.map((s) => [s.check, s.reason]));
+  const rows = [...plan.run, ...plan.skip.map((s) => s.check)]
+    .filter((c) => profiles.includes(c.profile))
+    .sort((a, b) => compareRequirementIds(a.id, b.id) || allChecks.indexOf(a) - allChecks.indexOf(b))
+    .map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}${skipped.has(c) ? ` [SKIPPED: ${skipped.get(c)}]` : ''}`);
+  return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks (profiles ${profiles.join(',')})`, ...rows, ''].join('\n');
 }
 
 /** Options as commander hands them over. */
@@ -71,10 +79,10 @@ export function createCommand(): Command {
     .option('--offline-after <seconds>', "the target's offline_after (FLT-2); a short one (e.g. 2) lets FLT-2 run", positive('--offline-after'))
     .option('--slow-client-limit <seconds>', 'how soon a slowloris connection must be cut off (GEN-8)', positive('--slow-client-limit'), 20)
     .option('--database <url>', 'without --target: the reference server database (SQLite path or postgres:// URL)')
-    .option('--list', 'print every check (requirement ID, level, profile, what it checks) and exit')
+    .option('--list', 'print the checks of --profile (requirement ID, level, profile, what it checks; skipped ones with the reason) and exit')
     .action(async (raw: RawOptions) => {
       if (raw.list) {
-        process.stdout.write(listChecks());
+        process.stdout.write(listChecks(raw.profile, raw.checks, raw.excludeChecks));
         return;
       }
       const options: ConformanceOptions = {
