@@ -141,7 +141,9 @@ export const authChecks: Check[] = [
       // No evidence, no pass: with nothing issued or escrowed there is nothing that could have leaked.
       if (secrets.length === 0) throw new SkipCheck('no secret of 16 characters or more was sent, issued or escrowed in this run (registration failed or nothing ran): nothing to look for');
       const findings: Finding[] = [];
-      for (const ex of ctx.allExchanges()) {
+      const answered = ctx.allExchanges().filter((ex) => ex.status !== 0);
+      if (answered.length === 0) throw new SkipCheck('no answer arrived in this run: nothing to scan');
+      for (const ex of answered) {
         if (ex.status < 400 && ex.sent.path === '/api/agents/register') continue; // the issued token is the answer itself
         const text = ex.bodyText + JSON.stringify(ex.headers);
         // Success bodies may carry the agent's own keys only on the audited escrow read (ESC-2).
@@ -149,7 +151,7 @@ export const authChecks: Check[] = [
         const leaked = candidates.find((s) => text.includes(s));
         if (leaked) findings.push(findingFor(ex, `a secret the suite sent (${leaked.slice(0, 4)}...) came back in a ${ex.status} answer`, 'no secret in any answer (AUTH-4)'));
       }
-      return outcomeOf(findings, `${ctx.allExchanges().length} answers scanned for ${secrets.length} secrets (hashing at rest is not visible over HTTP)`);
+      return outcomeOf(findings, `${answered.length} answers scanned for ${secrets.length} secrets (hashing at rest is not visible over HTTP)`);
     },
   },
   {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
 import { allProfiles, type CheckSettings, type Profile } from '../checks/check-types.js';
 import { allChecks, planChecks } from '../checks/index.js';
-import { ConformanceHttp, createDispatcher, ExchangeLog } from '../http/conformance-http.js';
+import { AGENT_TIMEOUT_MS, ConformanceHttp, createDispatcher, ExchangeLog, timedOut } from '../http/conformance-http.js';
 import { renderConsoleReport } from '../report/console-report.js';
 import { failureRecord, type ReplayInfo } from '../report/failure-files.js';
 import { writeJsonReport, writeJunitReport } from '../report/file-reports.js';
@@ -104,12 +104,14 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   const dispatcher = createDispatcher();
   try {
     const log = new ExchangeLog();
-    const probe = await new ConformanceHttp(target, dispatcher, log, 'reachability').send({ method: 'GET', path: '/healthz' });
-    if (probe.status === 0) {
+    const probe = await new ConformanceHttp(target, dispatcher, log, 'reachability').send({ method: 'GET', path: '/healthz', keepTimeouts: true });
+    if (probe.status === 0 && !timedOut(probe)) {
       o.err.write(`lanet conformance: the target ${target} is unreachable (${probe.error}); start it or fix --target.\n`);
       return empty(2, target);
     }
-    log.exchanges.length = 0;
+    // A target that accepts the connection but answers too slowly is judged (GEN-8 keeps this exchange), not refused.
+    if (probe.durationMs <= AGENT_TIMEOUT_MS && probe.status !== 0) log.exchanges.length = 0;
+    else o.err.write(`The target took ${(probe.durationMs / 1000).toFixed(1)} s ${probe.status ? 'to answer' : 'without answering'} GET /healthz; checking anyway (GEN-8).\n`);
     const profiles = new Set(o.profiles);
     const settings: CheckSettings = {
       targetUrl: target, profiles, enrollmentSecret, adminToken, offlineAfterS, seed,

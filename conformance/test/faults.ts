@@ -14,6 +14,8 @@ export interface Fault {
   name: string;
   breaks: string;
   level: 'MUST' | 'SHOULD';
+  /** When set, the whole run against this backend must end within this many seconds (a slow target is judged fast). */
+  maxRunS?: number;
   make: (env: FaultEnv) => FaultHooks;
 }
 
@@ -100,6 +102,9 @@ export const faults: Fault[] = [
   { name: 'answers the fleet list in 20 s', breaks: 'GEN-8', level: 'MUST', make: () => { let done = false; return {
     response: async (req, res) => { if (req.method === 'GET' && req.path === '/api/agents' && res.status === 200 && !done) { done = true; await new Promise((r) => setTimeout(r, 20_000)); } return res; },
   }; } },
+  { name: 'answers every request after 20 s', breaks: 'GEN-8', level: 'MUST', maxRunS: 90, make: () => ({
+    request: async () => { await new Promise((r) => setTimeout(r, 20_000)); return undefined; },
+  }) },
   { name: 'never cuts off slow clients', breaks: 'GEN-8', level: 'MUST', make: () => ({ noSlowClientCutoff: true }) },
   { name: '415 missing: any Content-Type is read as JSON', breaks: 'GEN-3', level: 'MUST', make: () => ({
     request: (r) => { const t = (r.headers['content-type'] ?? '').split(';')[0]!.trim(); if (r.method === 'POST' && t !== '' && !t.endsWith('json')) { r.headers['content-type'] = 'application/json'; } return undefined; },

@@ -90,6 +90,7 @@ describe('the conformance suite against faulty backends', () => {
       const detail = run.requirements.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.detail}`).join('\n');
       expect(failed, detail).toEqual([fault.breaks]);
       expect(run.exitCode).toBe(1);
+      if (fault.maxRunS !== undefined) expect(run.durationMs).toBeLessThan(fault.maxRunS * 1000);
     }, 180_000);
   }
 });
