@@ -1,9 +1,9 @@
-import type { CheckStatus } from '../checks/check-types.js';
+import type { Level, RequirementStatus } from '../report/verdict.js';
 import { GRID_TOLERANCE, retryAfterS, schedule, type SlotFault } from './agent-schedule.js';
 
 /** One request the agent made to the mock backend. */
 export interface AgentEvent {
-  /** Seconds since the mock started. */
+  /** Seconds since the agent's first request. */
   atS: number;
   kind: 'register' | 'heartbeat';
   /** What the backend did: its fault, or 'ok'. */
@@ -17,11 +17,11 @@ export interface AgentEvent {
   sectionsConsistent?: boolean;
 }
 
-/** One AG requirement's verdict. */
+/** One AG requirement's verdict, in the suite's verdict vocabulary (report/verdict.ts; one judgement per requirement here). */
 export interface AgentResult {
   id: string;
-  level: 'MUST' | 'SHOULD';
-  status: CheckStatus;
+  level: Level;
+  status: RequirementStatus;
   detail: string;
 }
 

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { allProfiles, type Profile } from '../checks/check-types.js';
 import { allChecks, compareRequirementIds, planChecks } from '../checks/index.js';
 import { run, type ConformanceOptions } from '../runner/run-conformance.js';
-import { runAgentConformance } from '../agent/run-agent-conformance.js';
+import { DEFAULT_WAIT_S, runAgentConformance } from '../agent/run-agent-conformance.js';
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -101,9 +101,10 @@ export function createCommand(): Command {
     .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 4)
     .option('--enrollment-secret <secret>', 'the secret the agent registers with (default: generated and printed)')
     .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
-    .option('--timeout <seconds>', 'how long to wait for the agent (default: the schedule plus 60 s)', positive('--timeout'))
-    .action(async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; timeout?: number }) => {
-      const result = await runAgentConformance({ host: raw.host, port: raw.listen, intervalS: raw.interval, enrollmentSecret: raw.enrollmentSecret, failOn: raw.failOn, timeoutS: raw.timeout, out: process.stdout, err: process.stderr });
+    .option('--wait <seconds>', "how long to wait for the agent's first request; none by then exits 2", positive('--wait'), DEFAULT_WAIT_S)
+    .option('--timeout <seconds>', "how long the run may last from the agent's first request (default: the schedule plus 60 s)", positive('--timeout'))
+    .action(async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; wait: number; timeout?: number }) => {
+      const result = await runAgentConformance({ host: raw.host, port: raw.listen, intervalS: raw.interval, enrollmentSecret: raw.enrollmentSecret, failOn: raw.failOn, waitS: raw.wait, timeoutS: raw.timeout, out: process.stdout, err: process.stderr });
       process.exitCode = result.exitCode;
     });
   return cmd;
