@@ -1,4 +1,5 @@
-import type { Level, RequirementStatus } from '../report/verdict.js';
+import { levelOf } from '../../contracts/requirements/requirements.js';
+import { rollUp, type CheckStatus, type Level, type RequirementStatus } from '../report/verdict.js';
 import { GRID_TOLERANCE, retryAfterS, schedule, type SlotFault } from './agent-schedule.js';
 
 /** One request the agent made to the mock backend. */
@@ -27,8 +28,13 @@ export interface AgentResult {
 
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 
-/** Judges AG-1..AG-7 from the requests the agent made, with the agent running at `intervalS`. */
+/** Judges AG-1..AG-7 from the requests the agent made, with the agent running at `intervalS`; levels from the catalogue. */
 export function analyzeAgentRun(events: readonly AgentEvent[], intervalS: number): AgentResult[] {
+  // One judgement per requirement here, rolled up by the same rule as backend conformance (a skip never reads as a pass).
+  return judge(events, intervalS).map((r) => ({ ...r, level: levelOf(r.id), status: rollUp(r.id, [{ name: r.id, status: r.status as CheckStatus, evidence: r.detail }]) }));
+}
+
+function judge(events: readonly AgentEvent[], intervalS: number): AgentResult[] {
   const results: AgentResult[] = [];
   const beats = events.filter((e) => e.kind === 'heartbeat');
   const first = beats[0];
