@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -12,7 +13,9 @@ import { newToken, sha256Hex } from './http/credentials.js';
 import { countAgents } from './http/fleet-routes.js';
 import { createServerMetrics } from './http/server-metrics.js';
 import { startIngestThread } from './ingest/ingest-thread.js';
+import { TokenCache } from './http/token-cache.js';
 import { isPostgresUrl } from './store/open-store.js';
+import { listenForRevocations, type RevocationListener } from './store/postgres-revocations.js';
 import { SETTING_ADMIN_HASH, SETTING_ENROLLMENT_HASH, type Store } from './store/store.js';
 import { checkConfig, type ServerConfig } from './server-config.js';
 
@@ -47,6 +50,18 @@ async function resolveSecret(store: Store, given: string | undefined, setting: s
   return hash === sha256Hex(secret) ? { hash, generated: secret } : { hash };
 }
 
+/** Setting holding an HMAC of a fixed text under the escrow key: every server on one database must use the same key. */
+const SETTING_ESCROW_KEY_CHECK = 'escrow_key_check';
+
+/** Refuses to start with an escrow key other than the one this database's keys are sealed with (ESC-1, several instances). */
+async function checkEscrowKey(store: Store, key: Uint8Array): Promise<void> {
+  const check = createHmac('sha256', key).update('lanet escrow key check v1').digest('hex');
+  if ((await store.putSettingIfAbsent(SETTING_ESCROW_KEY_CHECK, check)) !== check) {
+    throw new Error('The escrow key differs from the one this database already uses: keys escrowed by the other server(s) could not be read. '
+      + 'Give every server on this database the same key (LANET_ESCROW_KEY, or the same --escrow-key-file).');
+  }
+}
+
 /** Default escrow key file: beside the SQLite file, or ./data/escrow.key for PostgreSQL. */
 export function defaultEscrowKeyFile(database: string): string {
   return isPostgresUrl(database) || database === ':memory:' ? join('data', 'escrow.key') : join(dirname(database), 'escrow.key');
@@ -66,12 +81,24 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     onCommit: (seconds, size) => { metrics.commitDuration.observe(seconds); metrics.commitBatchSize.observe(size); },
   });
   const store = ingest.store;
+  let revocations: RevocationListener | undefined;
   try {
+    await checkEscrowKey(store, escrowKey.key);
+    // REG-3 across instances: on PostgreSQL other servers may re-register an agent, so the token cache is used only
+    // while this server's LISTEN connection is up (postgres-revocations.ts); a lone SQLite server revokes by itself.
+    const tokenCache = new TokenCache(store.kind !== 'postgres');
+    if (store.kind === 'postgres') {
+      revocations = await listenForRevocations(config.database, {
+        revoked: (hash) => tokenCache.revoke(hash),
+        live: (isLive) => (isLive ? tokenCache.resume() : tokenCache.suspend()),
+        failed: (err) => logger.warn({ err: err.message }, 'token revocation listener lost; agent tokens are checked against the database until it is back'),
+      });
+    }
     const enrollment = await resolveSecret(store, config.enrollmentSecret, SETTING_ENROLLMENT_HASH);
     const admin = await resolveSecret(store, config.adminToken, SETTING_ADMIN_HASH);
     ctx = {
       config, store, ingest, metrics, logger, cipher: createEscrowCipher(escrowKey.key),
-      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache: new Map(),
+      enrollmentSecretHash: enrollment.hash, adminTokenHash: admin.hash, tokenCache,
       agentLimiter: createAgentRateLimiter(config.agentRateLimit), draining: false,
     };
     const track = createRequestTracker(logger, metrics);
@@ -94,6 +121,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       const force = setTimeout(() => server.closeAllConnections(), REQUEST_TIMEOUT_MS);
       await stopped;
       clearTimeout(force);
+      await revocations?.close();
       await store.close(); // the ingest thread finishes its queued commits first
     })());
     return {
@@ -102,6 +130,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       escrowKeySource: { source: escrowKey.source, generated: escrowKey.generated },
     };
   } catch (err) {
+    await revocations?.close();
     await store.close();
     throw err;
   }

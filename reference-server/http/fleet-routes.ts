@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import {
   AssetIdSchema, HeartbeatHistoryQuerySchema, limits, protocol, validateMessage, type AgentStatus,
-  type AgentDetail, type FleetAgent, type FleetList, type HeartbeatHistoryPage, type HeartbeatRequest,
+  type AgentDetail, type FleetAgent, type HeartbeatHistoryPage, type HeartbeatRequest,
 } from '../../contracts/index.js';
 import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
@@ -27,12 +27,10 @@ export function toFleetAgent(row: AgentRow, nowMs: number, offlineAfterS: number
   };
 }
 
-/** Counts agents by status (dashboard header, agents gauge). */
+/** Counts agents by status over the whole fleet (dashboard header, agents gauge), in one indexed query (FLT-5). */
 export async function countAgents(ctx: AppContext): Promise<Record<AgentStatus, number>> {
-  const counts: Record<AgentStatus, number> = { online: 0, offline: 0, never_seen: 0 };
-  const now = Date.now();
-  for (const row of await ctx.store.listAgents()) counts[agentStatus(row.lastSeenAtMs, now, ctx.config.offlineAfterS)]++;
-  return counts;
+  const { online, offline, never_seen } = await ctx.store.countAgents(Math.ceil(Date.now() - ctx.config.offlineAfterS * 1000));
+  return { online, offline, never_seen };
 }
 
 function notFound(id: string): HttpProblem {
@@ -44,18 +42,6 @@ export function assetParam(req: Request): string {
   const id = String(req.params.asset_id ?? '');
   if (!AssetIdSchema.safeParse(id).success) throw notFound(id);
   return id;
-}
-
-/** GET /api/agents (FLT-1). */
-export function listAgentsHandler(ctx: AppContext) {
-  return async (_req: Request, res: Response): Promise<void> => {
-    const now = Date.now();
-    const agents = (await ctx.store.listAgents()).map((r) => toFleetAgent(r, now, ctx.config.offlineAfterS));
-    const counts = { online: 0, offline: 0, never_seen: 0 };
-    for (const a of agents) counts[a.status]++;
-    const body: FleetList = { agents, counts, offline_after_s: ctx.config.offlineAfterS };
-    res.json(body);
-  };
 }
 
 /** GET /api/agents/{asset_id}: fleet fields and the latest heartbeat exactly as sent, keys redacted (FLT-3). */

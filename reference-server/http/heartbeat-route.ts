@@ -5,19 +5,9 @@ import { bearerToken, sha256Hex } from './credentials.js';
 import { HttpProblem, sendJson, unauthorized } from './problem.js';
 import { readBodyText } from './read-json-body.js';
 
-const TOKEN_CACHE_MAX = 200_000;
-
-/** The asset id the request's agent token belongs to, or undefined (AUTH-1). */
-async function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
-  const hash = sha256Hex(token);
-  const cached = ctx.tokenCache.get(hash);
-  if (cached !== undefined) return cached;
-  const assetId = await ctx.store.findAssetByTokenHash(hash);
-  if (assetId !== undefined) {
-    if (ctx.tokenCache.size >= TOKEN_CACHE_MAX) ctx.tokenCache.clear();
-    ctx.tokenCache.set(hash, assetId);
-  }
-  return assetId;
+/** The asset id the request's agent token belongs to, or undefined (AUTH-1); cached on this thread (token-cache.ts). */
+function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
+  return ctx.tokenCache.resolve(sha256Hex(token), (hash) => ctx.store.findAssetByTokenHash(hash));
 }
 
 /**

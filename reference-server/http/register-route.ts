@@ -27,8 +27,8 @@ export function registerHandler(ctx: AppContext) {
       tokenHash, newAssetId: randomUUID(), nowMs: Date.now(),
     });
     // REG-3: the old token stops working as soon as the new one is issued.
-    if (replacedTokenHash) ctx.tokenCache.delete(replacedTokenHash);
-    ctx.tokenCache.set(tokenHash, assetId);
+    if (replacedTokenHash) ctx.tokenCache.revoke(replacedTokenHash);
+    ctx.tokenCache.issued(tokenHash, assetId);
     req.log.info({ asset_id: assetId, reenrolled: replacedTokenHash !== null }, 'agent registered');
     const answer: RegisterResponse = { asset_id: assetId, agent_token: token, heartbeat_interval_s: ctx.config.heartbeatIntervalS };
     res.status(201).json(answer);

@@ -1,4 +1,5 @@
 /** PostgreSQL store support: its migrations, the `?schema=` URL convention, and text the server can store. */
+import { FLEET_INDEX_SQL } from './fleet-page-sql.js';
 
 /** Migrations, run in order once each and recorded in schema_migrations; BIGINT columns hold epoch milliseconds. */
 export const MIGRATIONS: readonly string[] = [
@@ -19,6 +20,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
    CREATE TABLE escrow_audit (
      audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at BIGINT NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+  // FLT-5: keyset pages of the fleet list by hostname or last seen, status filters and counts without a table scan.
+  FLEET_INDEX_SQL.join(';\n'),
 ];
 
 /** Splits `?schema=NAME` off a postgres URL: tests and the conformance suite isolate runs in their own schema. */

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
 import type {
-  AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
+  AgentPageQuery, AgentPageRow, AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
 } from './store.js';
 
 // Migrations run in order once each; the applied count lives in user_version.
@@ -24,6 +25,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
    CREATE TABLE escrow_audit (
      audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at INTEGER NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+  // FLT-5: keyset pages of the fleet list by hostname or last seen, status filters and counts without a table scan.
+  FLEET_INDEX_SQL.join(';\n'),
 ];
 
 interface AgentSqlRow {
@@ -87,6 +90,22 @@ export function openSqliteStore(path: string): Store {
     insertAudit: db.prepare('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES (?, ?, ?, ?, ?)'),
   };
 
+  // FLT-5: one prepared statement per shape of page query (sort, direction, filters), made on first use.
+  const pageStatements = new Map<string, Database.Statement<unknown[], AgentSqlRow & { sort_key: string | number }>>();
+  const listAgentPage = (query: AgentPageQuery): AgentPageRow[] => {
+    const args: unknown[] = [];
+    const sql = agentPageSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
+    let stmt = pageStatements.get(sql);
+    if (!stmt) pageStatements.set(sql, stmt = db.prepare<unknown[], AgentSqlRow & { sort_key: string | number }>(sql));
+    return stmt.all(...args).map((r) => ({ ...toAgentRow(r), sortKey: r.sort_key }));
+  };
+  const countAgentPage = (query: AgentPageQuery): number => {
+    const args: unknown[] = [];
+    const sql = agentMatchCountSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
+    return (db.prepare<unknown[], { n: number }>(sql).get(...args))!.n;
+  };
+  const countStatement = db.prepare<[number], { total: number; never_seen: number; online: number }>(fleetCountsSql(() => '?', 0));
+
   const writeOne = (w: HeartbeatWrite): HeartbeatWriteResult => {
     const info = q.insertHeartbeat.run(w.assetId, w.timestampRaw, w.idempotencyKey, w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, w.payloadJson);
     if (info.changes === 0) {
@@ -135,6 +154,12 @@ export function openSqliteStore(path: string): Store {
     async ensureLegacyAgent(assetId, nowMs) { q.legacyAgent.run(assetId, nowMs); },
     async writeHeartbeats(batch) { return writeBatch(batch); },
     async listAgents() { return q.listAgents.all().map(toAgentRow); },
+    async listAgentPage(query) { return listAgentPage(query); },
+    async countAgentPage(query) { return countAgentPage(query); },
+    async countAgents(onlineSinceMs) {
+      const r = countStatement.get(onlineSinceMs)!;
+      return { total: r.total, online: r.online, offline: r.total - r.online - r.never_seen, never_seen: r.never_seen };
+    },
     async getAgent(assetId) {
       const r = q.getAgent.get(assetId);
       return r ? { ...toAgentRow(r), latestPayloadJson: r.payload ?? null } : undefined;
