@@ -36,7 +36,7 @@ export const escrowChecks: Check[] = [
       await escrowKey(ctx, agent, key);
       const findings: Finding[] = [];
       for (const path of ['/api/agents', `/api/agents/${agent.assetId}`, `/api/agents/${agent.assetId}/heartbeats`]) {
-        const ex = await ctx.http.send({ method: 'GET', path, bearer: ctx.settings.adminToken });
+        const ex = await ctx.http.send({ method: 'GET', path, bearer: ctx.settings.adminToken, ...(path === '/api/agents' ? { contractOwner: 'FLT-1' } : {}) });
         const f = expectStatus(ex, [200], `GET ${path}`);
         if (f) findings.push(f);
         else if (ex.bodyText.includes(key)) findings.push(findingFor(ex, `GET ${path} returned the recovery key in plain text`, 'every recovery_key omitted or redacted'));

@@ -77,7 +77,8 @@ function fuzzInputs(ctx: CheckContext, random: () => number, assetId: string, to
     ...(ctx.settings.profiles.has('escrow') ? [`/api/agents/${'9'.repeat(300)}/recovery-keys`] : []),
   ];
   for (const path of paths) {
-    inputs.push({ label: `GET ${path.slice(0, 80)}`, spec: { method: 'GET', path, bearer: admin } });
+    // Judged here for 5xx only; the shape of a 200 from the fleet list is FLT-1's (one bug, one red requirement).
+    inputs.push({ label: `GET ${path.slice(0, 80)}`, spec: { method: 'GET', path, bearer: admin, ...(path.startsWith('/api/agents?') ? { contractOwner: 'FLT-1' } : {}) } });
   }
   if (ctx.agents.authenticated) {
     inputs.push({ label: 'a registration with a 1 MB hostname', spec: { method: 'POST', path: '/api/agents/register', json: { hardware_fingerprint: 'f'.repeat(64), hostname: 'h'.repeat(1_000_000) }, bearer: ctx.settings.enrollmentSecret } });

@@ -26,6 +26,13 @@ function fixedMutations(base: () => HeartbeatRequest): Array<{ label: string; po
     m('too many disks', '/hardware_inventory/disks', (hb) => { hb.hardware_inventory.disks = Array.from({ length: limits.disksMax + 1 }, () => hb.hardware_inventory.disks[0]); }),
     m('unknown disk health', '/hardware_inventory/disks/0/health_status', (hb) => { hb.hardware_inventory.disks[0].health_status = 'Great'; }),
     m('heartbeat_type not full/partial', '/heartbeat_type', (hb) => { hb.heartbeat_type = 'delta'; }),
+    // A missing member's pointer names the member itself, not its parent (HB-3), at every depth.
+    m('missing asset_id', '/asset_id', (hb) => { delete hb.asset_id; }),
+    m('missing heartbeat_type', '/heartbeat_type', (hb) => { delete hb.heartbeat_type; }),
+    m('missing cpu_usage', '/status/cpu_usage', (hb) => { delete hb.status.cpu_usage; }),
+    m('missing memory total_gb', '/hardware_inventory/memory/total_gb', (hb) => { delete hb.hardware_inventory.memory.total_gb; }),
+    m('missing drive_letter of a BitLocker volume', '/hardware_inventory/bitlocker/volumes/0/drive_letter', (hb) => { delete hb.hardware_inventory.bitlocker.volumes[0].drive_letter; }),
+    m('missing name of a program', '/software_inventory/installed_programs/0/name', (hb) => { delete hb.software_inventory.installed_programs[0].name; }),
   ];
 }
 
@@ -91,7 +98,7 @@ export const hbChecks: Check[] = [
         const problem = ex.contractErrors.length ? undefined : rejectedAt(pointer, ex);
         if (problem) findings.push(findingFor(ex, `${label}: ${problem}`, `400 with errors including { path: '${pointer}' }`));
       }
-      return outcomeOf(findings, '12 listed invalid payloads got 400 at the right pointer');
+      return outcomeOf(findings, `${fixedMutations(() => ctx.agents.heartbeat(agent)).length} listed invalid payloads (missing members named themselves) got 400 at the right pointer`);
     },
   },
   {

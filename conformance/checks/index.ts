@@ -9,6 +9,9 @@ import { genResponseTimeMonitor, genSlowClientCheck } from './gen-slow-client-ch
 import { hbChecks } from './hb-checks.js';
 import { hbPropertyChecks } from './hb-property-checks.js';
 import { offlineCheck } from './offline-check.js';
+import { fleetPagingCheck } from './fleet-paging-check.js';
+import { loadChecks } from './load-checks.js';
+import { spellingChecks } from './spelling-checks.js';
 
 /** Every check, slow ones first so they overlap the rest; monitors (phase 'after') read the whole run at the end. */
 export const allChecks: readonly Check[] = [
@@ -20,9 +23,12 @@ export const allChecks: readonly Check[] = [
   genFuzzCheck,
   genResponseTimeMonitor,
   ...hbChecks,
+  ...loadChecks,
   ...authChecks,
   ...fleetChecks,
+  fleetPagingCheck,
   ...escrowChecks,
+  ...spellingChecks,
 ];
 
 /** Requirement order for reports: GEN, HB, REG, AUTH, FLT, ESC, each by number. */

@@ -30,6 +30,8 @@ export interface Exchange {
   /** Network error, when no response arrived. */
   error?: string;
   contractErrors: string[];
+  /** The requirement that owns the response's shape when it is not the sending check's (RequestSpec.contractOwner). */
+  contractOwner?: string;
 }
 
 /** What a check asks to send. */
@@ -44,6 +46,11 @@ export interface RequestSpec {
   bearer?: string;
   /** Return a timed-out exchange (status 0) instead of skipping the check: for checks that judge timeliness themselves (GEN-8). */
   keepTimeouts?: boolean;
+  /**
+   * The requirement that owns this answer's shape, when it is not the sending check's own (e.g. FLT-1 for the fleet
+   * list read by ESC-1): a contract violation in it then fails only the owner's checks (one bug, one red requirement).
+   */
+  contractOwner?: string;
 }
 
 /** Reads the suite's record of a run: every exchange and every secret it handed to the target. */
@@ -90,6 +97,7 @@ export class ConformanceHttp {
   async send(spec: RequestSpec): Promise<Exchange> {
     if (this.log.tooSlow) throw new SkipCheck(`skipped: the target answered ${this.log.slowAnswers} requests after the agent's ${AGENT_TIMEOUT_MS / 1000} s timeout or not at all (GEN-8 reports them), so the rest of the run is not attempted`);
     const exchange = await this.sendOnce(spec);
+    if (spec.contractOwner !== undefined) exchange.contractOwner = spec.contractOwner;
     if (exchange.durationMs > AGENT_TIMEOUT_MS || timedOut(exchange)) this.log.slowAnswers++;
     if (timedOut(exchange) && !spec.keepTimeouts) throw new SkipCheck(`precondition failed: ${spec.method} ${spec.path} got no answer within ${CLIENT_TIMEOUT_MS / 1000} s (GEN-8 reports it)`);
     return exchange;

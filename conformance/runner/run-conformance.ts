@@ -32,6 +32,8 @@ export interface ConformanceOptions {
   slowClientLimitS: number;
   /** For the spawned reference server: a SQLite path or postgres:// URL instead of a temporary SQLite file. */
   database?: string;
+  /** For the spawned reference server: extra `lanet server` arguments (tests use e.g. --agent-rate-limit). */
+  serverArgs?: string[];
   concurrency?: number;
   out: NodeJS.WritableStream & { isTTY?: boolean };
   err: NodeJS.WritableStream;
@@ -93,7 +95,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     offlineAfterS = SPAWNED_OFFLINE_AFTER_S;
     try {
       // A loaded CI machine can take a while to start a Node process; the wait is bounded, never a hang.
-      server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS, database: o.database, startTimeoutMs: 60_000 });
+      server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS, database: o.database, extraArgs: o.serverArgs, startTimeoutMs: 60_000 });
     } catch (err) {
       o.err.write(`lanet conformance: could not start the reference server: ${err instanceof Error ? err.message : String(err)}\n`);
       return empty(2);
