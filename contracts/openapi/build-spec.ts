@@ -23,7 +23,7 @@ const PROBLEM_TITLES: Record<number, string> = { 401: 'Unauthorized', 403: 'Forb
 function problem(status: number, description: string, headers?: ResponseConfig['headers']): ResponseConfig {
   // An example per status: Prism (`lanet mock`) answers each error with its own example, so its status must match (GEN-1).
   const example = status === 400
-    ? makeProblem(400, 'validation', 'Invalid heartbeat', '1 field(s) failed validation: /status/cpu_usage.', [{ path: '/status/cpu_usage', message: 'Too big: expected number to be <=100' }])
+    ? makeProblem(400, 'validation', 'Invalid heartbeat', '1 field(s) failed validation: /status/cpu_usage.', [{ path: '/status/cpu_usage', message: 'must be a number from 0 to 100 (got 150)' }])
     : makeProblem(status, PROBLEM_SLUGS[status] ?? 'error', PROBLEM_TITLES[status] ?? 'Error', description);
   return { description, headers, content: { [PROBLEM]: { schema: ProblemSchema, example } } };
 }
