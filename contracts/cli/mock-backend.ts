@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { limits } from '../limits.js';
 import { validatorFor } from '../message-validators.js';
-import { makeProblem, type FieldError, type Problem } from '../problem.js';
+import type { FieldError, Problem } from '../problem.js';
+import { problemOf, problemSlugsFor } from '../problems.js';
+import { matchRoute, pathOf } from '../routes.js';
 import { readMockBody } from './mock-body.js';
 import { FaultSchedule, type FaultAction, type FaultStep } from './mock-faults.js';
 
@@ -39,8 +41,7 @@ export interface MockBackend {
   faults: FaultSchedule;
 }
 
-const REGISTER = '/api/agents/register';
-const HEARTBEAT = '/api/agents/heartbeat';
+const HEARTBEAT = pathOf('postHeartbeat');
 /** How many answers the mock remembers for Idempotency-Key replays (HB-7); the oldest go first. */
 const REMEMBERED_ANSWERS = 10_000;
 /** The log stays bounded however long the mock runs. */
@@ -89,9 +90,9 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     if (!body.ok) throw new Refusal(body.problem);
     const verdict = validatorFor(type)(body.value);
     if (!verdict.ok) {
-      const what = type === 'heartbeat' ? 'heartbeat' : 'registration';
+      const what = type === 'heartbeat' ? 'Invalid heartbeat' : 'Invalid registration';
       const detail = `${verdict.errors.length} field(s) failed validation: ${verdict.errors.slice(0, 5).map((e) => e.path || '(root)').join(', ')}.`;
-      throw new Refusal(makeProblem(400, 'validation', `Invalid ${what}`, detail, verdict.errors));
+      throw new Refusal(problemOf('validation', `${what}: ${detail}`, verdict.errors));
     }
     return body.value as Record<string, unknown>;
   }
@@ -100,7 +101,7 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     const secret = bearer(req);
     if (secret === undefined || (options.enrollmentSecret !== undefined && secret !== options.enrollmentSecret)) {
       req.resume();
-      throw new Refusal(makeProblem(401, 'unauthorized', 'Unauthorized', `${secret === undefined ? 'No' : 'Wrong'} enrollment secret. Send \`Authorization: Bearer <enrollment secret>\` (the mock's is printed at start-up).`));
+      throw new Refusal(problemOf('unauthorized', `${secret === undefined ? 'No' : 'Wrong'} enrollment secret. Send \`Authorization: Bearer <enrollment secret>\` (the mock's is printed at start-up).`));
     }
     const body = await validated(req, 'register-request');
     const fingerprint = String(body.hardware_fingerprint);
@@ -121,15 +122,15 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     if (assetId === undefined) {
       req.resume();
       const why = token === undefined ? 'No agent token.' : 'Unknown agent token: register first (POST /api/agents/register); the mock forgets its tokens when it restarts.';
-      throw new Refusal(makeProblem(401, 'unauthorized', 'Unauthorized', `${why} Send \`Authorization: Bearer <agent token>\`.`), { 'WWW-Authenticate': 'Bearer' });
+      throw new Refusal(problemOf('unauthorized', `${why} Send \`Authorization: Bearer <agent token>\`.`), { 'WWW-Authenticate': 'Bearer' });
     }
     const key = req.headers['idempotency-key'];
     if (key !== undefined && (key.length < 1 || key.length > 128)) {
       req.resume();
-      throw new Refusal(makeProblem(400, 'validation', 'Invalid Idempotency-Key', 'The Idempotency-Key header must be 1..128 characters.'));
+      throw new Refusal(problemOf('validation', 'The Idempotency-Key header must be 1..128 characters.', [{ path: '', message: 'Idempotency-Key: must be a string of 1 to 128 characters' }]));
     }
     const body = await validated(req, 'heartbeat');
-    if (body.asset_id !== assetId) throw new Refusal(makeProblem(403, 'forbidden', 'Forbidden', 'This agent token belongs to another asset_id (AUTH-2); send heartbeats for your own asset_id.'));
+    if (body.asset_id !== assetId) throw new Refusal(problemOf('forbidden', 'This agent token belongs to another asset_id (AUTH-2); send heartbeats for your own asset_id.'));
     // HB-7: a retry (same key, or same asset_id and timestamp) gets the first answer again.
     const replayKey = key !== undefined ? `${assetId} key ${key}` : `${assetId} at ${String(body.timestamp)}`;
     const first = answers.get(replayKey);
@@ -141,16 +142,19 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
   }
 
   async function route(req: IncomingMessage, path: string): Promise<[number, unknown, Record<string, string>?]> {
-    if (path === '/healthz') return [200, { status: 'ok' }];
-    const handler = path === REGISTER ? register : path === HEARTBEAT ? heartbeat : undefined;
+    // The route table decides what is a path and which methods it has (GEN-7); the mock serves the agent operations.
+    const match = matchRoute(req.method ?? 'GET', path);
+    if (match !== undefined && 'allow' in match) {
+      req.resume();
+      throw new Refusal(problemOf('method-not-allowed', `${String(req.method).slice(0, 16)} is not allowed on ${path}; use ${match.allow.join(' or ')}.`), { Allow: match.allow.join(', ') });
+    }
+    const operation = match?.route.operationId;
+    if (operation === 'healthz') return [200, { status: 'ok' }];
+    const handler = operation === 'registerAgent' ? register : operation === 'postHeartbeat' ? heartbeat : undefined;
     if (handler === undefined) {
       req.resume();
-      const hint = path.startsWith('/api/agents') ? ' The mock serves the agent endpoints only; run `lanet server` for the fleet view.' : '';
-      throw new Refusal(makeProblem(404, 'not-found', 'Not found', `No endpoint at ${path.slice(0, 200)}.${hint}`));
-    }
-    if (req.method !== 'POST') {
-      req.resume();
-      throw new Refusal(makeProblem(405, 'method-not-allowed', 'Method not allowed', `${String(req.method).slice(0, 16)} is not allowed on ${path}; use POST.`), { Allow: 'POST' });
+      const hint = match !== undefined ? ' The mock serves the agent endpoints only; run `lanet server` for the fleet view.' : '';
+      throw new Refusal(problemOf('not-found', `No endpoint at ${path.slice(0, 200)}.${hint}`));
     }
     return handler(req);
   }
@@ -171,13 +175,15 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
         req.resume();
         const status = fault.kind === 'status' ? fault.status : 401;
         const headers: Record<string, string> = fault.kind === 'status' && fault.retryAfterS !== undefined ? { 'Retry-After': String(fault.retryAfterS) } : {};
-        throw new Refusal(makeProblem(status, 'injected', 'Injected fault', `The mock's fault schedule answers ${status} to this call (lanet mock --fault).`), headers);
+        // The table's type for this status (502 and other untabled ones borrow 'internal'); the status stays as scheduled.
+        const problem = problemOf(problemSlugsFor(status)[0] ?? 'internal', `The mock's fault schedule answers ${status} to this call (lanet mock --fault).`);
+        throw new Refusal({ ...problem, status }, headers);
       }
       const [status, body, headers] = await route(req, path);
       entry.status = status;
       if (!res.destroyed) send(res, status, body, headers);
     } catch (error) {
-      const refusal = error instanceof Refusal ? error : new Refusal(makeProblem(500, 'internal', 'Internal error', `The mock failed: ${(error as Error).message}`));
+      const refusal = error instanceof Refusal ? error : new Refusal(problemOf('internal', `The mock failed: ${(error as Error).message}`));
       entry.status = refusal.problem.status;
       entry.errors = refusal.problem.errors ?? [];
       if (!res.destroyed) send(res, refusal.problem.status, refusal.problem, refusal.headers);

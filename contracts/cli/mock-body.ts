@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { makeProblem, type Problem } from '../problem.js';
+import type { Problem } from '../problem.js';
+import { problemOf, type ProblemSlug } from '../problems.js';
 
 /** GEN-4: the contract's ceiling, the reference server's default; it applies to the inflated size (GEN-5). */
 export const MOCK_BODY_LIMIT = 4 * 1024 * 1024;
@@ -8,7 +9,7 @@ export const MOCK_BODY_LIMIT = 4 * 1024 * 1024;
 /** A body read as JSON, or the problem the mock answers instead (415, 413, 400). */
 export type BodyResult = { ok: true; value: unknown } | { ok: false; problem: Problem };
 
-const refuse = (status: number, slug: string, title: string, detail: string): BodyResult => ({ ok: false, problem: makeProblem(status, slug, title, detail) });
+const refuse = (slug: ProblemSlug, detail: string): BodyResult => ({ ok: false, problem: problemOf(slug, detail) });
 
 /** True for application/json and application/*+json, with any parameters (GEN-3). */
 function isJson(contentType: string | undefined): boolean {
@@ -38,36 +39,36 @@ function readRaw(req: IncomingMessage, limit: number): Promise<Buffer | undefine
 export async function readMockBody(req: IncomingMessage, limit = MOCK_BODY_LIMIT): Promise<BodyResult> {
   if (!isJson(req.headers['content-type'])) {
     req.resume();
-    return refuse(415, 'unsupported-media-type', 'Unsupported media type', `Content-Type must be application/json, got '${String(req.headers['content-type'] ?? 'none').slice(0, 100)}'.`);
+    return refuse('unsupported-media-type', `Content-Type must be application/json, got '${String(req.headers['content-type'] ?? 'none').slice(0, 100)}'.`);
   }
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     req.resume();
-    return refuse(415, 'unsupported-encoding', 'Unsupported content encoding', `Content-Encoding '${encoding.slice(0, 50)}' is not supported; send gzip or no encoding.`);
+    return refuse('unsupported-encoding', `Content-Encoding '${encoding.slice(0, 50)}' is not supported; send gzip or no encoding.`);
   }
   const raw = await readRaw(req, limit);
-  if (raw === undefined) return refuse(413, 'body-too-large', 'Body too large', `The request body exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`);
+  if (raw === undefined) return refuse('body-too-large', `The request body exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`);
   let bytes = raw;
   if (encoding === 'gzip') {
     try {
       bytes = gunzipSync(raw, { maxOutputLength: limit });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        return refuse(413, 'body-too-large', 'Body too large', `The request body after gzip inflation exceeds ${limit} bytes; send a smaller heartbeat.`);
+        return refuse('body-too-large', `The request body after gzip inflation exceeds ${limit} bytes; send a smaller heartbeat.`);
       }
-      return refuse(400, 'bad-body', 'Unreadable body', `Content-Encoding is gzip but the body does not inflate (${(error as Error).message}); gzip the whole JSON text.`);
+      return refuse('bad-body', `Content-Encoding is gzip but the body does not inflate (${(error as Error).message}); gzip the whole JSON text.`);
     }
   }
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    const problem = makeProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON; send one JSON object.', [{ path: '', message: `not JSON: ${(error as Error).message}`.slice(0, 200) }]);
+    const problem = problemOf('malformed-json', 'The body is not valid JSON; send one JSON object.', [{ path: '', message: `not JSON: ${(error as Error).message}`.slice(0, 200) }]);
     return { ok: false, problem };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return { ok: false, problem: makeProblem(400, 'not-an-object', 'Body is not a JSON object', `The body must be a JSON object, got ${got}.`, [{ path: '', message: `must be a JSON object (got ${got})` }]) };
+    return { ok: false, problem: problemOf('not-an-object', `The body must be a JSON object, got ${got}.`, [{ path: '', message: `must be a JSON object (got ${got})` }]) };
   }
   return { ok: true, value };
 }

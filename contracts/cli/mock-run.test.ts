@@ -84,9 +84,12 @@ describe('lanet mock: the agent\'s wire', () => {
     const bomb = await post('/api/agents/heartbeat', { pad: 'x'.repeat(5 * 1024 * 1024) }, id.agent_token);
     expect(bomb.status).toBe(413);
     expect((await fetch(mock.url + '/api/agents')).status).toBe(404);
-    const get = await fetch(mock.url + '/api/agents/heartbeat');
-    expect(get.status).toBe(405);
-    expect(get.headers.get('allow')).toBe('POST');
+    const del = await fetch(mock.url + '/api/agents/heartbeat', { method: 'DELETE' });
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toContain('POST');
+    // The route table reads GET /api/agents/heartbeat as a fleet read (asset_id "heartbeat"): not served by the mock.
+    expect((await fetch(mock.url + '/api/agents/heartbeat')).status).toBe(404);
+    expect((await fetch(mock.url + '/healthz')).status).toBe(200);
   });
 });
 
@@ -94,10 +97,11 @@ describe('lanet mock: fault schedule', () => {
   it('AG-2, AG-3, AG-6: replays reset, 503 + Retry-After, 401 and slow, in order, then answers normally', async () => {
     const id = await registered();
     const hb = { ...seedHeartbeat(), asset_id: id.asset_id };
-    mock.backend.faults.push({ kind: 'reset', times: 1 }, { kind: 'status', status: 503, retryAfterS: 7, times: 1 }, { kind: 'unauthorized', times: 1 }, { kind: 'slow', ms: 300, times: 1 });
+    mock.backend.faults.push({ kind: 'reset', times: 1 }, { kind: 'status', status: 503, retryAfterS: 7, times: 1 }, { kind: 'status', status: 502, times: 1 }, { kind: 'unauthorized', times: 1 }, { kind: 'slow', ms: 300, times: 1 });
     await expect(post('/api/agents/heartbeat', hb, id.agent_token)).rejects.toThrow();
     const unavailable = await post('/api/agents/heartbeat', hb, id.agent_token);
     expect([unavailable.status, unavailable.headers.get('retry-after')]).toEqual([503, '7']);
+    expect((await post('/api/agents/heartbeat', hb, id.agent_token)).status).toBe(502);
     expect((await post('/api/agents/heartbeat', hb, id.agent_token)).status).toBe(401);
     const started = Date.now();
     expect((await post('/api/agents/heartbeat', hb, id.agent_token)).status).toBe(200);

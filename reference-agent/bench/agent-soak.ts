@@ -69,7 +69,7 @@ const work = mkdtempSync(join(tmpdir(), 'lanet-soak-'));
 const database = join(work, 'lanet.db');
 const configDir = join(work, 'agent');
 const port = await freePort();
-const startServer = () => spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database, extraArgs: ['--port', String(port)] });
+const startServer = () => spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database, extraArgs: ['--port', String(port)], startTimeoutMs: 120_000 });
 let server: SpawnedServer = await startServer();
 const url = server.url;
 process.stderr.write(`soak: server ${url}, ${durationS} s at ${intervalS} s interval, restart at ${restartAtS} s for ${downtimeS} s, window ±${windowMs} ms\n`);
