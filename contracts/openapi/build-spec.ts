@@ -18,7 +18,7 @@ const headerDocs: Record<HeaderName, { description: string; schema: { type: 'int
   'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750).', schema: { type: 'string' } },
 };
 
-/** An example problem body of a status: Prism (`lanet mock --prism`) answers each error with its own example (GEN-1). */
+/** An example problem body of a status: a spec-driven mock such as Prism answers each error with its own example (GEN-1). */
 function exampleProblem(status: number, description: string): unknown {
   if (status === 400) {
     return makeProblem(400, 'validation', problemTypes.validation.title, '1 field failed validation: /status/cpu_usage.', [
