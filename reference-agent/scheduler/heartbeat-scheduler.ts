@@ -16,6 +16,16 @@ export const defaultPolicy: Readonly<SchedulerPolicy> = Object.freeze({
   ignoreServerInterval: false,
 });
 
+/**
+ * AG-2 (2026-12-02) as a checker needs it: the allowed wait in ms after the `streak`-th failure in a row (1-based) of
+ * a send that failed on the network, when no 5xx came before it in the streak. The first is the plain retry
+ * (retryDelay ± jitter); from the second on, AG-3's full jitter: 0..min(cap, base x 2^(streak-1)).
+ */
+export function networkRetryBoundsMs(policy: SchedulerPolicy, streak: number): { lo: number; hi: number } {
+  if (streak <= 1) return { lo: Math.max(0, policy.retryDelayS - policy.retryJitterS) * 1000, hi: (policy.retryDelayS + policy.retryJitterS) * 1000 };
+  return { lo: 0, hi: Math.min(policy.backoffCapS, policy.backoffBaseS * 2 ** (streak - 1)) * 1000 };
+}
+
 /** Fraction of the interval used as the default AG-7 start-up spread when only the interval is given. */
 const STARTUP_SPREAD = 0.8;
 

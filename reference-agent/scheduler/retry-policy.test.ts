@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { propertySeed } from '../test-support/property-seed.js';
-import { HeartbeatScheduler } from './heartbeat-scheduler.js';
+import { HeartbeatScheduler, defaultPolicy, networkRetryBoundsMs } from './heartbeat-scheduler.js';
 
 const S = 1000;
 const T0 = Date.UTC(2026, 0, 1, 8, 0, 0);
@@ -53,6 +53,22 @@ describe('retries on network failure and timeout (AG-2, escalating to AG-3)', ()
       }),
       { seed, numRuns: 200 },
     );
+  });
+
+  it('AG-2: networkRetryBoundsMs states the same windows for a checker (the simulator): 45..75 s, then 0..120 s, 0..240 s, .. 30 min', () => {
+    expect([1, 2, 3, 7, 20].map((k) => networkRetryBoundsMs(defaultPolicy, k))).toEqual([
+      { lo: 45_000, hi: 75_000 }, { lo: 0, hi: 120_000 }, { lo: 0, hi: 240_000 }, { lo: 0, hi: 1_800_000 }, { lo: 0, hi: 1_800_000 },
+    ]);
+    // Every wait the scheduler picks lies in its window.
+    const scheduler = started([0.999_999]);
+    let now = T0;
+    for (let k = 1; k <= 8; k += 1) {
+      const d = scheduler.onOutcome({ kind: 'timeout' }, now);
+      const { lo, hi } = networkRetryBoundsMs(defaultPolicy, k);
+      expect(d.atMs - now).toBeGreaterThanOrEqual(lo);
+      expect(d.atMs - now).toBeLessThanOrEqual(hi);
+      now = d.atMs;
+    }
   });
 
   it('AG-2: after many failed retries the wait never passes the 30 min cap', () => {
