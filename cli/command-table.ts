@@ -34,7 +34,7 @@ export const commandTable: readonly CommandEntry[] = [
   },
   {
     name: 'mock',
-    summary: 'start a validating mock backend (Prism) on spec/openapi.yaml',
+    summary: 'start a mock backend that speaks the agent wire and answers with the contract',
     audience: 'agent developers',
     module: '../contracts/cli/mock-command.ts',
   },

@@ -5,7 +5,7 @@ import { limits } from './limits.js';
 export const FieldErrorSchema = z
   .object({
     path: z.string().max(limits.problemTextMax).meta({ description: 'JSON Pointer to the offending field; "" is the whole body.', example: '/status/cpu_usage' }),
-    message: z.string().min(1).max(limits.problemTextMax).meta({ example: 'Too big: expected number to be <=100' }),
+    message: z.string().min(1).max(limits.problemTextMax).meta({ example: 'must be a number from 0 to 100 (got 150)' }),
   })
   .meta({ id: 'FieldError' });
 

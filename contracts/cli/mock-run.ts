@@ -1,108 +1,91 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { specPath } from '../openapi/write-spec.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMockBackend, type MockBackend, type MockBackendOptions, type MockRequestLog } from './mock-backend.js';
+import type { FaultStep } from './mock-faults.js';
 
 /** Options of `lanet mock`. */
 export interface MockOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  spec: string;
-  /** Generate responses from the schemas instead of the spec's examples. */
-  dynamic: boolean;
-  /** Prism's log level. */
-  verbose: 'info' | 'warn' | 'error' | 'silent';
-  startTimeoutMs?: number;
+  /** Registration needs this bearer when set; any non-empty bearer registers when unset. */
+  enrollmentSecret?: string;
+  /** The interval the mock steers agents to (HB-11), 60..3600 s. */
+  intervalS?: number;
+  faults?: readonly FaultStep[];
+  /** info: one line per request on stderr; error: refused requests only; silent: nothing. */
+  verbose: 'info' | 'error' | 'silent';
 }
 
-/** A running Prism mock. */
+/** A running mock. */
 export interface RunningMock {
   url: string;
-  process: ChildProcess;
+  backend: MockBackend;
+  server: Server;
   stop: () => Promise<void>;
 }
 
-/** Default options: loopback, Prism's usual port, the committed spec. */
-export const defaultMockOptions: MockOptions = { host: '127.0.0.1', port: 4010, spec: specPath, dynamic: false, verbose: 'info' };
+/** Default options: loopback, port 4010 (Prism's, which earlier versions of `lanet mock` ran), every request logged. */
+export const defaultMockOptions: MockOptions = { host: '127.0.0.1', port: 4010, verbose: 'info' };
 
-/** Finds a free TCP port on `host` (Prism cannot listen on port 0 itself). */
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+/** One log line: method, path, status (or the cut connection), the fault, and on a 400 the violations by pointer. */
+export function formatRequestLine(entry: MockRequestLog): string {
+  const status = entry.status === 0 ? 'connection cut' : String(entry.status);
+  const fault = entry.fault ? ` [fault ${entry.fault}]` : '';
+  const wire = (entry.gzip ? ' gzip' : '') + (entry.idempotencyKey !== undefined ? ' idempotency-key' : '');
+  const errors = entry.errors.map((e) => `\n    ${e.path === '' ? '(root)' : e.path}: ${e.message}`).join('');
+  return `${new Date(entry.atMs).toISOString()} ${entry.method} ${entry.path}${wire} -> ${status}${fault}${errors}\n`;
+}
+
+/** Starts the mock on node:http and resolves once it listens (port 0 picks a free one). */
+export async function startMock(options: MockOptions, write: (text: string) => void = (t) => process.stderr.write(t)): Promise<RunningMock> {
+  const backendOptions: MockBackendOptions = {
+    ...(options.enrollmentSecret !== undefined ? { enrollmentSecret: options.enrollmentSecret } : {}),
+    ...(options.intervalS !== undefined ? { intervalS: options.intervalS } : {}),
+    ...(options.faults !== undefined ? { faults: options.faults } : {}),
+    onRequest: (entry) => {
+      if (options.verbose === 'info' || (options.verbose === 'error' && (entry.status === 0 || entry.status >= 400))) write(formatRequestLine(entry));
+    },
+  };
+  const backend = createMockBackend(backendOptions);
+  const server = createServer(backend.handle);
+  // GEN-8: a client that stalls is cut off; the agent's own timeout is 15 s.
+  server.requestTimeout = 15_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
   });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { url: `http://${host}:${port}`, backend, server, stop };
 }
 
-function prismEntry(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
-}
-
-/** Starts Prism on the spec and resolves once it listens; requests are validated against the contract (--errors). */
-export async function startMock(options: MockOptions, onOutput?: (text: string) => void): Promise<RunningMock> {
-  const port = options.port === 0 ? await freePort(options.host) : options.port;
-  const args = [prismEntry(), 'mock', options.spec, '--host', options.host, '--port', String(port), '--errors', '--verboseLevel', options.verbose];
-  if (options.dynamic) args.push('--dynamic');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString();
-    output += text;
-    onOutput?.(text);
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const url = `http://${options.host}:${port}`;
-  // Readiness by asking Prism over HTTP: its "listening" line is only printed at the info log level.
-  const limit = options.startTimeoutMs ?? 60_000;
-  const deadline = Date.now() + limit;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Prism exited (code ${child.exitCode}) before listening. Is port ${port} free? Its output:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`Prism did not start within ${limit} ms. Its output:\n${output}`);
-    }
-    try {
-      await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) });
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { url, process: child, stop };
-}
-
-/** Runs `lanet mock` until SIGINT/SIGTERM; returns the exit code (2 when Prism could not start). */
+/** Runs `lanet mock` until SIGINT/SIGTERM; returns the exit code (2 when it could not listen). */
 export async function run(options: MockOptions): Promise<number> {
   let mock: RunningMock;
   try {
-    mock = await startMock(options, (text) => process.stderr.write(text));
+    mock = await startMock(options);
   } catch (err) {
-    process.stderr.write(`lanet mock: ${(err as Error).message}\n`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const hint = code === 'EADDRINUSE' ? ` Port ${options.port} is taken: pass --port 0 for a free one, or stop what listens there.` : '';
+    process.stderr.write(`lanet mock: cannot listen on ${options.host}:${options.port} (${(err as Error).message}).${hint}\n`);
     return 2;
   }
+  const secret = options.enrollmentSecret === undefined ? 'any non-empty enrollment secret registers' : 'registration needs the --enrollment-secret given';
+  const faults = options.faults?.length ? `; fault schedule: ${options.faults.length} step(s) on heartbeat calls` : '';
   process.stdout.write(
-    `mock backend (Prism) listening on ${mock.url}\n` +
-      `  POST ${mock.url}/api/agents/heartbeat with "Authorization: Bearer <any token>"; invalid bodies get 4xx with the violations.\n`,
+    `mock backend listening on ${mock.url} (${secret}${faults})\n` +
+      `  try: npx lanet agent --server ${mock.url} --enrollment-secret ${options.enrollmentSecret ?? 'dev'} --interval 10\n`,
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
-    mock.process.once('exit', resolve);
   });
   await mock.stop();
   return 0;

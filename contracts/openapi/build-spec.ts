@@ -18,11 +18,11 @@ const headerDocs: Record<HeaderName, { description: string; schema: { type: 'int
   'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750).', schema: { type: 'string' } },
 };
 
-/** An example problem body of a status: Prism (`lanet mock --prism`) answers each error with its own example (GEN-1). */
+/** An example problem body of a status: a spec-driven mock such as Prism answers each error with its own example (GEN-1). */
 function exampleProblem(status: number, description: string): unknown {
   if (status === 400) {
     return makeProblem(400, 'validation', problemTypes.validation.title, '1 field failed validation: /status/cpu_usage.', [
-      { path: '/status/cpu_usage', message: 'must be a number from 0 to 100' },
+      { path: '/status/cpu_usage', message: 'must be a number from 0 to 100 (got 150)' },
     ]);
   }
   const slug = problemSlugsFor(status)[0] ?? 'internal';

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import si from 'systeminformation';
 
 /**
  * A stable hash of the machine (REG-3): SMBIOS UUID and serial, board serial and the OS machine id, so a reinstalled
  * agent gets its asset id back. Hashed so no serial number leaves the machine in clear.
  */
 export async function hardwareFingerprint(): Promise<string> {
+  // Loaded only here, at registration: the collectors no longer need it, and an agent that is registered never pays
+  // for its code (PERF-3). Kept for the fingerprint so an upgraded agent keeps its asset id (REG-3).
+  const { default: si } = await import('systeminformation');
   const [system, board, uuid] = await Promise.all([si.system().catch(() => undefined), si.baseboard().catch(() => undefined), si.uuid().catch(() => undefined)]);
   let machineId = '';
   try {

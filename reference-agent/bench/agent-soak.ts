@@ -5,6 +5,10 @@
  * its window, whether the agent kept its identity across the restart, and the agent's RSS and CPU (PERF-3).
  *
  *   npx tsx reference-agent/bench/agent-soak.ts [--duration-s 600] [--interval-s 5] [--restart-at-s 300] [--downtime-s 3]
+ *       [--agent tsx|bundle] [--node-flags "--max-semi-space-size=1 --no-opt"]
+ *
+ * `--agent bundle` runs the single-file agent (`npm run build:agent` first) the way the Windows service does, with
+ * the given node flags (default: the service's, AGENT_NODE_FLAGS); `tsx` runs `lanet agent` from the TypeScript.
  *
  * Loopback only; bounded in time (duration + 30 s) and count (one agent, one server).
  */
@@ -16,6 +20,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { agentBundlePath } from '../bundle/build-agent.js';
+import { AGENT_NODE_FLAGS } from '../service/winsw-definition.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +29,8 @@ const { values } = parseArgs({
     'interval-s': { type: 'string', default: '5' },
     'restart-at-s': { type: 'string' },
     'downtime-s': { type: 'string', default: '3' },
+    agent: { type: 'string', default: 'tsx' },
+    'node-flags': { type: 'string' },
   },
 });
 const durationS = Math.min(Number(values['duration-s']), 900);
@@ -61,12 +69,16 @@ const work = mkdtempSync(join(tmpdir(), 'lanet-soak-'));
 const database = join(work, 'lanet.db');
 const configDir = join(work, 'agent');
 const port = await freePort();
-const startServer = () => spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database, extraArgs: ['--port', String(port)] });
+const startServer = () => spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database, extraArgs: ['--port', String(port)], startTimeoutMs: 120_000 });
 let server: SpawnedServer = await startServer();
 const url = server.url;
 process.stderr.write(`soak: server ${url}, ${durationS} s at ${intervalS} s interval, restart at ${restartAtS} s for ${downtimeS} s, window ±${windowMs} ms\n`);
 
-const agent = spawn(process.execPath, [LANET, 'agent', '--server', url, '--enrollment-secret', SECRET, '--interval', String(intervalS), '--startup-delay', '0', '--config-dir', configDir], {
+const bundled = values.agent === 'bundle';
+const nodeFlags = bundled ? (values['node-flags'] ?? AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean) : [];
+const entry = bundled ? [...nodeFlags, agentBundlePath] : [LANET, 'agent'];
+process.stderr.write(`soak: agent ${bundled ? `bundle ${agentBundlePath} with node flags [${nodeFlags.join(' ')}]` : 'lanet agent under tsx'}\n`);
+const agent = spawn(process.execPath, [...entry, '--server', url, '--enrollment-secret', SECRET, '--interval', String(intervalS), '--startup-delay', '0', '--config-dir', configDir], {
   stdio: ['ignore', 'ignore', 'pipe'],
   env: { ...process.env, LANET_LOG_LEVEL: 'info' },
 });
@@ -131,6 +143,7 @@ const last = samples[samples.length - 1]!;
 const wallS = (last.t - first.t) / 1000;
 const storedCount = (stored.items ?? []).length;
 const report = {
+  agent: bundled ? `bundle, node ${nodeFlags.join(' ')}`.trim() : 'tsx',
   duration_s: durationS,
   interval_s: intervalS,
   window_ms: windowMs,

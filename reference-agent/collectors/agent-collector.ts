@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Collector } from './collector-types.js';
 
-/** The reference agent's version: the kit's package.json version, read once. */
+/** Set by the single-file build (`npm run build:agent`), which has no package.json beside it. */
+declare const __LANET_AGENT_VERSION__: string | undefined;
+
+/** The reference agent's version: the kit's package.json version, read once (or built into the bundle). */
 export const agentVersion: string = (() => {
+  if (typeof __LANET_AGENT_VERSION__ === 'string') return __LANET_AGENT_VERSION__;
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : '0.0.0';

@@ -42,3 +42,11 @@ export interface CollectorTiming {
   ms: number;
   outcome: 'ok' | 'failed' | 'timeout';
 }
+
+/**
+ * A collector, or one step of it (a program, a PowerShell query), passed its deadline. Whoever throws it, the
+ * collector is named in collection_errors with kind "timeout", not "failed" (AG-5).
+ */
+export class CollectorTimeoutError extends Error {
+  override name = 'CollectorTimeoutError';
+}

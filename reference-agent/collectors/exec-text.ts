@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
+import { CollectorTimeoutError } from './collector-types.js';
 
-/** Runs a program (never through a shell) and returns its stdout; the error says which program failed and why. */
-export function execText(file: string, args: readonly string[], signal: AbortSignal, timeoutMs = 10_000): Promise<string> {
+/**
+ * Runs a program (never through a shell) and returns its stdout; the error says which program failed and why.
+ * Without `timeoutMs` the collector's deadline (the signal) bounds it; a program stopped at either deadline rejects
+ * with CollectorTimeoutError, so a hang reads as "timeout", never as "Command failed" (AG-5).
+ */
+export function execText(file: string, args: readonly string[], signal: AbortSignal, timeoutMs?: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { signal, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
+    execFile(file, args, { signal, ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}), maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
+      if (signal.aborted) return reject(new CollectorTimeoutError(`${file} was stopped at the collector's deadline`));
+      if ((error as { killed?: boolean }).killed && timeoutMs !== undefined) return reject(new CollectorTimeoutError(`${file} ${args.join(' ')} did not finish within ${timeoutMs} ms and was stopped`));
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return reject(new Error(`${file} is not installed (not found on PATH); install it to report this data`));
       const detail = stderr.trim().split('\n')[0] ?? '';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../contracts/index.js';
 import type { Collector } from './collector-types.js';
+import { execText } from './exec-text.js';
 import { clipError, runCollectors } from './run-collectors.js';
 
 const memory = { total_gb: 16, available_gb: 8, used_gb: 8, usage_percent: 50 };
@@ -23,6 +24,22 @@ describe('runCollectors (AG-5)', () => {
     ]);
     expect(run.timings.map((t) => [t.collector, t.outcome])).toEqual([['disks', 'failed'], ['memory', 'ok'], ['programs', 'timeout']]);
     expect(aborted).toBe(true); // the collector was told to stop its child process
+  });
+
+  it('AG-5: a hanging program is kind "timeout" at the collector\'s deadline (not "failed" after a fixed 10 s)', async () => {
+    const hang = [ '-e', 'setTimeout(() => {}, 60_000)' ];
+    const atDeadline: Collector = { name: 'programs', timeoutMs: 400, collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, hang, signal) } } }) };
+    const ownLimit: Collector = { name: 'disks', timeoutMs: 20_000, collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, hang, signal, 300) } } }) };
+    const fails: Collector = { name: 'system', timeoutMs: 20_000, collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, ['-e', 'process.exit(3)'], signal) } } }) };
+    const started = Date.now();
+    const run = await runCollectors([atDeadline, ownLimit, fails]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(run.errors).toEqual([
+      { collector: 'disks', error: expect.stringMatching(/did not finish within 300 ms and was stopped$/), kind: 'timeout' },
+      { collector: 'programs', error: 'programs timed out after 400 ms and was skipped; it is retried next cycle', kind: 'timeout' },
+      { collector: 'system', error: expect.stringContaining('failed'), kind: 'failed' },
+    ]);
+    expect(run.timings.find((t) => t.collector === 'programs')!.ms).toBeLessThan(2_000);
   });
 
   it('a section the contract refuses is left out and the collector named with the offending pointer', async () => {

@@ -12,7 +12,7 @@ import {
   validateMessage,
   type CollectionError,
 } from '../../contracts/index.js';
-import type { Collector, CollectorTiming, InventorySections } from './collector-types.js';
+import { CollectorTimeoutError, type Collector, type CollectorTiming, type InventorySections } from './collector-types.js';
 
 /** Every section's contract schema: a collector's output is checked before it joins the heartbeat. */
 const sectionSchemas: { [K in keyof InventorySections]-?: z.ZodType } = {
@@ -32,8 +32,6 @@ export interface CollectionRun {
   timings: CollectorTiming[];
 }
 
-class CollectorTimeout extends Error {}
-
 /** Clips an error text to the contract's bound so a long stack never makes the heartbeat invalid. */
 export function clipError(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim() || 'unknown error';
@@ -46,13 +44,14 @@ async function runOne(collector: Collector): Promise<{ result?: Awaited<ReturnTy
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new CollectorTimeout(`${collector.name} timed out after ${collector.timeoutMs} ms and was skipped; it is retried next cycle`));
+      reject(new CollectorTimeoutError(`${collector.name} timed out after ${collector.timeoutMs} ms and was skipped; it is retried next cycle`));
     }, collector.timeoutMs);
   });
   try {
     return { result: await Promise.race([collector.collect(controller.signal), timeout]), timedOut: false };
   } catch (error) {
-    return { error, timedOut: error instanceof CollectorTimeout };
+    // A step's own deadline (a program or query that hung) is a timeout too, whichever layer noticed it first.
+    return { error, timedOut: error instanceof CollectorTimeoutError || controller.signal.aborted };
   } finally {
     clearTimeout(timer);
   }

@@ -16,6 +16,16 @@ export const defaultPolicy: Readonly<SchedulerPolicy> = Object.freeze({
   ignoreServerInterval: false,
 });
 
+/**
+ * AG-2 (2026-12-02) as a checker needs it: the allowed wait in ms after the `streak`-th failure in a row (1-based) of
+ * a send that failed on the network, when no 5xx came before it in the streak. The first is the plain retry
+ * (retryDelay ± jitter); from the second on, AG-3's full jitter: 0..min(cap, base x 2^(streak-1)).
+ */
+export function networkRetryBoundsMs(policy: SchedulerPolicy, streak: number): { lo: number; hi: number } {
+  if (streak <= 1) return { lo: Math.max(0, policy.retryDelayS - policy.retryJitterS) * 1000, hi: (policy.retryDelayS + policy.retryJitterS) * 1000 };
+  return { lo: 0, hi: Math.min(policy.backoffCapS, policy.backoffBaseS * 2 ** (streak - 1)) * 1000 };
+}
+
 /** Fraction of the interval used as the default AG-7 start-up spread when only the interval is given. */
 const STARTUP_SPREAD = 0.8;
 
@@ -45,8 +55,11 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
   private slot = 0;
   /** What the last decision asked for: the next outcome answers it. */
   private pending: SchedulerDecision['action'] = 'send';
-  /** Consecutive 5xx/429/503 answers: the AG-3 backoff exponent. */
-  private serverErrors = 0;
+  /**
+   * The AG-3 backoff exponent: consecutive failures (5xx/429/503, network, timeout) since the last answer. Zero means
+   * no failure yet, so a network failure gets AG-2's plain 60 s retry, which stands in for step 0 of the backoff.
+   */
+  private backoffStep = 0;
   /** Consecutive 401s (from sends or registrations): a second one in a row backs off instead of looping. */
   private unauthorized = 0;
   /** ESC-3: the server asked for the recovery keys and has not yet accepted a send that carried them. */
@@ -69,7 +82,7 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
     this.anchorMs = nowMs + this.random() * this.policy.startupDelayMaxS * 1000;
     this.slot = 0;
     this.pending = 'send';
-    this.serverErrors = 0;
+    this.backoffStep = 0;
     this.unauthorized = 0;
     return this.decide(this.anchorMs, 'send', 'startup');
   }
@@ -81,18 +94,14 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
         return this.onAccepted(outcome, nowMs);
       case 'rejected':
         // AG-4: a 400 (or another 4xx) is not retried in a loop; the caller logs the errors, the grid goes on.
-        this.serverErrors = 0;
+        this.backoffStep = 0;
         this.unauthorized = 0;
         return this.decide(this.nextSlotAfter(nowMs), this.pending, 'after-reject');
       case 'unauthorized':
         return this.onUnauthorized(nowMs);
       case 'network-error':
-      case 'timeout': {
-        // AG-2: retry the same action after 60 s ± jitter until it succeeds.
-        const jitter = (this.random() * 2 - 1) * this.policy.retryJitterS;
-        const delayS = Math.max(0, this.policy.retryDelayS + jitter);
-        return this.decide(nowMs + delayS * 1000, this.pending, outcome.kind === 'timeout' ? 'retry-timeout' : 'retry-network');
-      }
+      case 'timeout':
+        return this.onNetworkFailure(outcome.kind, nowMs);
       case 'server-error':
         return this.decide(nowMs + this.backoffS(outcome.retryAfterS) * 1000, this.pending, 'backoff');
     }
@@ -100,7 +109,7 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
 
   private onAccepted(outcome: Extract<SendOutcome, { kind: 'accepted' }>, nowMs: number): SchedulerDecision {
     const wasRegistration = this.pending === 'register';
-    this.serverErrors = 0;
+    this.backoffStep = 0;
     if (!wasRegistration) this.unauthorized = 0;
     if (outcome.nextHeartbeatInS !== undefined && !this.policy.ignoreServerInterval) this.steer(outcome.nextHeartbeatInS, nowMs);
     if (!wasRegistration) {
@@ -111,6 +120,19 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
     // AG-6: after re-enrolment the heartbeat that got the 401 goes again at once with the new token.
     if (wasRegistration) return this.decide(nowMs, 'send', 'after-reenroll');
     return this.decide(this.nextSlotAfter(nowMs), 'send', 'schedule');
+  }
+
+  /**
+   * AG-2 (2026-12-02): the first network failure or timeout is retried after 60 s ± jitter; if that retry fails too,
+   * later retries back off as in AG-3 (full jitter, exponent from 1 on), so a fleet back from a long outage does not
+   * arrive at once (AG-7). The same action is retried until one succeeds; then the grid resumes.
+   */
+  private onNetworkFailure(kind: 'network-error' | 'timeout', nowMs: number): SchedulerDecision {
+    if (this.backoffStep > 0) return this.decide(nowMs + this.backoffS(undefined) * 1000, this.pending, `backoff-${kind === 'timeout' ? 'timeout' : 'network'}`);
+    this.backoffStep = 1;
+    const jitter = (this.random() * 2 - 1) * this.policy.retryJitterS;
+    const delayS = Math.max(0, this.policy.retryDelayS + jitter);
+    return this.decide(nowMs + delayS * 1000, this.pending, kind === 'timeout' ? 'retry-timeout' : 'retry-network');
   }
 
   private onUnauthorized(nowMs: number): SchedulerDecision {
@@ -134,8 +156,8 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
 
   /** AG-3: full jitter, uniform in 0..min(cap, base × 2^n), with Retry-After as a minimum. */
   private backoffS(retryAfterS: number | undefined): number {
-    const ceiling = Math.min(this.policy.backoffCapS, this.policy.backoffBaseS * 2 ** this.serverErrors);
-    this.serverErrors += 1;
+    const ceiling = Math.min(this.policy.backoffCapS, this.policy.backoffBaseS * 2 ** this.backoffStep);
+    this.backoffStep += 1;
     const jittered = this.random() * ceiling;
     return retryAfterS !== undefined && Number.isFinite(retryAfterS) ? Math.max(jittered, retryAfterS) : jittered;
   }

@@ -12,7 +12,7 @@ export type SendOutcome =
   | { kind: 'rejected'; status: number }
   /** 401: register again with the enrollment secret (AG-6). */
   | { kind: 'unauthorized' }
-  /** Connection refused/reset, DNS failure: retry after 60 s with jitter (AG-2). */
+  /** Connection refused/reset, DNS failure: retry after 60 s with jitter, then AG-3's backoff if that fails too (AG-2). */
   | { kind: 'network-error' }
   /** No answer within the 15 s timeout: treated as a network failure (AG-2). */
   | { kind: 'timeout' }
@@ -41,7 +41,7 @@ export interface SchedulerDecision {
   atMs: number;
   /** `register` after a 401 (AG-6); the caller then reports the registration as a send outcome too. */
   action: 'send' | 'register';
-  /** Why: 'startup', 'schedule', 'retry-network', 'backoff', 'after-reject', 'reenroll', ... (for logs and reports). */
+  /** Why: 'startup', 'schedule', 'retry-network', 'backoff', 'backoff-network', 'after-reject', 'reenroll', ... (for logs and reports). */
   reason: string;
   /** ESC-3: include recovery keys in this send (changed keys are the caller's to detect; this carries the server's ask). */
   includeRecoveryKeys: boolean;

@@ -6,6 +6,14 @@ import { Command, Option } from 'commander';
 import { defaultConfigDir } from '../agent/identity-store.js';
 import { configDirAcl, defaultServiceId, winswDefinition, type ServiceAccount } from './winsw-definition.js';
 
+/** The single-file agent's path when this code runs from it (set by bundle/agent-main.ts); the service then runs it. */
+let bundledScript: string | undefined;
+
+/** Called by the single-file agent at start-up: install-service then points the service at that file. */
+export function useBundledScript(path: string): void {
+  bundledScript = path;
+}
+
 /** Options of `lanet agent install-service`. */
 export interface InstallOptions {
   server: string;
@@ -16,6 +24,8 @@ export interface InstallOptions {
   configDir: string;
   nodePath: string;
   lanetBin: string;
+  /** `lanetBin` is the single-file agent: the service passes no `agent` subcommand. */
+  bundled?: boolean;
   serviceId: string;
   /** Write the files into this folder and install nothing (works on any OS, for review or packaging). */
   outputDir?: string;
@@ -45,6 +55,12 @@ export function planServiceInstall(o: InstallOptions): InstallPlan {
   };
 }
 
+/** This kit's bin\\lanet.js, or the single-file agent when running from it; typical Windows paths when generating elsewhere. */
+function defaultLanetBin(): string {
+  if (process.platform !== 'win32') return bundledScript !== undefined ? 'C:\\Program Files\\LANET\\lanet-agent.mjs' : 'C:\\Program Files\\LANET\\bin\\lanet.js';
+  return bundledScript ?? fileURLToPath(new URL('../../bin/lanet.js', import.meta.url));
+}
+
 function installOptions(opts: Record<string, unknown>): InstallOptions {
   const configDir = (opts.configDir as string | undefined) ?? defaultConfigDir('win32');
   return {
@@ -55,7 +71,8 @@ function installOptions(opts: Record<string, unknown>): InstallOptions {
     configDir,
     // Generating on another OS (--output-dir) cannot know the Windows paths: typical ones, to be overridden.
     nodePath: (opts.node as string | undefined) ?? (process.platform === 'win32' ? process.execPath : 'C:\\Program Files\\nodejs\\node.exe'),
-    lanetBin: (opts.lanetBin as string | undefined) ?? (process.platform === 'win32' ? fileURLToPath(new URL('../../bin/lanet.js', import.meta.url)) : 'C:\\Program Files\\LANET\\bin\\lanet.js'),
+    lanetBin: (opts.lanetBin as string | undefined) ?? defaultLanetBin(),
+    bundled: opts.lanetBin === undefined ? bundledScript !== undefined : /\.mjs$/i.test(String(opts.lanetBin)),
     serviceId: (opts.serviceId as string | undefined) ?? defaultServiceId,
     outputDir: opts.outputDir as string | undefined,
   };
@@ -113,7 +130,7 @@ export function createServiceCommands(): Command[] {
     .option('--winsw <path>', 'path to WinSW-x64.exe 2.12 (copied beside the XML as lanet-agent.exe)')
     .option('--config-dir <dir>', 'install and config directory (default %ProgramData%\\LANET\\agent)')
     .option('--node <path>', 'node.exe to run (default: this one)')
-    .option('--lanet-bin <path>', 'bin\\lanet.js of this kit (default: this one)')
+    .option('--lanet-bin <path>', 'bin\\lanet.js of this kit, or lanet-agent.mjs, the single-file agent (default: the one running)')
     .option('--service-id <id>', 'Windows service name', defaultServiceId)
     .option('--output-dir <dir>', 'write the WinSW XML and agent.json here and install nothing (any OS)')
     .action((opts: Record<string, unknown>) => {

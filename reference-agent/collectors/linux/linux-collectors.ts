@@ -1,6 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
 import os from 'node:os';
-import si from 'systeminformation';
 import type { Collector } from '../collector-types.js';
 import { execText } from '../exec-text.js';
 import { normalizePrograms } from '../normalize-programs.js';
@@ -26,20 +25,19 @@ function systemCollector(): Collector {
     name: 'system',
     timeoutMs: 8_000,
     async collect(signal) {
-      const [cpu, osInfo] = await Promise.all([si.cpu(), si.osInfo()]);
       // A realm (sssd/winbind join) is the Linux counterpart of a Windows domain; else the DNS domain.
       const realm = await firstLine('realm', ['list', '--name-only'], signal);
       const domain = realm ?? (await firstLine('hostname', ['-d'], signal));
       // Python's platform.platform() style ("Linux-6.1.0-x86_64-with-debian-12"): os-release's ID, else the distro name.
       const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
-      const id = /^ID="?([^"\n]+)"?$/m.exec(osRelease)?.[1] ?? osInfo.distro;
-      const distro = [id, osInfo.release].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
+      const field = (key: string) => new RegExp(`^${key}="?([^"\\n]+)"?$`, 'm').exec(osRelease)?.[1];
+      const distro = [field('ID'), field('VERSION_ID')].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
       return {
         sections: {
           system: {
             hostname: os.hostname(),
             platform: `Linux-${os.release()}-${os.machine()}${distro ? `-with-${distro}` : ''}`.slice(0, 256),
-            processor: [cpu.manufacturer, cpu.brand].filter(Boolean).join(' ').trim().slice(0, 256),
+            processor: (os.cpus()[0]?.model ?? '').replace(/\s+/g, ' ').trim().slice(0, 256),
             architecture: architectureWord(),
             domain,
             workgroup: null,

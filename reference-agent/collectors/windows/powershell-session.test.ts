@@ -52,6 +52,14 @@ describe('PowerShellSession', () => {
     expect(ps.spawnCount).toBe(2);
   });
 
+  it('AG-5: a hanging query makes its collector kind "timeout" at the query deadline, not "failed"', async () => {
+    const ps = session('win10-home-workgroup-sata');
+    const started = Date.now();
+    const run = await runCollectors([{ name: 'bitlocker', timeoutMs: 10_000, collect: async () => ({ sections: { bitlocker: JSON.parse(await ps.run('# lanet-query: hang\n', 300)) } }) }]);
+    expect(run.errors).toEqual([{ collector: 'bitlocker', error: 'PowerShell query timed out after 300 ms; the session was restarted', kind: 'timeout' }]);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('a PowerShell that dies mid-query, or cannot start, fails the query with the reason', async () => {
     const ps = session('win10-home-workgroup-sata');
     await expect(ps.run('# lanet-query: exit\n', 5_000)).rejects.toThrow(/exited \(code 3\)/);

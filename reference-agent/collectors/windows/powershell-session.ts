@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { CollectorTimeoutError } from '../collector-types.js';
 import { StreamDecoder } from './powershell-decoding.js';
 
 /** How to start PowerShell; tests point it at a recorded-output player, the agent at powershell.exe. */
@@ -84,7 +85,7 @@ export class PowerShellSession {
     const id = randomBytes(8).toString('hex');
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.settle(undefined, new Error(`PowerShell query timed out after ${timeoutMs} ms; the session was restarted`));
+        this.settle(undefined, new CollectorTimeoutError(`PowerShell query timed out after ${timeoutMs} ms; the session was restarted`));
         child.kill();
         if (this.child === child) this.child = undefined;
       }, timeoutMs);

@@ -6,7 +6,7 @@ import { parseBitLocker, parseDisks, parsePrograms, parseSystem } from './window
 
 /**
  * The Windows collectors, all through one persistent PowerShell session (queries run one after another, so each
- * collector's timeout leaves room for the queries queued before it). Metrics and memory come from systeminformation.
+ * collector's timeout leaves room for the queries queued before it). Metrics and memory come from Node and the kernel (host-metrics.ts).
  */
 export function windowsCollectors(session: () => PowerShellSession): Collector[] {
   const query = (script: string, timeoutMs: number) => session().run(script, timeoutMs);

@@ -117,3 +117,25 @@ describe('installed programs (registry Uninstall keys, WOW6432Node, user hives)'
     expect(repairMojibake('Ã plain')).toBe('Ã plain');
   });
 });
+
+describe('Uninstall entries recorded on real machines (fixtures/real-world, sources in its README)', () => {
+  const real = readFileSync(new URL('./fixtures/real-world/glpi-agent-programs.json', import.meta.url), 'utf8');
+
+  it('every entry survives: KB updates with DisplayVersion "1", a missing DisplayVersion, localized names; valid, sorted', () => {
+    const list = normalizePrograms(parsePrograms(real));
+    expect(list.installed_programs).toHaveLength(17);
+    for (const p of list.installed_programs) expect(InstalledProgramSchema.safeParse(p).success).toBe(true);
+    expect(list.installed_programs).toContainEqual({ name: 'Microsoft Office 2010 Service Pack 1 (SP1)', version: null, publisher: 'Microsoft' });
+    expect(list.installed_programs).toContainEqual({ name: 'Update for Windows XP (KB951072-v2)', version: '2', publisher: 'Microsoft Corporation' });
+    expect(list.installed_programs).toContainEqual({ name: 'Mozilla Firefox 57.0.2 (fr)', version: '57.0.2', publisher: 'Mozilla' });
+    const names = list.installed_programs.map((p) => p.name);
+    expect(names).toEqual([...names].sort(new Intl.Collator('en', { sensitivity: 'base', numeric: true }).compare));
+    // Numeric collation: KB951072 sorts before KB2641690 because 951072 < 2641690, not by the first digit.
+    expect(names.indexOf('Update for Windows XP (KB951072-v2)')).toBeLessThan(names.indexOf('Update for Windows XP (KB2641690)'));
+  });
+
+  it('the same entries as PowerShell 5.1 prints one of them: a bare object, not a one-element array', () => {
+    const one = JSON.stringify((JSON.parse(real) as unknown[])[5]);
+    expect(parsePrograms(one)).toEqual([{ name: 'Git version 2.12.2.2', version: '2.12.2.2', publisher: 'The Git Development Community' }]);
+  });
+});
