@@ -6,6 +6,7 @@ import { createEscrowCipher, loadEscrowKey } from './escrow/escrow-cipher.js';
 import type { AppContext } from './http/app-context.js';
 import { createAgentRateLimiter } from './http/agent-rate-limit.js';
 import { createApp } from './http/create-app.js';
+import { AGENT_COUNTS_MAX_AGE_MS, cachedValue } from './http/cached-value.js';
 import { withHeartbeatLane } from './http/heartbeat-lane.js';
 import { createRequestTracker } from './http/request-log.js';
 import { newToken, sha256Hex } from './http/credentials.js';
@@ -59,7 +60,8 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const escrowKey = loadEscrowKey(config.escrowKey, config.escrowKeyFile ?? defaultEscrowKeyFile(config.database));
   // eslint-disable-next-line prefer-const
   let ctx: AppContext;
-  const metrics = createServerMetrics(() => countAgents(ctx));
+  // GEN-8: a scrape reads cached figures; the agent list is walked at most every AGENT_COUNTS_MAX_AGE_MS.
+  const metrics = createServerMetrics(cachedValue(() => countAgents(ctx), AGENT_COUNTS_MAX_AGE_MS));
   // Parsing, validation, escrow and commits run on their own thread; this one serves HTTP (see ingest-thread.ts).
   const ingest = await startIngestThread({
     database: config.database, escrowKey: escrowKey.key, maxBatch: config.maxBatch,

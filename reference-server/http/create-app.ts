@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AppContext } from './app-context.js';
 import { requireAdmin } from './admin-auth.js';
+import { METRICS_TEXT_MAX_AGE_MS, cachedValue } from './cached-value.js';
 import { recoveryKeysHandler } from './escrow-route.js';
 import { getAgentHandler, historyHandler, listAgentsHandler } from './fleet-routes.js';
 import { heartbeatHandler } from './heartbeat-route.js';
@@ -28,13 +29,15 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
   });
 
   const admin = requireAdmin(ctx);
+  // GEN-8: an anonymous scrape costs a cached text, however often it comes.
+  const metricsText = cachedValue(() => ctx.metrics.registry.metrics(), METRICS_TEXT_MAX_AGE_MS);
   // Each path lists its methods; any other method gets 405 with Allow (GEN-7). Order matters: /register before /:asset_id.
   const routes: Array<[string, Partial<Record<Method, RequestHandler[]>>]> = [
     ['/', { get: [(_req, res) => { res.type('html').setHeader('Cache-Control', 'no-store'); res.send(DASHBOARD_HTML); }] }],
     ['/healthz', { get: [(_req, res) => { res.json({ status: 'ok' }); }] }],
     ['/readyz', { get: [readinessHandler(ctx)] }],
     ['/metrics', { get: [async (_req, res) => {
-      res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+      res.type(ctx.metrics.registry.contentType).send(await metricsText());
     }] }],
     ['/api/agents/register', { post: [registerHandler(ctx)] }],
     // Also served by the lane in front of express (heartbeat-lane.ts); this route takes the variants it leaves here.
