@@ -9,6 +9,7 @@ import type { AppContext } from './http/app-context.js';
 import { createAgentRateLimiter } from './http/agent-rate-limit.js';
 import { createAuthThrottle } from './http/auth-throttle.js';
 import { createApp } from './http/create-app.js';
+import { AGENT_COUNTS_MAX_AGE_MS, cachedValue } from './http/cached-value.js';
 import { withHeartbeatLane } from './http/heartbeat-lane.js';
 import { createRequestTracker } from './http/request-log.js';
 import { newToken, sha256Hex } from './http/credentials.js';
@@ -43,6 +44,9 @@ export interface RunningServer {
 // 13 s: under the agent's 15 s timeout with margin for a loaded machine. A 4 MiB body needs only ~350 KB/s to make it.
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 12_000;
+// D10: a fleet restarting at once opens thousands of connections together; node's default backlog (511) left 756-843
+// of 6,000 first requests waiting over 15 s for a SYN retry. The kernel caps it at net.core.somaxconn.
+export const LISTEN_BACKLOG = 8192;
 
 /** Resolves the hash of a secret: from config, else stored, else generated now (returned so the caller can show it once). */
 async function resolveSecret(store: Store, given: string | undefined, setting: string): Promise<{ hash: string; generated?: string }> {
@@ -102,7 +106,8 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const escrowKey = loadEscrowKey(config.escrowKey, config.escrowKeyFile ?? defaultEscrowKeyFile(config.database));
   // eslint-disable-next-line prefer-const
   let ctx: AppContext;
-  const metrics = createServerMetrics(() => countAgents(ctx));
+  // GEN-8: a scrape reads cached figures; the agent list is walked at most every AGENT_COUNTS_MAX_AGE_MS.
+  const metrics = createServerMetrics(cachedValue(() => countAgents(ctx), AGENT_COUNTS_MAX_AGE_MS));
   // Parsing, validation, escrow and commits run on their own thread; this one serves HTTP (see ingest-thread.ts).
   const ingest = await startIngestThread({
     database: config.database, escrowKey: escrowKey.key, maxBatch: config.maxBatch,
@@ -140,7 +145,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     // No clientError handler: node's own answers (400, 408 on a header timeout, 431) then closing the socket are right (GEN-6, GEN-8).
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => { server.off('error', reject); resolve(); });
+      server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => { server.off('error', reject); resolve(); });
     });
     const port = (server.address() as AddressInfo).port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -5,6 +5,8 @@ import { HeartbeatRequestSchema } from '../heartbeat-request.js';
 import { HeartbeatResponseSchema } from '../heartbeat-response.js';
 import { limits } from '../limits.js';
 import { makeProblem, type FieldError } from '../problem.js';
+import { problemOf } from '../problems.js';
+import { route } from '../routes.js';
 import { RegisterRequestSchema, RegisterResponseSchema } from '../register.js';
 import { validateMessage } from '../validate-message.js';
 
@@ -89,15 +91,15 @@ export function createLanetHandlers(options: LanetHandlerOptions = {}): LanetHan
 
   function invalid(entry: RecordedRequest) {
     return HttpResponse.json(
-      makeProblem(400, 'validation', 'Invalid request body', `${entry.errors.length} field(s) failed validation`, entry.errors),
+      problemOf('validation', `${entry.errors.length} field(s) failed validation`, entry.errors),
       { status: 400, headers: PROBLEM_HEADERS },
     );
   }
 
-  const register = http.post(`${base}/api/agents/register`, async ({ request }) => {
+  const register = http.post(`${base}${route('registerAgent').path}`, async ({ request }) => {
     const entry = await record(request, RegisterRequestSchema);
     if (options.enrollmentSecret !== undefined && request.headers.get('authorization') !== `Bearer ${options.enrollmentSecret}`) {
-      return HttpResponse.json(makeProblem(401, 'unauthorized', 'Enrollment secret rejected', 'Missing or wrong enrollment secret.'), { status: 401, headers: PROBLEM_HEADERS });
+      return HttpResponse.json(problemOf('unauthorized', 'Missing or wrong enrollment secret (REG-2).'), { status: 401, headers: PROBLEM_HEADERS });
     }
     if (!entry.valid) return invalid(entry);
     const fingerprint = (entry.body as { hardware_fingerprint: string }).hardware_fingerprint;
@@ -107,7 +109,7 @@ export function createLanetHandlers(options: LanetHandlerOptions = {}): LanetHan
     return HttpResponse.json(answer, { status: 201 });
   });
 
-  const heartbeat = http.post(`${base}/api/agents/heartbeat`, async ({ request }) => {
+  const heartbeat = http.post(`${base}${route('postHeartbeat').path}`, async ({ request }) => {
     const fault = faults[0];
     if (fault) {
       fault.times -= 1;

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * A route registered with a literal path: express (`app.get('/x')`, `app.route('/x')`, `router.post(...)`), MSW
- * (`http.post(...)`) or a hand-written `{ method, path }` table. Every part must take paths from contracts/routes.ts,
+ * A route registered with a literal path string: express (app.get, app.route, router.post), MSW (http.post). Every part must take paths from contracts/routes.ts,
  * so the spec (which is built from that table) describes every route any backend, mock or client of ours serves.
  */
 const REGISTRATION = /\b(?:app|router|http|route)\.(?:get|post|put|patch|delete|all|head|options|route)\(\s*(['"`])([^'"`]*)\1/g;
@@ -29,9 +28,9 @@ export function findHandWrittenRoutes(file: string, text: string): HandWrittenRo
 
 /** Scans the repository's tracked TypeScript sources (tests excluded: they name paths on purpose, as a client would). */
 export function scanRepository(root: string): HandWrittenRoute[] {
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' })
+  const files = [...new Set(execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' })
     .split('\n')
-    .filter((f) => f && !f.endsWith('.test.ts') && !f.includes('/test/') && !f.startsWith('node_modules/'));
+    .filter((f) => f && !f.endsWith('.test.ts') && !f.includes('/test/') && !f.startsWith('node_modules/')))]; // an unmerged file is listed once per stage
   return files.flatMap((f) => {
     try {
       return findHandWrittenRoutes(f, readFileSync(join(root, f), 'utf8'));

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { protocolDocProblems, syncProtocolDoc } from '../requirements/protocol-doc.js';
 import { buildSpec } from './build-spec.js';
+import { scanRepository } from './route-drift.js';
 
 /** Where the committed spec lives. */
 export const specPath = fileURLToPath(new URL('../../spec/openapi.yaml', import.meta.url));
@@ -27,7 +28,12 @@ export function run(options: { check: boolean }): number {
     for (const p of problems) process.stderr.write(`spec: ${p}\n`);
     return problems.length > 0 ? 1 : 0;
   }
-  const docProblems = protocolDocProblems(doc);
+  // A route registered by hand anywhere would be served but missing from the spec built from the table.
+  const handWritten = scanRepository(fileURLToPath(new URL('../../', import.meta.url)));
+  for (const r of handWritten) {
+    process.stderr.write(`spec:check: ${r.file}:${r.line} registers the route ${r.path} by hand; add it to contracts/routes.ts and take its path from there.\n`);
+  }
+  const docProblems = [...protocolDocProblems(doc), ...(handWritten.length > 0 ? ['routes registered outside the route table'] : [])];
   if (docProblems.length > 0) {
     for (const p of docProblems) process.stderr.write(`spec:check: ${p}\n`);
     return 1;
