@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { limits, seedHeartbeat, type HeartbeatRequest } from '../../contracts/index.js';
+import { limits, seedHeartbeat, type HeartbeatRequest } from '@lanet/contracts';
 import { streamBody } from '../http/raw-socket.js';
 import { outcomeOf, type Check, type Finding } from './check-types.js';
 import { expectStatus } from './expect.js';

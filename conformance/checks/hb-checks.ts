@@ -1,4 +1,4 @@
-import { HeartbeatResponseSchema, limits, seedHeartbeat, seedSizedHeartbeat, validateMessage, type HeartbeatRequest } from '../../contracts/index.js';
+import { HeartbeatResponseSchema, limits, seedHeartbeat, seedSizedHeartbeat, validateMessage, type HeartbeatRequest } from '@lanet/contracts';
 import { describeResponse } from '../http/conformance-http.js';
 import { uniqueTimestamp } from './agent-fixtures.js';
 import { outcomeOf, type Check, type Finding } from './check-types.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { allProfiles, type CheckSettings, type Profile } from '../checks/check-types.js';
 import { selectChecks } from '../checks/index.js';
 import { ConformanceHttp, createDispatcher, ExchangeLog } from '../http/conformance-http.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { runConformance, type ConformanceOptions } from '../runner/run-conformance.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 
 const { values } = parseArgs({
   options: {

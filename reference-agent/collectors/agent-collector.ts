@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Collector } from './collector-types.js';
 
-/** The reference agent's version: the kit's package.json version, read once. */
+/** The reference agent's version: the version of its package (@lanet/reference-agent), read once. */
 export const agentVersion: string = (() => {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    // By package name, so the path is the same from the sources and from the compiled dist/.
+    const pkg = createRequire(import.meta.url)('@lanet/reference-agent/package.json') as { version?: unknown };
     return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';

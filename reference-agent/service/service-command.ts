@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { defaultConfigDir } from '../agent/identity-store.js';
 import { configDirAcl, defaultServiceId, winswDefinition, type ServiceAccount } from './winsw-definition.js';
@@ -45,6 +44,11 @@ export function planServiceInstall(o: InstallOptions): InstallPlan {
   };
 }
 
+/** The `lanet` script now running (the service runs the same one): installed, @lanet/cli's bin; in a clone, bin/lanet.js. */
+function lanetScript(): string {
+  return process.argv[1] ?? 'lanet.js';
+}
+
 function installOptions(opts: Record<string, unknown>): InstallOptions {
   const configDir = (opts.configDir as string | undefined) ?? defaultConfigDir('win32');
   return {
@@ -55,7 +59,7 @@ function installOptions(opts: Record<string, unknown>): InstallOptions {
     configDir,
     // Generating on another OS (--output-dir) cannot know the Windows paths: typical ones, to be overridden.
     nodePath: (opts.node as string | undefined) ?? (process.platform === 'win32' ? process.execPath : 'C:\\Program Files\\nodejs\\node.exe'),
-    lanetBin: (opts.lanetBin as string | undefined) ?? (process.platform === 'win32' ? fileURLToPath(new URL('../../bin/lanet.js', import.meta.url)) : 'C:\\Program Files\\LANET\\bin\\lanet.js'),
+    lanetBin: (opts.lanetBin as string | undefined) ?? (process.platform === 'win32' ? lanetScript() : 'C:\\Program Files\\LANET\\bin\\lanet.js'),
     serviceId: (opts.serviceId as string | undefined) ?? defaultServiceId,
     outputDir: opts.outputDir as string | undefined,
   };

@@ -8,7 +8,7 @@ import {
   type HeartbeatRequest,
   type RegisterRequest,
   type RegisterResponse,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
 
 /** The seed's 15 s timeout (AG-2, GEN-8): no answer by then counts as a network failure. */

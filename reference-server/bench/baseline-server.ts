@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { HeartbeatRequestSchema } from '../../contracts/index.js';
+import { HeartbeatRequestSchema } from '@lanet/contracts';
 import { openStore } from '../store/open-store.js';
 import { parsePostgresUrl } from '../store/postgres-support.js';
 

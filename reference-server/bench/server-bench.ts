@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
 import { openStore } from '../store/open-store.js';
 import { newTestSchema, type TestSchema } from '../test/postgres-schema.js';
 import { queryDatabase } from '../test/database-text.js';

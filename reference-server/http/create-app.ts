@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { Readiness } from '../../contracts/index.js';
+import type { Readiness } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { requireAdmin } from './admin-auth.js';
 import { recoveryKeysHandler } from './escrow-route.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seedSizedHeartbeat } from '../../contracts/index.js';
+import { seedSizedHeartbeat } from '@lanet/contracts';
 import { redactRecoveryKeys } from './heartbeat-facts.js';
 import { redactRecoveryKeysInText } from './redact-text.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../reference-agent/scheduler/heartbeat-scheduler.js';
+import { resolvePolicy } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
 import type { FleetRunResult, VirtualAgent } from '../engine/fleet-runner.js';
 import { VirtualClock } from '../engine/virtual-clock.js';
 import { AttemptLog, OUTCOME } from '../metrics/attempt-log.js';

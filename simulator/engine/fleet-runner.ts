@@ -1,4 +1,4 @@
-import type { SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { SchedulerDecision } from '@lanet/reference-agent/scheduler/scheduler-types';
 import { AttemptLog, OUTCOME, type OutcomeCode } from '../metrics/attempt-log.js';
 import { RunMetrics } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';

@@ -1,5 +1,5 @@
-import type { HeartbeatRequest } from '../../contracts/index.js';
-import type { HeartbeatSchedulerApi } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { HeartbeatRequest } from '@lanet/contracts';
+import type { HeartbeatSchedulerApi } from '@lanet/reference-agent/scheduler/scheduler-types';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import type { RandomSource } from './seeded-random.js';
 import type { AgentClock } from './agent-clock.js';

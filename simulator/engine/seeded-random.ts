@@ -4,7 +4,7 @@
  */
 
 // The generator is the reference agent's own, so simulated agents draw jitter exactly as real ones do.
-export { createRandom, type RandomSource } from '../../reference-agent/scheduler/seeded-random.js';
+export { createRandom, type RandomSource } from '@lanet/reference-agent/scheduler/seeded-random';
 
 /** Derives an independent 32-bit seed for one stream (agent index, purpose) from the run seed (splitmix-style mixing). */
 export function deriveSeed(runSeed: number, ...parts: number[]): number {

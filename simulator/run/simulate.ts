@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { isGating } from '../checks/check-result.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { SimReport } from '../report/report-model.js';

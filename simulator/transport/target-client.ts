@@ -10,7 +10,7 @@ import {
   type RegisterRequest,
   type RegisterResponse,
   type StoredHeartbeat,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 import { outcomeForStatus, type SendResult } from './send-result.js';
 
 /** How the simulator talks to a target. */
