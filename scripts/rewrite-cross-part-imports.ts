@@ -51,7 +51,7 @@ export function rewriteCrossPartImports(root: string, write: boolean): Result {
       const text = readFileSync(file, 'utf8');
       let out = '';
       let last = 0;
-      for (const found of findImports(text)) {
+      for (const found of findImports(text, file)) {
         if (!found.specifier.startsWith('.')) continue;
         const targetFile = resolve(dirname(file), found.specifier);
         const target = partOf(parts, targetFile);

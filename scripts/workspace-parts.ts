@@ -61,16 +61,37 @@ export interface FoundImport {
   specifier: string;
   start: number;
   end: number;
+  /** `import type`/`export type` (or every named binding `type`): erased when compiled, so no run-time edge. */
+  typeOnly: boolean;
 }
 
-/** Static imports, re-exports, `import type`, and dynamic `import('literal')` of a file, parsed by the TypeScript compiler. */
-export function findImports(text: string): FoundImport[] {
-  const info = ts.preProcessFile(text, true, true);
-  return info.importedFiles.map((f) => {
-    // `pos` is where the string literal starts (its quote) on some TypeScript versions and its text on others.
-    const start = text.startsWith(f.fileName, f.pos) ? f.pos : text.indexOf(f.fileName, f.pos);
-    return { specifier: f.fileName, start, end: start + f.fileName.length };
-  });
+/** Static imports, re-exports and dynamic `import('literal')` of a file, parsed by the TypeScript compiler. */
+export function findImports(text: string, fileName = 'file.ts'): FoundImport[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const found: FoundImport[] = [];
+  const add = (literal: ts.Expression | undefined, typeOnly: boolean) => {
+    if (!literal || !ts.isStringLiteralLike(literal)) return;
+    const start = literal.getStart(source) + 1;
+    found.push({ specifier: literal.text, start, end: start + literal.text.length, typeOnly });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const clause = node.importClause;
+      const named = clause?.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : undefined;
+      const typeOnly = !!clause && (clause.isTypeOnly || (!clause.name && !!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
+      add(node.moduleSpecifier, typeOnly);
+    } else if (ts.isExportDeclaration(node)) {
+      const named = node.exportClause && ts.isNamedExports(node.exportClause) ? node.exportClause.elements : undefined;
+      add(node.moduleSpecifier, node.isTypeOnly || (!!named && named.length > 0 && named.every((e) => e.isTypeOnly)));
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      add(node.arguments[0], false);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      add(node.argument.literal, true);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
 }
 
 /** The part a path lies in, or undefined when outside every part. */
