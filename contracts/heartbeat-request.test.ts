@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HeartbeatRequestSchema, seedHeartbeat, validateMessage } from './index.js';
 
-const guidePath = fileURLToPath(new URL('../../shared/seed/lanet-heartbeat-guide.md', import.meta.url));
+// The guide's text, kept verbatim in the repository (examples/seed-guide-excerpt.md names its source).
+const guidePath = fileURLToPath(new URL('./examples/seed-guide-excerpt.md', import.meta.url));
 
 /** Extracts the guide's example payload exactly as HB-1 prescribes: drop the `// ...` line and its comma, make asset_id a UUID. */
 function payloadFromGuide(): unknown {

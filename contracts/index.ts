@@ -14,3 +14,8 @@ export * from './validate-message.js';
 export * from './seed-example.js';
 export * from './fast-validator.js';
 export * from './message-validators.js';
+export * from './problems.js';
+export * from './routes.js';
+export * from './verdict.js';
+export * from './requirements/requirement-catalogue.js';
+export * from './requirements/requirements.js';

@@ -64,8 +64,46 @@ export const limits = {
   /** History pages: 50 by default, 500 at most so one page stays far below the body limit. */
   historyPageDefault: 50,
   historyPageMax: 500,
+  /** Fleet list pages (FLT-5): 100 by default, 1,000 at most (a page of 1,000 agents is ~300 KB). */
+  fleetPageDefault: 100,
+  fleetPageMax: 1000,
+  /** Idempotency-Key header (HB-7): 1..128 characters, like common payment APIs' keys. */
+  idempotencyKeyMax: 128,
+  /** Nesting depth of a request body: unknown fields may nest (HB-5), but no input may cost a 5xx (GEN-6). */
+  bodyDepthMax: 64,
   /** Opaque pagination cursor. */
   cursorMax: 256,
   /** Clock skew recorded (HB-8): clamp at ±10 years, beyond that the agent clock is simply wrong. */
   clockSkewMaxS: 315_576_000,
+} as const;
+
+/**
+ * Protocol constants (timing and thresholds), in one place: the agent, the server, the conformance suite and the
+ * simulator all read these. Seconds unless named otherwise.
+ */
+export const protocol = {
+  /** The agent's HTTP timeout (seed: "Timeout: 15 seconds"); GEN-8 bounds every answer by it. */
+  agentTimeoutS: 15,
+  /** AG-1: the n-th heartbeat goes within this many seconds of start + n x interval; FLT-2's jitter bound too. */
+  scheduleToleranceS: 30,
+  /** AG-2: the first retry after a network failure or timeout (seed: "Retry every 60 seconds"). */
+  networkRetryS: 60,
+  /** AG-2: the jitter around that retry, as a fraction of it (60 s +- 15 s). */
+  networkRetryJitter: 0.25,
+  /** AG-3: exponential backoff base and cap (full jitter). */
+  backoffBaseS: 60,
+  backoffCapS: 1800,
+  /** AG-7: the start-up spread, as a fraction of the interval; arrivals after an outage peak at most 1.5x the steady rate. */
+  startupSpreadFraction: 0.8,
+  arrivalPeakMax: 1.5,
+  /** FLT-2: offline after this long without a heartbeat, by default (seed: "No data for >10 minutes"). */
+  offlineAfterDefaultS: 600,
+  /** HB-8: a skew beyond this is flagged in the fleet view (seed tolerance is 5 minutes). */
+  skewFlagS: 300,
+  /** GEN-4: the body limit a server picks lies in this range (bytes, inflated size for gzip). */
+  bodyLimitMinBytes: 256 * 1024,
+  bodyLimitMaxBytes: 4 * 1024 * 1024,
+  /** PERF-1: the p99 bound (ms) at 2,000 heartbeats per second. */
+  perf1P99Ms: 100,
+  perf1RatePerS: 2000,
 } as const;

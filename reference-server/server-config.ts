@@ -1,4 +1,4 @@
-import { limits } from '@lanet/contracts';
+import { limits, protocol } from '@lanet/contracts';
 import { DEFAULT_BODY_LIMIT } from './http/read-json-body.js';
 
 /** Everything the reference server needs to start; the CLI builds it from flags and LANET_* variables. */
@@ -36,7 +36,7 @@ export const defaultConfig = {
   host: '127.0.0.1',
   port: 8080,
   database: './data/lanet.db',
-  offlineAfterS: 600,
+  offlineAfterS: protocol.offlineAfterDefaultS,
   heartbeatIntervalS: limits.defaultHeartbeatIntervalS,
   insecureNoAuth: false,
   bodyLimitBytes: DEFAULT_BODY_LIMIT,

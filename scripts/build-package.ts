@@ -18,6 +18,8 @@ export const runtimeAssets: Record<string, { from: string; to?: string }[]> = {
     // write-spec.ts finds the spec at ../../spec/ from contracts/openapi/ (the repository's spec/); compiled, the same
     // relative path from dist/openapi/ is the package's own spec/ folder, which `files` ships.
     { from: '../spec/openapi.yaml', to: 'spec/openapi.yaml' },
+    // The normative protocol text travels with the contracts that implement it.
+    { from: '../spec/protocol.md', to: 'spec/protocol.md' },
   ],
   'reference-server': [{ from: 'dashboard/index.html' }],
 };

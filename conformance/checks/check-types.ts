@@ -1,7 +1,7 @@
 import type { ConformanceHttp, Exchange } from '../http/conformance-http.js';
 import type { AgentFixtures } from './agent-fixtures.js';
 
-/** Requirement level, as in shared/protocol/requirements.md: MUST gates by default, SHOULD only with `--fail-on should`. */
+/** Requirement level, as in spec/protocol.md: MUST gates by default, SHOULD only with `--fail-on should`. */
 export type Level = 'MUST' | 'SHOULD';
 
 /** What an implementation claims: core (GEN, HB), auth (REG, AUTH), fleet (FLT), escrow (ESC). */

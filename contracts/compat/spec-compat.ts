@@ -1,3 +1,4 @@
+import { exactUuids } from '../openapi/build-spec.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,10 @@ export function readLastReleased(dir = releasedDir): { version: string; spec: Sp
     return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
   });
   const last = files[files.length - 1]!;
-  return { version: last.slice('openapi-'.length, -'.yaml'.length), spec: parse(readFileSync(join(dir, last), 'utf8')) as Spec };
+  const spec = parse(readFileSync(join(dir, last), 'utf8')) as Spec;
+  // 1.0.0 said `format: uuid` where later specs state zod's exact pattern: the same rule, spelled two ways.
+  exactUuids(spec);
+  return { version: last.slice('openapi-'.length, -'.yaml'.length), spec };
 }
 
 function resolver(before: Spec, after: Spec) {

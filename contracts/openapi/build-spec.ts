@@ -1,216 +1,110 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { RecoveryKeysResponseSchema } from '../escrow.js';
-import { AgentDetailSchema, FleetListSchema, HeartbeatHistoryPageSchema, HeartbeatHistoryQuerySchema } from '../fleet.js';
-import { HealthSchema, ReadinessSchema } from '../health.js';
-import { HeartbeatRequestSchema } from '../heartbeat-request.js';
-import { HeartbeatResponseSchema } from '../heartbeat-response.js';
-import { AssetIdSchema } from '../primitives.js';
 import { makeProblem, ProblemSchema } from '../problem.js';
-import { RegisterRequestSchema, RegisterResponseSchema } from '../register.js';
+import { problemSlugsFor, problemTypes } from '../problems.js';
+import { requirement } from '../requirements/requirements.js';
+import { fallbackResponses, requirementIdsOf, routes, transportResponses, type Credential, type HeaderName, type Route, type RouteResponse } from '../routes.js';
 import { seedHeartbeat } from '../seed-example.js';
 import { securitySchemes } from './security.js';
 
 /** Version of protocol v1's spec document; bump the minor for additions, the major for breaking changes. */
-export const SPEC_VERSION = '1.0.0';
+export const SPEC_VERSION = '1.1.0';
 
 const PROBLEM = 'application/problem+json';
 
-const PROBLEM_SLUGS: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not-found', 413: 'body-too-large', 415: 'unsupported-media-type', 429: 'too-many-requests', 503: 'overloaded' };
-const PROBLEM_TITLES: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 413: 'Body too large', 415: 'Unsupported media type', 429: 'Too many requests', 503: 'Server overloaded' };
+const headerDocs: Record<HeaderName, { description: string; schema: { type: 'integer' | 'string'; minimum?: number } }> = {
+  'Retry-After': { description: 'Seconds to wait before retrying; the agent honours it as a minimum (AG-3).', schema: { type: 'integer', minimum: 1 } },
+  Allow: { description: 'The methods the path has (GEN-7).', schema: { type: 'string' } },
+  'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750).', schema: { type: 'string' } },
+};
 
-/** A problem+json response (GEN-1) with the given status and description, and an example of that status. */
-function problem(status: number, description: string, headers?: ResponseConfig['headers']): ResponseConfig {
-  // An example per status: Prism (`lanet mock`) answers each error with its own example, so its status must match (GEN-1).
-  const example = status === 400
-    ? makeProblem(400, 'validation', 'Invalid heartbeat', '1 field(s) failed validation: /status/cpu_usage.', [{ path: '/status/cpu_usage', message: 'Too big: expected number to be <=100' }])
-    : makeProblem(status, PROBLEM_SLUGS[status] ?? 'error', PROBLEM_TITLES[status] ?? 'Error', description);
-  return { description, headers, content: { [PROBLEM]: { schema: ProblemSchema, example } } };
+/** An example problem body of a status: Prism (`lanet mock --prism`) answers each error with its own example (GEN-1). */
+function exampleProblem(status: number, description: string): unknown {
+  if (status === 400) {
+    return makeProblem(400, 'validation', problemTypes.validation.title, '1 field failed validation: /status/cpu_usage.', [
+      { path: '/status/cpu_usage', message: 'must be a number from 0 to 100' },
+    ]);
+  }
+  const slug = problemSlugsFor(status)[0] ?? 'internal';
+  return makeProblem(status, slug, problemTypes[slug].title, description);
 }
 
-const retryAfterHeader = {
-  'Retry-After': { description: 'Seconds to wait before retrying; the agent honours it as a minimum (AG-3).', schema: { type: 'integer' as const, minimum: 1 } },
-};
-
-/** Errors every JSON endpoint may answer with (GEN-1..GEN-4). */
-const bodyErrors = {
-  400: problem(400, 'The body is not a JSON object (GEN-2) or breaks the contract (HB-3): `errors` lists each offending field as a JSON Pointer.'),
-  413: problem(413, 'The body (inflated, if gzip) exceeds the server limit, between 256 KiB and 4 MiB (GEN-4, GEN-5).'),
-  415: problem(415, 'The Content-Type is not application/json (GEN-3).'),
-};
-
-const adminErrors = {
-  401: problem(401, 'No admin token, or a wrong one (AUTH-3).'),
-  403: problem(403, 'An agent token was used on a fleet endpoint (AUTH-3).'),
-};
-
-const assetParam = z.object({ asset_id: AssetIdSchema });
-
-/** Registers every path of protocol v1 on `registry`. */
-function registerPaths(registry: OpenAPIRegistry): void {
-  registry.registerPath({
-    method: 'post',
-    path: '/api/agents/register',
-    operationId: 'registerAgent',
-    tags: ['agents'],
-    summary: 'Exchange the enrollment secret for an asset id and a per-agent token',
-    description: 'REG-1: 201 with the identity. REG-2: a missing or wrong enrollment secret gets 401. REG-3: the same hardware_fingerprint gets the same asset_id and a new token; the old token stops working.',
-    security: [{ enrollmentSecret: [] }],
-    request: { body: { required: true, content: { 'application/json': { schema: RegisterRequestSchema } } } },
-    responses: {
-      201: { description: 'Registered (REG-1).', content: { 'application/json': { schema: RegisterResponseSchema } } },
-      ...bodyErrors,
-      401: problem(401, 'Missing or wrong enrollment secret (REG-2).'),
-    },
-  });
-
-  registry.registerPath({
-    method: 'post',
-    path: '/api/agents/heartbeat',
-    operationId: 'postHeartbeat',
-    tags: ['agents'],
-    summary: 'The unified heartbeat: metrics and the full inventory, every 300 s',
-    description: [
-      'HB-1: a valid heartbeat gets 200 only after it is durably committed (HB-9).',
-      'HB-2/HB-3: every payload the contract allows is accepted; every other gets 400 with `errors` as JSON Pointers, never 5xx.',
-      'HB-4: sections may be absent when their collector failed (listed in collection_errors); stored as partial.',
-      'HB-5: unknown fields are ignored. HB-6: naive timestamps are read as UTC.',
-      'HB-7: a retry (same asset_id and timestamp, or same Idempotency-Key) gets 200 again and is stored once.',
-      'HB-8: liveness uses the receive time; clock skew is recorded, not rejected.',
-      'HB-10: overload answers 503 (or 429 for one agent flooding) with Retry-After.',
-      'GEN-5: `Content-Encoding: gzip` bodies are accepted; the size limit applies after inflating.',
-    ].join('\n'),
-    security: [{ agentToken: [] }],
-    request: {
-      headers: z.object({
-        'Idempotency-Key': z.string().min(1).max(128).optional().meta({ description: 'Same key, same heartbeat: stored once (HB-7).' }),
-      }),
-      body: {
-        required: true,
-        content: { 'application/json': { schema: HeartbeatRequestSchema, example: seedHeartbeat() } },
-      },
-    },
-    responses: {
-      200: { description: 'Accepted and committed (HB-1, HB-9).', content: { 'application/json': { schema: HeartbeatResponseSchema } } },
-      ...bodyErrors,
-      401: problem(401, 'No valid agent token (AUTH-1); the agent registers again (AG-6).'),
-      403: problem(403, 'The token belongs to another asset_id; nothing is stored (AUTH-2).'),
-      429: problem(429, 'This agent is flooding; retry after Retry-After seconds (HB-10).', retryAfterHeader),
-      503: problem(503, 'Overloaded; retry after Retry-After seconds (HB-10).', retryAfterHeader),
-    },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/api/agents',
-    operationId: 'listAgents',
-    tags: ['fleet'],
-    summary: 'Fleet list: every registered agent with status and last contact',
-    description: 'FLT-1: online | offline | never_seen. FLT-2: offline once no heartbeat arrived for more than offline_after (default 600 s).',
-    security: [{ adminToken: [] }],
-    responses: { 200: { description: 'The fleet.', content: { 'application/json': { schema: FleetListSchema } } }, ...adminErrors },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/api/agents/{asset_id}',
-    operationId: 'getAgent',
-    tags: ['fleet'],
-    summary: 'The latest inventory of one agent, exactly as sent, secrets redacted',
-    description: 'FLT-3: round-trip equal to the latest accepted heartbeat, recovery keys redacted (ESC-1).',
-    security: [{ adminToken: [] }],
-    request: { params: assetParam },
-    responses: {
-      200: { description: 'The agent.', content: { 'application/json': { schema: AgentDetailSchema } } },
-      ...adminErrors,
-      404: problem(404, 'No agent with this asset_id.'),
-    },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/api/agents/{asset_id}/heartbeats',
-    operationId: 'listHeartbeats',
-    tags: ['fleet'],
-    summary: 'Stored heartbeats of one agent, newest first, paginated',
-    description: 'FLT-4: exactly the accepted heartbeats, none lost, none doubled.',
-    security: [{ adminToken: [] }],
-    request: { params: assetParam, query: HeartbeatHistoryQuerySchema },
-    responses: {
-      200: { description: 'One page.', content: { 'application/json': { schema: HeartbeatHistoryPageSchema } } },
-      400: problem(400, 'Invalid limit or cursor.'),
-      ...adminErrors,
-      404: problem(404, 'No agent with this asset_id.'),
-    },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/api/agents/{asset_id}/recovery-keys',
-    operationId: 'readRecoveryKeys',
-    tags: ['escrow'],
-    summary: 'Escrowed BitLocker recovery keys; every read is audited',
-    description: 'ESC-2: needs the admin token and writes an audit record (who, when, which keys), returned with the keys.',
-    security: [{ adminToken: [] }],
-    request: { params: assetParam },
-    responses: {
-      200: { description: 'The keys and the audit record of this read.', content: { 'application/json': { schema: RecoveryKeysResponseSchema } } },
-      ...adminErrors,
-      404: problem(404, 'No agent with this asset_id.'),
-    },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/healthz',
-    operationId: 'healthz',
-    tags: ['operations'],
-    summary: 'Liveness',
-    security: [],
-    responses: { 200: { description: 'Alive.', content: { 'application/json': { schema: HealthSchema } } } },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/readyz',
-    operationId: 'readyz',
-    tags: ['operations'],
-    summary: 'Readiness: the database is reachable',
-    security: [],
-    responses: {
-      200: { description: 'Ready.', content: { 'application/json': { schema: ReadinessSchema } } },
-      503: { description: 'Not ready.', content: { 'application/json': { schema: ReadinessSchema } } },
-    },
-  });
-
-  registry.registerPath({
-    method: 'get',
-    path: '/metrics',
-    operationId: 'metrics',
-    tags: ['operations'],
-    summary: 'Prometheus text exposition',
-    description: 'Open, or behind the admin token when the server is configured so ("none or admin").',
-    security: [{}, { adminToken: [] }],
-    responses: {
-      200: { description: 'Metrics.', content: { 'text/plain': { schema: z.string() } } },
-      401: problem(401, 'The server protects /metrics and no valid admin token was sent.'),
-    },
-  });
+/** One response of the table as OpenAPI. */
+function responseConfig(status: number, r: RouteResponse): ResponseConfig {
+  const headers = 'headers' in r && r.headers ? Object.fromEntries(r.headers.map((h) => [h, headerDocs[h]])) : undefined;
+  if ('json' in r) return { description: r.description, headers, content: { 'application/json': { schema: r.json } } };
+  if ('text' in r) return { description: r.description, content: { 'text/plain': { schema: z.string() } } };
+  const types = problemSlugsFor(status).map((slug) => `\`${slug}\``).join(', ');
+  const description = types ? `${r.description} Problem types: ${types}.` : r.description;
+  return { description, headers, content: { [PROBLEM]: { schema: ProblemSchema, example: exampleProblem(status, r.description) } } };
 }
 
-/** Builds the OpenAPI 3.1 document of protocol v1 from the contracts. */
+/** Security requirement objects for the accepted credentials (`none` is the empty object: anonymous allowed). */
+function securityOf(credentials: readonly Credential[]): RouteConfig['security'] {
+  return credentials.filter((c) => c !== 'none' || credentials.length > 1).map((c) => (c === 'none' ? {} : { [c]: [] }));
+}
+
+/** The operation of one route, its requirement IDs (from the catalogue) listed in its description and in x-requirements. */
+function routeConfig(r: Route): RouteConfig {
+  const ids = requirementIdsOf(r.operationId);
+  const responses = {
+    ...Object.fromEntries(Object.entries(r.responses).map(([status, resp]) => [status, responseConfig(Number(status), resp)])),
+    ...Object.fromEntries(Object.keys(transportResponses).map((status) => [status, { $ref: `#/components/responses/Status${status}` }])),
+  };
+  const body = r.request.body
+    ? { required: true, content: { 'application/json': { schema: r.request.body, ...(r.operationId === 'postHeartbeat' ? { example: seedHeartbeat() } : {}) } } }
+    : undefined;
+  return {
+    method: r.method,
+    path: r.path,
+    operationId: r.operationId,
+    tags: [r.tag],
+    summary: r.summary,
+    description: `${r.description}\n\nRequirements: ${ids.map((id) => `${id} (${requirement(id).level})`).join(', ')}.`,
+    security: securityOf(r.security),
+    request: { body, params: r.request.params, query: r.request.query, headers: r.request.headers },
+    responses,
+    'x-requirements': ids,
+  } as RouteConfig;
+}
+
+/**
+ * zod-to-openapi writes z.guid() as `format: uuid`, which common validators (ajv-formats) read more loosely than zod (urn:uuid: forms): say exactly the pattern
+ * zod enforces. Rewrites the document in place; the compatibility check applies it to released specs too.
+ */
+export function exactUuids(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(exactUuids);
+  if (node === null || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  if (obj['format'] === 'uuid') {
+    delete obj['format'];
+    obj['pattern'] = z.regexes.guid.source;
+  }
+  Object.values(obj).forEach(exactUuids);
+}
+
+/** Builds the OpenAPI 3.1 document of protocol v1 from the route table and the contracts. */
 export function buildSpec(): Record<string, unknown> {
   const registry = new OpenAPIRegistry();
   for (const [name, scheme] of Object.entries(securitySchemes)) registry.registerComponent('securitySchemes', name, { ...scheme });
-  registerPaths(registry);
+  for (const [status, resp] of Object.entries({ ...fallbackResponses, ...transportResponses })) {
+    const headers = 'headers' in resp && resp.headers ? Object.fromEntries(resp.headers.map((h) => [h, headerDocs[h]])) : undefined;
+    const content = { [PROBLEM]: { schema: { $ref: '#/components/schemas/Problem' }, example: exampleProblem(Number(status), resp.description) } };
+    registry.registerComponent('responses', `Status${status}`, { description: resp.description, headers, content });
+  }
+  for (const r of routes) registry.registerPath(routeConfig(r));
   const generator = new OpenApiGeneratorV31(registry.definitions);
   const doc = generator.generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'LANET Heartbeat Protocol',
       version: SPEC_VERSION,
-      description:
-        'LANET heartbeat protocol v1, generated from the Zod contracts in contracts/. Requirement IDs (HB-3, AUTH-1, ...) refer to shared/protocol/requirements.md. Profiles: core (GEN, HB), auth (REG, AUTH), fleet (FLT), escrow (ESC).',
+      description: [
+        'LANET heartbeat protocol v1, generated from the Zod contracts and the route table in contracts/.',
+        'The normative text is spec/protocol.md: every requirement ID (HB-3, AUTH-1, ...) with its level, reason and check.',
+        'Profiles: core (GEN, HB), auth (REG, AUTH), fleet (FLT), escrow (ESC).',
+        'Every operation may also answer 408 and 431 (components/responses); any other path answers 404 and a known path with another method 405 with Allow (GEN-7).',
+      ].join(' '),
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://127.0.0.1:8080', description: 'The reference server (`lanet server`).' }],
@@ -221,5 +115,6 @@ export function buildSpec(): Record<string, unknown> {
       { name: 'operations', description: 'Health and metrics.' },
     ],
   });
+  exactUuids(doc);
   return doc as unknown as Record<string, unknown>;
 }

@@ -1,10 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { protocolDocProblems, syncProtocolDoc } from '../requirements/protocol-doc.js';
 import { buildSpec } from './build-spec.js';
 
 /** Where the committed spec lives. */
 export const specPath = fileURLToPath(new URL('../../spec/openapi.yaml', import.meta.url));
+
+/** Where the normative protocol text lives (its requirement index and endpoint table are generated). */
+export const protocolDocPath = fileURLToPath(new URL('../../spec/protocol.md', import.meta.url));
 
 /** Renders the spec as the YAML text that is committed. */
 export function renderSpec(): string {
@@ -14,10 +18,19 @@ export function renderSpec(): string {
 /** Writes the spec, or with `check` compares it with the committed file; returns the process exit code. */
 export function run(options: { check: boolean }): number {
   const text = renderSpec();
+  const doc = readFileSync(protocolDocPath, 'utf8');
   if (!options.check) {
     writeFileSync(specPath, text);
-    process.stdout.write(`wrote ${specPath}\n`);
-    return 0;
+    writeFileSync(protocolDocPath, syncProtocolDoc(doc));
+    process.stdout.write(`wrote ${specPath} and the generated tables of ${protocolDocPath}\n`);
+    const problems = protocolDocProblems(readFileSync(protocolDocPath, 'utf8'));
+    for (const p of problems) process.stderr.write(`spec: ${p}\n`);
+    return problems.length > 0 ? 1 : 0;
+  }
+  const docProblems = protocolDocProblems(doc);
+  if (docProblems.length > 0) {
+    for (const p of docProblems) process.stderr.write(`spec:check: ${p}\n`);
+    return 1;
   }
   let committed = '';
   try {

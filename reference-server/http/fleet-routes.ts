@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import {
-  AssetIdSchema, HeartbeatHistoryQuerySchema, limits, validateMessage, type AgentStatus,
+  AssetIdSchema, HeartbeatHistoryQuerySchema, limits, protocol, validateMessage, type AgentStatus,
   type AgentDetail, type FleetAgent, type FleetList, type HeartbeatHistoryPage, type HeartbeatRequest,
 } from '@lanet/contracts';
 import type { AgentRow } from '../store/store.js';
@@ -22,7 +22,7 @@ export function toFleetAgent(row: AgentRow, nowMs: number, offlineAfterS: number
     last_seen_at: row.lastSeenAtMs === null ? null : new Date(row.lastSeenAtMs).toISOString(),
     partial: row.partial,
     clock_skew_s: row.clockSkewS,
-    clock_skew_flagged: row.clockSkewS !== null && Math.abs(row.clockSkewS) > 300, // HB-8
+    clock_skew_flagged: row.clockSkewS !== null && Math.abs(row.clockSkewS) > protocol.skewFlagS, // HB-8
     registered_at: new Date(row.registeredAtMs).toISOString(),
   };
 }
