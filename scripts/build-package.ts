@@ -8,7 +8,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 /** Files (relative to the package folder) the compiled code reads at run time; `to` defaults to dist/ + the same path. */
@@ -39,4 +40,4 @@ function build(packageDir: string): void {
   process.stdout.write(`built ${folder} -> ${folder}/dist\n`);
 }
 
-build(process.cwd());
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) build(process.cwd());

@@ -21,8 +21,9 @@ const outcomes: Outcome[] = [];
 const figures: string[] = [];
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs = 600_000): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NODE_OPTIONS: '' } });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } });
+  const why = r.error ? `\n(${r.error.message}${r.signal ? `, ${r.signal}` : ''})` : '';
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${why}` };
 }
 
 function check(project: string, name: string, cmd: string, args: string[], cwd: string, expect: { status?: number; includes?: string } = {}): void {
@@ -52,7 +53,7 @@ function installProject(root: string, name: string, packages: string[], tarballs
   const overrides = Object.fromEntries([...tarballs.keys()].filter((p) => !packages.includes(p)).map((p) => [p, file(p)]));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: Object.fromEntries(packages.map((p) => [p, file(p)])), overrides }, null, 2));
   const started = Date.now();
-  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir, 1_200_000);
+  const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir, 2_400_000);
   const seconds = (Date.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`npm install in ${dir} failed:\n${r.out}`);
   const kib = sizeKiB(join(dir, 'node_modules'));
@@ -61,6 +62,23 @@ function installProject(root: string, name: string, packages: string[], tarballs
 }
 
 function main(): void {
+  try {
+    smoke();
+  } catch (err) {
+    outcomes.push({ project: 'setup', check: 'build, pack and install', ok: false, detail: err instanceof Error ? err.message : String(err) });
+  }
+  process.stdout.write(`\n${figures.join('\n')}\n`);
+  const failed = outcomes.filter((o) => !o.ok);
+  for (const f of failed) process.stdout.write(`\nFAIL ${f.project}: ${f.check}\n${f.detail}\n`);
+  process.stdout.write(`\n${outcomes.length - failed.length} passed, ${failed.length} failed\n`);
+  if (process.argv.includes('--keep')) process.stdout.write(`projects kept in ${tempRoot}\n`);
+  else if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
+  process.exitCode = failed.length > 0 ? 1 : 0;
+}
+
+let tempRoot: string | undefined;
+
+function smoke(): void {
   const args = process.argv.slice(2);
   const nodeVersions = (args[args.indexOf('--node') + 1] ?? '').split(',').filter((v) => args.includes('--node') && /^\d+$/.test(v));
   if (!args.includes('--no-build')) {
@@ -68,6 +86,7 @@ function main(): void {
     if (built.status !== 0) throw new Error(`npm run build failed:\n${built.out}`);
   }
   const root = mkdtempSync(join(tmpdir(), 'lanet-pack-'));
+  tempRoot = root;
   const tarDir = join(root, 'tarballs');
   mkdirSync(tarDir);
   const tarballs = new Map<string, string>();
@@ -126,14 +145,6 @@ function main(): void {
   check('kit', 'npx lanet mock --help', 'npx', ['--no-install', 'lanet', 'mock', '--help'], k, { includes: 'Usage: lanet mock' });
   check('kit', 'npx lanet conformance --list', 'npx', ['--no-install', 'lanet', 'conformance', '--list'], k, { includes: 'HB-1' });
   check('kit', 'npx lanet conformance against the compiled reference server (ingest thread included)', 'npx', ['--no-install', 'lanet', 'conformance', '--checks', 'HB-1,HB-9,REG-1', '--max-examples', '3'], k, { includes: 'Conformant' });
-
-  process.stdout.write(`\n${figures.join('\n')}\n`);
-  const failed = outcomes.filter((o) => !o.ok);
-  for (const f of failed) process.stdout.write(`\nFAIL ${f.project}: ${f.check}\n${f.detail}\n`);
-  process.stdout.write(`\n${outcomes.length - failed.length} passed, ${failed.length} failed\n`);
-  if (args.includes('--keep')) process.stdout.write(`projects kept in ${root}\n`);
-  else rmSync(root, { recursive: true, force: true });
-  process.exitCode = failed.length > 0 ? 1 : 0;
 }
 
 main();

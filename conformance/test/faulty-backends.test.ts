@@ -24,7 +24,7 @@ const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.ur
 
 /** Starts one faulty backend in its own process (so the suite's CPU work never slows the backend it measures). */
 async function startProxy(faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);
