@@ -1,15 +1,18 @@
-import { gzipSync } from 'node:zlib';
 import {
-  HeartbeatResponseSchema,
   ProblemSchema,
   RegisterResponseSchema,
   formatFieldErrors,
+  pathOf,
   validateMessage,
   type HeartbeatRequest,
   type RegisterRequest,
   type RegisterResponse,
 } from '@lanet/contracts';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
+import { HEARTBEAT_PATH, classifyAnswer, encodeBody, idempotencyKey, postHeaders } from '../wire/heartbeat-wire.js';
+
+// Retry-After's one parsing and rounding rule lives in the wire policy the simulator shares.
+export { parseRetryAfter } from '../wire/heartbeat-wire.js';
 
 /** The seed's 15 s timeout (AG-2, GEN-8): no answer by then counts as a network failure. */
 export const REQUEST_TIMEOUT_MS = 15_000;
@@ -27,14 +30,6 @@ export interface SendReport {
   registration?: RegisterResponse;
 }
 
-/** Parses Retry-After (seconds, or an HTTP date) into seconds; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
-}
-
 async function problemDetail(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
@@ -50,13 +45,15 @@ async function problemDetail(response: Response): Promise<string> {
 }
 
 /**
- * POSTs gzip-compressed JSON with a bearer credential and the 15 s timeout, and classifies the answer for the
- * scheduler: 2xx accepted, 401 unauthorized (AG-6), 429/5xx server-error with Retry-After (AG-3), other 4xx
- * rejected (AG-4), no answer network-error or timeout (AG-2). Node's fetch keeps connections alive between sends.
+ * POSTs gzip-compressed JSON with a bearer credential and the 15 s timeout (headers and body from the shared wire
+ * policy, reference-agent/wire), and classifies the answer for the scheduler with the policy's one rule: 2xx
+ * accepted, 401 unauthorized (AG-6), 429/5xx server-error with Retry-After (AG-3), other 4xx rejected (AG-4), no
+ * answer network-error or timeout (AG-2). Node's fetch keeps connections alive between sends.
  */
 export async function postJson(url: string, body: unknown, bearer: string, extraHeaders: Record<string, string> = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<{ report: SendReport; json?: unknown }> {
-  const raw = Buffer.from(JSON.stringify(body), 'utf8');
-  const gz = gzipSync(raw);
+  const json = JSON.stringify(body);
+  const raw = Buffer.from(json, 'utf8');
+  const gz = encodeBody(json);
   const started = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -64,7 +61,7 @@ export async function postJson(url: string, body: unknown, bearer: string, extra
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', Authorization: `Bearer ${bearer}`, ...extraHeaders },
+      headers: { ...postHeaders(bearer), ...extraHeaders },
       body: gz,
       signal: controller.signal,
     });
@@ -75,12 +72,8 @@ export async function postJson(url: string, body: unknown, bearer: string, extra
       return { report: { ...base, ms, status, outcome: { kind: 'accepted' }, detail: `${status}` }, json };
     }
     const detail = `${status} ${await problemDetail(response)}`;
-    if (status === 401) return { report: { ...base, ms, status, outcome: { kind: 'unauthorized' }, detail } };
-    if (status === 429 || status >= 500) {
-      const retryAfterS = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      return { report: { ...base, ms, status, outcome: { kind: 'server-error', status, ...(retryAfterS !== undefined ? { retryAfterS } : {}) }, detail } };
-    }
-    return { report: { ...base, ms, status, outcome: { kind: 'rejected', status }, detail } };
+    const { outcome } = classifyAnswer(status, response.headers.get('retry-after'), undefined, Date.now());
+    return { report: { ...base, ms, status, outcome, detail } };
   } catch (error) {
     const ms = Date.now() - started;
     if (controller.signal.aborted) return { report: { ...base, ms, status: 0, outcome: { kind: 'timeout' }, detail: `no answer within ${timeoutMs} ms` } };
@@ -94,20 +87,18 @@ export async function postJson(url: string, body: unknown, bearer: string, extra
 /** POST /api/agents/heartbeat with the agent token; a 200 body is validated and its HB-11/ESC-3 fields passed on. */
 export async function sendHeartbeat(server: string, token: string, heartbeat: HeartbeatRequest): Promise<SendReport> {
   // HB-7: the same heartbeat retried carries the same key, so the server stores it once.
-  const { report, json } = await postJson(`${server}/api/agents/heartbeat`, heartbeat, token, { 'Idempotency-Key': `${heartbeat.asset_id}/${heartbeat.timestamp}` });
+  const key = idempotencyKey(heartbeat.asset_id, heartbeat.timestamp);
+  const { report, json } = await postJson(`${server}${HEARTBEAT_PATH}`, heartbeat, token, { 'idempotency-key': key });
   if (report.outcome.kind !== 'accepted') return report;
-  const answer = validateMessage(HeartbeatResponseSchema, json);
-  if (!answer.ok) return { ...report, detail: `${report.status} with a body the contract refuses (${formatFieldErrors(answer.errors).replace(/\n/g, '; ')}); interval unchanged` };
-  return {
-    ...report,
-    outcome: { kind: 'accepted', nextHeartbeatInS: answer.value.next_heartbeat_in_s, ...(answer.value.escrow_required !== undefined ? { escrowRequired: answer.value.escrow_required } : {}) },
-    detail: `${report.status} ok, next_heartbeat_in_s=${answer.value.next_heartbeat_in_s}${answer.value.escrow_required ? ', escrow_required' : ''}`,
-  };
+  const answer = classifyAnswer(report.status, null, json, Date.now());
+  if (answer.contractViolation) return { ...report, outcome: answer.outcome, detail: `${report.status} with a body the contract refuses (${answer.contractViolation}); interval unchanged` };
+  const accepted = answer.outcome as Extract<SendOutcome, { kind: 'accepted' }>;
+  return { ...report, outcome: accepted, detail: `${report.status} ok, next_heartbeat_in_s=${accepted.nextHeartbeatInS}${accepted.escrowRequired ? ', escrow_required' : ''}` };
 }
 
 /** POST /api/agents/register with the enrollment secret (REG-1); a 201 body must match the contract to count. */
 export async function register(server: string, enrollmentSecret: string, request: RegisterRequest): Promise<SendReport> {
-  const { report, json } = await postJson(`${server}/api/agents/register`, request, enrollmentSecret);
+  const { report, json } = await postJson(`${server}${pathOf('registerAgent')}`, request, enrollmentSecret);
   if (report.outcome.kind !== 'accepted') return report;
   const answer = validateMessage(RegisterResponseSchema, json);
   if (!answer.ok) {

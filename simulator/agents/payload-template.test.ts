@@ -38,4 +38,18 @@ describe('PayloadTemplate', () => {
     const body = template.body('2026-01-01T00:00:00Z');
     expect(JSON.parse(body)).toEqual({ asset_id: '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d', heartbeat_type: 'partial', timestamp: '2026-01-01T00:00:00Z' });
   });
+
+  it('ESC-3: the body leaves the recovery keys out unless asked, and says whether there are any', () => {
+    const hb = seedSizedHeartbeat();
+    const volumes = hb.hardware_inventory!.bitlocker!.volumes;
+    expect(volumes.some((v) => v.recovery_key !== undefined)).toBe(true);
+    const template = new PayloadTemplate(structuredClone(hb));
+    expect(template.hasRecoveryKeys).toBe(true);
+    const withKeys = JSON.parse(template.body(hb.timestamp, true)) as typeof hb;
+    const withoutKeys = JSON.parse(template.body(hb.timestamp, false)) as typeof hb;
+    expect(withKeys).toEqual(hb);
+    expect(withoutKeys.hardware_inventory!.bitlocker!.volumes.map((v) => v.recovery_key)).toEqual(volumes.map(() => undefined));
+    const noKeys = new PayloadTemplate({ asset_id: hb.asset_id, heartbeat_type: 'full', timestamp: hb.timestamp });
+    expect(noKeys.hasRecoveryKeys).toBe(false);
+  });
 });

@@ -24,6 +24,8 @@ function intern(json: string): string {
 export class PayloadTemplate {
   /** The inventory without the per-beat fields, as `,"key":value...` (empty when there is nothing else). */
   restJson: string;
+  /** The same without BitLocker recovery keys (ESC-3: sent only when they changed or the server asks); the same string when there are none. */
+  restJsonNoKeys: string;
   private head: string;
   readonly heartbeatType: string;
   private status: Status | undefined;
@@ -35,6 +37,12 @@ export class PayloadTemplate {
     this.head = headFor(asset_id, heartbeat_type);
     this.status = status === undefined ? undefined : { ...status };
     this.restJson = intern(serializeRest(rest));
+    this.restJsonNoKeys = withoutKeys(rest, this.restJson);
+  }
+
+  /** True when the inventory holds a recovery key (ESC-3 decides per beat whether it goes). */
+  get hasRecoveryKeys(): boolean {
+    return this.restJsonNoKeys !== this.restJson;
   }
 
   /** Replaces the asset id (replay: the target issued a new one). */
@@ -52,10 +60,15 @@ export class PayloadTemplate {
     this.status = status;
   }
 
-  /** The request body for one beat with the given agent timestamp. */
-  body(timestamp: string): string {
+  /** The rest of the inventory as one beat sends it: with the recovery keys, or without (ESC-3). */
+  restFor(includeKeys: boolean): string {
+    return includeKeys ? this.restJson : this.restJsonNoKeys;
+  }
+
+  /** The request body for one beat with the given agent timestamp, with or without the recovery keys (ESC-3). */
+  body(timestamp: string, includeKeys = true): string {
     const statusJson = this.status === undefined ? '' : `,"status":${JSON.stringify(this.status)}`;
-    return `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}${this.restJson}}`;
+    return `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}${this.restFor(includeKeys)}}`;
   }
 
   /**
@@ -68,8 +81,18 @@ export class PayloadTemplate {
     const rest = JSON.parse(`{${this.restJson.slice(1)}}`) as Rest;
     if (!driftSlowParts(rest, random)) return false;
     this.restJson = serializeRest(rest);
+    this.restJsonNoKeys = withoutKeys(rest, this.restJson);
     return true;
   }
+}
+
+/** The rest serialized without any `recovery_key` of a BitLocker volume; `withKeys` itself when there is none. */
+function withoutKeys(rest: Rest, withKeys: string): string {
+  const volumes = rest.hardware_inventory?.bitlocker?.volumes;
+  if (!volumes?.some((v) => v.recovery_key !== undefined)) return withKeys;
+  const copy = structuredClone(rest);
+  for (const v of copy.hardware_inventory!.bitlocker!.volumes) delete v.recovery_key;
+  return serializeRest(copy);
 }
 
 function headFor(assetId: string, heartbeatType: string): string {

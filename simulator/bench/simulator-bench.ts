@@ -13,6 +13,7 @@ import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
 import { HeartbeatScheduler } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
 import { seedSizedInventory } from '../agents/agent-inventory.js';
 import { runFleet } from '../engine/fleet-runner.js';
+import { ResourceMonitor, type ResourceSummary } from '../metrics/resource-monitor.js';
 import { summarizeMs } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import { autocannonLoad, type EnrolledAgent } from './autocannon-load.js';
@@ -38,7 +39,7 @@ const admin = randomBytes(24).toString('hex');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Phase 1: the simulator holding a large fleet at the real interval; CPU from process.cpuUsage, memory from RSS. */
-async function idlePhase(): Promise<Record<string, number>> {
+async function idlePhase(): Promise<{ figures: Record<string, number>; resources: ResourceSummary | undefined }> {
   const server = await spawnReferenceServer({ enrollmentSecret: secret, adminToken: admin });
   try {
     log(`idle: registering ${idleAgents} agents, then holding them for ${idleDurationS} s at the real 300 s interval`);
@@ -46,17 +47,20 @@ async function idlePhase(): Promise<Record<string, number>> {
     let wallStart = performance.now();
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+    let monitor: ResourceMonitor | undefined;
     const result = await runFleet({
       sendUrl: server.url, agents: idleAgents, shard: { index: 0, count: 1 }, durationS: idleDurationS, timeScale: 1, intervalS: 300, seed: 1,
-      enrollmentSecret: secret, connections, keepAccepted: false, inventoryFor: seedSizedInventory,
+      enrollmentSecret: secret, connections, inventoryFor: seedSizedInventory,
       createScheduler: (random) => new HeartbeatScheduler({ intervalS: 300 }, random),
       onStart: () => {
         // Measure only the holding phase, not registration (which is the target's work and a one-off).
         cpuStart = process.cpuUsage();
         wallStart = performance.now();
         peakRss = 0;
+        monitor = new ResourceMonitor().start();
       },
     });
+    const resources = monitor?.stop();
     const cpu = process.cpuUsage(cpuStart);
     const wallMs = performance.now() - wallStart;
     clearInterval(sampler);
@@ -73,10 +77,16 @@ async function idlePhase(): Promise<Record<string, number>> {
       p99_ms: summarizeMs(result.metrics.latencyUs).p99,
     };
     log(`idle: ${JSON.stringify(figures)}`);
-    return figures;
+    if (resources) logMinutes('idle', resources);
+    return { figures, resources };
   } finally {
     await server.stop();
   }
+}
+
+/** Prints the process's RSS, GC and CPU per minute of a phase (issue 13: memory flat, GC cost visible). */
+function logMinutes(phase: string, r: ResourceSummary): void {
+  for (const m of r.minutes) log(`${phase}: at ${m.at_s} s RSS ${m.rss_mb} MB (peak ${m.peak_rss_mb}), heap ${m.heap_used_mb} MB, GC ${m.gc_ms} ms in ${m.gc_count} collections, CPU ${m.cpu_percent_of_core} % of a core`);
 }
 
 /** Phase 2: alternating autocannon and simulator saturation rounds against one server. */
@@ -90,6 +100,7 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       acAgents.push({ assetId: reg.asset_id, token: reg.agent_token });
     }
     const rows: Array<Record<string, unknown>> = [];
+    const monitor = new ResourceMonitor().start();
     for (let round = 1; round <= rounds; round++) {
       const ac = await autocannonLoad(server.url, acAgents, connections, durationS);
       log(`round ${round} autocannon: ${ac.okPerS}/s ok (p50 ${ac.p50Ms} ms, p99 ${ac.p99Ms} ms, non-2xx ${ac.non2xx}, errors ${ac.errors})`);
@@ -97,7 +108,10 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       // again as soon as its answer is in (the pool stays full, as autocannon's connections do).
       const sim = await runFleet({
         sendUrl: server.url, agents: 2 * connections, shard: { index: 0, count: 1 }, durationS, timeScale: 300_000, intervalS: 300, seed: round,
-        enrollmentSecret: secret, connections, keepAccepted: false, inventoryFor: seedSizedInventory,
+        enrollmentSecret: secret, connections, inventoryFor: seedSizedInventory,
+        // The same uncompressed bytes autocannon posts: this compares the load generators, not gzip (the simulator's
+        // default wire gzips, as the reference agent does).
+        wire: { gzip: false },
         createScheduler: (random) => new HeartbeatScheduler({ intervalS: 300 }, random),
       });
       const simLatency = summarizeMs(sim.metrics.latencyUs);
@@ -105,18 +119,21 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       log(`round ${round} simulator: ${simOkPerS}/s ok (p50 ${simLatency.p50} ms, p99 ${simLatency.p99} ms, lag p99 ${summarizeMs(sim.metrics.lagUs).p99} ms, errors ${sim.metrics.errors}, rejected ${sim.metrics.rejected}, sent ${sim.metrics.sent})`);
       rows.push({ round, autocannon_ok_per_s: ac.okPerS, simulator_ok_per_s: simOkPerS, ratio: Math.round((simOkPerS / Math.max(ac.okPerS, 1)) * 100) / 100 });
     }
+    const resources = monitor.stop();
+    logMinutes('saturation', resources);
     const ac = rows.reduce((n, r) => n + (r.autocannon_ok_per_s as number), 0) / rows.length;
     const sim = rows.reduce((n, r) => n + (r.simulator_ok_per_s as number), 0) / rows.length;
-    return { connections, duration_s: durationS, rounds: rows, autocannon_mean_ok_per_s: Math.round(ac), simulator_mean_ok_per_s: Math.round(sim), ratio: Math.round((sim / Math.max(ac, 1)) * 100) / 100 };
+    return { connections, duration_s: durationS, rounds: rows, autocannon_mean_ok_per_s: Math.round(ac), simulator_mean_ok_per_s: Math.round(sim), ratio: Math.round((sim / Math.max(ac, 1)) * 100) / 100, resources };
   } finally {
     await client.close();
     await server.stop();
   }
 }
 
-const idle = args['skip-idle'] ? undefined : await idlePhase();
+const idlePhaseResult = args['skip-idle'] ? undefined : await idlePhase();
+const idle = idlePhaseResult?.figures;
 const saturation = await saturationPhase();
-const report = { when: new Date().toISOString(), idle, saturation };
+const report = { when: new Date().toISOString(), idle: idlePhaseResult && { ...idlePhaseResult.figures, resources: idlePhaseResult.resources }, saturation };
 writeFileSync(new URL('./last-bench.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 const ok = (saturation.ratio as number) >= 0.9 && (!idle || (idle.cpu_percent_of_core! < 5 && idle.peak_rss_mb! < 200));

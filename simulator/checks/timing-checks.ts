@@ -1,9 +1,7 @@
 import type { FleetRunResult } from '../engine/fleet-runner.js';
+import { AG1_WINDOW_S } from './attempt-stats.js';
 import { check, type CheckResult } from './check-result.js';
 import type { FleetWatcher } from './fleet-watcher.js';
-
-/** AG-1's window: the n-th heartbeat is sent within ±30 s of start + n × interval. */
-const AG1_WINDOW_S = 30;
 
 /**
  * AG-1: each agent's grid sends (after its start-up send) are scheduled within ±30 s (protocol time) of
@@ -11,43 +9,10 @@ const AG1_WINDOW_S = 30;
  * sends is reported beside it (on a loaded machine 0.1 s of lag is 30 s of protocol time at --time-scale 300).
  */
 export function scheduleCheck(run: FleetRunResult): CheckResult {
-  let measured = 0;
-  let outside = 0;
-  let worstS = 0;
-  let laggedOut = 0;
-  let worstSentS = 0;
-  for (const rows of run.log.rowsByAgent().values()) {
-    let anchor = Number.NaN;
-    let interval = 0;
-    for (const row of rows) {
-      const reason = run.log.reasonOf(row);
-      const sent = run.log.scheduledMs[row]!;
-      const actual = run.log.sentMs[row]!;
-      if (reason === 'startup') {
-        anchor = sent;
-        interval = run.log.intervalS[row]!;
-        continue;
-      }
-      if (Number.isNaN(anchor) || (reason !== 'schedule' && reason !== 'after-reject')) continue;
-      if (run.log.intervalS[row] !== interval) {
-        anchor = sent; // HB-11 steering restarts the grid
-        interval = run.log.intervalS[row]!;
-        continue;
-      }
-      const n = Math.round((sent - anchor) / (interval * 1000));
-      const offS = Math.abs(sent - anchor - n * interval * 1000) / 1000;
-      const actualOffS = Math.abs(actual - anchor - n * interval * 1000) / 1000;
-      measured++;
-      worstS = Math.max(worstS, offS);
-      worstSentS = Math.max(worstSentS, actualOffS);
-      if (offS > AG1_WINDOW_S) outside++;
-      else if (actualOffS > AG1_WINDOW_S) laggedOut++;
-    }
-  }
+  const { measured, outside, worstS, laggedOut, worstSentS } = run.stats.schedule;
   return check(
     'AG-1',
     'fixed-rate sends within ±30 s of their slot',
-    'must',
     measured === 0 ? 'skip' : outside === 0,
     measured === 0
       ? 'no agent made a second scheduled send: run longer than one interval'
@@ -61,7 +26,7 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
  * within two polls of offline_after passing since its last_seen_at. Loopback targets share the simulator's clock.
  */
 export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stopped: Set<number>, offlineAfterS: number, timeScale: number): CheckResult {
-  if (watcher.polls === 0) return check('FLT-2', 'offline after offline_after, never while beating', 'must', false, `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`);
+  if (watcher.polls === 0) return check('FLT-2', 'offline after offline_after, never while beating', false, `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`);
   const offlineRealMs = (offlineAfterS * 1000) / timeScale;
   const toleranceMs = 100; // clock reading and rounding of last_seen_at
   const lateMs = 2 * watcher.everyMs + 300;
@@ -92,7 +57,6 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
   return check(
     'FLT-2',
     'offline after offline_after, never while beating',
-    'must',
     wronglyOffline === 0 && stoppedFlagged === stoppedJudged,
     `${watcher.polls} polls of the fleet view; ${wronglyOffline} agents shown offline less than offline_after after their last_seen_at; ${stoppedFlagged}/${stoppedJudged} stopped agents shown offline in time; offline_after ${offlineAfterS} s protocol time (${(offlineRealMs / 1000).toFixed(2)} s real)${problems.length ? `; ${problems.join('; ')}` : ''}`,
   );

@@ -37,7 +37,7 @@ describe('lanet simulate run()', () => {
     const report = readReport(reportDir);
     for (const key of ['agents', 'duration_s', 'sent', 'accepted', 'rejected', 'errors', 'lost', 'throughput_per_s', 'latency_ms', 'checks'] as const) expect(report).toHaveProperty(key);
     for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) expect(typeof report.latency_ms[key]).toBe('number');
-    const ids = report.checks.map((ch) => `${ch.scenario}:${ch.id}:${ch.status}`);
+    const ids = report.checks.map((ch) => `${ch.scenario}:${ch.requirement}:${ch.status}`);
     expect(ids).toEqual(expect.arrayContaining(['steady:HB-2:pass', 'steady:AG-1:pass', 'steady:FLT-2:pass', 'steady:FLT-4:pass', 'invalid-mix:HB-3:pass', 'invalid-mix:FLT-4:pass']));
     expect(report.accepted).toBeGreaterThan(40);
     expect(report.rejected).toBeGreaterThan(0); // the injected invalid payloads

@@ -27,6 +27,8 @@ export interface SimulateCliOptions {
   offlineAfter?: string;
   failOn: string;
   progress: boolean;
+  /** Commander's `--no-gzip` sets this false; absent means the agent's own wire (gzip). */
+  gzip?: boolean;
 }
 
 /** Turns CLI strings into checked options; throws a message saying what is wrong and what to write instead. */
@@ -56,6 +58,7 @@ export function parseSimulateOptions(raw: SimulateCliOptions, io: Pick<SimulateO
     connections: parsePositive(raw.connections, '--connections', true),
     offlineAfterS: raw.offlineAfter === undefined ? undefined : parsePositive(raw.offlineAfter, '--offline-after'),
     failOnShould: raw.failOn === 'should',
+    wire: { gzip: raw.gzip !== false },
     progress: raw.progress,
     ...io,
   };
@@ -99,6 +102,7 @@ export function createCommand(): Command {
     .option('--offline-after <seconds>', 'with --target: its offline threshold in real seconds, if its fleet view omits offline_after_s (FLT-2)')
     .option('--fail-on <level>', 'must: only MUST checks fail the run; should: SHOULD checks too', 'must')
     .option('--no-progress', 'no live progress on stderr')
+    .option('--no-gzip', 'send uncompressed bodies (a deliberate departure from the reference agent, which gzips every heartbeat: GEN-5)')
     .action(async (raw: SimulateCliOptions) => {
       process.exitCode = await run(raw);
     });

@@ -16,7 +16,13 @@ export function agentTimestamp(wallMs: number, clock: AgentClock | undefined): s
 /** Shifts a timestamp made by agentTimestamp by `deltaMs`, keeping its form (replay moves a run to now). */
 export function shiftTimestamp(timestamp: string, deltaMs: number): string {
   const naive = !/[Zz]|[+-]\d\d:\d\d$/.test(timestamp);
-  const ms = Date.parse(naive ? `${timestamp.slice(0, 23)}Z` : timestamp);
+  const ms = timestampMs(timestamp);
   if (Number.isNaN(ms)) return timestamp;
   return agentTimestamp(ms + deltaMs, { skewMs: 0, naive });
+}
+
+/** Epoch ms of a timestamp made by agentTimestamp (the naive form read as UTC, HB-6); NaN when unreadable. */
+export function timestampMs(timestamp: string): number {
+  const naive = !/[Zz]|[+-]\d\d:\d\d$/.test(timestamp);
+  return Date.parse(naive ? `${timestamp.slice(0, 23)}Z` : timestamp);
 }

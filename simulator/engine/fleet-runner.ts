@@ -1,9 +1,12 @@
 import type { SchedulerDecision } from '@lanet/reference-agent/scheduler/scheduler-types';
-import { AttemptLog, OUTCOME, type OutcomeCode } from '../metrics/attempt-log.js';
-import { RunMetrics } from '../metrics/run-metrics.js';
+import { resolvePolicy } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
+import { AttemptStats } from '../checks/attempt-stats.js';
+import { ValidationTally } from '../checks/validation-tally.js';
+import { RunMetrics, percentileUs } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import type { SendResult } from '../transport/send-result.js';
-import { agentTimestamp } from './agent-clock.js';
+import { idempotencyKey, sendRecoveryKeys } from '@lanet/reference-agent/wire/heartbeat-wire';
+import { agentTimestamp, timestampMs } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
 import type { FleetRunConfig } from './run-config.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -18,7 +21,10 @@ const AGENT_TIMEOUT_MS = 15_000;
 export interface FleetRunResult {
   agents: VirtualAgent[];
   metrics: RunMetrics;
-  log: AttemptLog;
+  /** Timing figures folded in per send (AG-1, AG-2, AG-3, AG-7): O(agents), never a row per send. */
+  stats: AttemptStats;
+  /** HB-2 / HB-3 counters and a few examples. */
+  tally: ValidationTally;
   clock: VirtualClock;
   /** Virtual ms at which the load stopped. */
   endVirtualMs: number;
@@ -43,20 +49,12 @@ export async function runFleet(config: FleetRunConfig): Promise<FleetRunResult> 
   }
 }
 
-const OUTCOME_CODE: Record<SendResult['outcome']['kind'], OutcomeCode> = {
-  accepted: OUTCOME.accepted,
-  rejected: OUTCOME.rejected,
-  unauthorized: OUTCOME.unauthorized,
-  'network-error': OUTCOME['network-error'],
-  timeout: OUTCOME.timeout,
-  'server-error': OUTCOME['server-error'],
-};
-
 /** The loop itself: one timer for the earliest due agent, never one per agent. */
 class FleetLoop {
   private readonly heap = new DueHeap();
   private readonly metrics = new RunMetrics();
-  private readonly log = new AttemptLog();
+  private readonly stats: AttemptStats;
+  private readonly tally = new ValidationTally();
   private readonly agents: VirtualAgent[];
   private clock!: VirtualClock;
   private timer: NodeJS.Timeout | undefined;
@@ -76,6 +74,7 @@ class FleetLoop {
   ) {
     const replay = config.replay;
     this.agents = registered.map((a) => ({ ...a, scheduler: replay ? replay.createSchedule(a.identity.index) : config.createScheduler(a.random), next: undefined as never, dueMs: 0 }));
+    this.stats = config.createStats?.(this.agents.length) ?? new AttemptStats(this.agents.length, { policy: resolvePolicy({ intervalS: config.intervalS }) });
   }
 
   async run(): Promise<FleetRunResult> {
@@ -96,7 +95,7 @@ class FleetLoop {
     const undelivered = this.agents
       .filter((a) => a.pendingBody !== undefined && a.pendingInvalid === undefined && !a.stopped)
       .map((a) => ({ agent: a.identity.index, sinceMs: a.pendingSinceMs }));
-    return { agents: this.agents, metrics: this.metrics, log: this.log, clock: this.clock, endVirtualMs: this.endVirtualMs, registrationMs: this.registrationMs, undelivered };
+    return { agents: this.agents, metrics: this.metrics, stats: this.stats, tally: this.tally, clock: this.clock, endVirtualMs: this.endVirtualMs, registrationMs: this.registrationMs, undelivered };
   }
 
   private schedule(i: number, scheduled: SchedulerDecision): void {
@@ -150,6 +149,7 @@ class FleetLoop {
       agent.generation++;
       agent.pendingBody = undefined;
       agent.pendingInvalid = undefined;
+      agent.pendingTimestamp = undefined;
       this.schedule(i, agent.scheduler.start(vNow));
     });
   }
@@ -168,12 +168,11 @@ class FleetLoop {
     if (agent.pendingBody === undefined) this.newBeat(agent, decision, vNow);
     const scheduledReal = decision.atMs / this.config.timeScale;
     this.metrics.recordSend(realNow, realNow - scheduledReal);
-    const row = this.log.add(agent.identity.index, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS, agent.pendingInvalid !== undefined, agent.beat);
-    const sentBody = agent.pendingBody!;
-    const generation = agent.generation;
-    this.client.heartbeat(agent.authorization, sentBody).then(
-      (result) => this.onResult(i, agent, result, row, scheduledReal, sentBody, generation),
-      (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, row, scheduledReal, sentBody, generation),
+    this.stats.onSend(i, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS);
+    const sent: SentBeat = { body: agent.pendingBody!, key: agent.pendingKey, keys: agent.pendingKeys, timestamp: agent.pendingTimestamp, invalid: agent.pendingInvalid, scheduledMs: decision.atMs, sentMs: vNow, scheduledReal, generation: agent.generation };
+    this.client.heartbeat(agent.token, sent.body, sent.key, this.config.wire).then(
+      (result) => this.onResult(i, agent, result, sent),
+      (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, sent),
     );
   }
 
@@ -185,7 +184,11 @@ class FleetLoop {
       const played = replay.beat(agent.identity.index, agent.beat, agent.assetId, this.startWallMs - replay.recordedStartWallMs);
       agent.pendingBody = played?.body ?? '{}';
       agent.pendingInvalid = played?.event.invalid;
+      agent.pendingTimestamp = played?.event.timestamp;
+      agent.pendingKey = idempotencyKey(agent.assetId, played?.event.timestamp ?? `beat-${agent.beat}`);
+      agent.pendingKeys = false;
       agent.pendingSinceMs = vNow;
+      if (played && Number.isNaN(agent.firstBeatMs)) agent.firstBeatMs = timestampMs(played.event.timestamp);
       if (played) this.config.onBeat?.(played.event);
       return;
     }
@@ -193,9 +196,18 @@ class FleetLoop {
     const hooks = this.config.hooks;
     const timestamp = agentTimestamp(Date.now(), hooks?.clockOf?.(agent.identity.index));
     const invalid = hooks?.invalidBeat?.(agent.identity.index, agent.beat, agent.assetId);
+    // ESC-3, as the reference agent decides: keys go when the scheduler says the server asked, or until escrowed.
+    const keys = sendRecoveryKeys({ haveKeys: agent.template.hasRecoveryKeys, changedSinceEscrow: !agent.keysEscrowed, serverAsked: decision.includeRecoveryKeys });
+    const rest = agent.template.restFor(keys);
+    const restUsedChanged = rest !== agent.lastRest;
+    agent.lastRest = rest;
     agent.pendingInvalid = invalid;
-    agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp);
+    agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp, keys);
+    agent.pendingTimestamp = invalid ? undefined : timestamp;
+    agent.pendingKey = idempotencyKey(agent.assetId, timestamp);
+    agent.pendingKeys = !invalid && keys;
     agent.pendingSinceMs = vNow;
+    if (Number.isNaN(agent.firstBeatMs)) agent.firstBeatMs = timestampMs(timestamp);
     this.config.onBeat?.({
       agent: agent.identity.index,
       beat: agent.beat,
@@ -203,34 +215,34 @@ class FleetLoop {
       reason: decision.reason,
       timestamp,
       status: agent.template.currentStatus,
-      ...(restChanged || agent.beat === 1 ? { rest: agent.template.restJson } : {}),
+      ...(restChanged || restUsedChanged || agent.beat === 1 ? { rest } : {}),
       heartbeatType: agent.template.heartbeatType,
       ...(invalid ? { invalid } : {}),
       assetId: agent.assetId,
     });
   }
 
-  private onResult(i: number, agent: VirtualAgent, result: SendResult, row: number, scheduledReal: number, body: string, generation: number): void {
+  private onResult(i: number, agent: VirtualAgent, result: SendResult, sent: SentBeat): void {
     const realNow = this.clock.realElapsedMs();
     const vNow = realNow * this.config.timeScale;
     const kind = result.outcome.kind;
     const cls = kind === 'accepted' ? 'accepted' : kind === 'rejected' || kind === 'unauthorized' ? 'rejected' : 'error';
-    this.metrics.recordDone(realNow, realNow - scheduledReal, cls, result.errorKind);
-    this.log.complete(row, vNow, OUTCOME_CODE[kind], result.status);
-    if (result.contractViolation) agent.contractViolations++;
+    this.metrics.recordDone(realNow, realNow - sent.scheduledReal, cls, result.errorKind);
+    this.stats.onDone(i, sent.scheduledMs, sent.sentMs, vNow, kind, this.config.timeScale);
+    if (result.contractViolation) this.tally.contractViolations++;
     const paths = result.fieldErrors?.map((e) => e.path) ?? [];
-    if (agent.pendingInvalid && agent.pendingBody === body && (kind === 'accepted' || kind === 'rejected')) {
-      agent.invalidResults.push({ pointer: agent.pendingInvalid.pointer, label: agent.pendingInvalid.label, status: result.status, paths });
-    } else if (kind === 'rejected') {
-      agent.validRejected.push({ status: result.status, paths });
-    }
-    if (kind === 'accepted' && this.config.keepAccepted && !(agent.pendingInvalid && agent.pendingBody === body)) agent.accepted.push(extractTimestamp(body));
-    if (generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
+    if (sent.invalid && (kind === 'accepted' || kind === 'rejected')) this.tally.onInvalidAnswer(sent.invalid.pointer, sent.invalid.label, result.status, paths);
+    else if (kind === 'rejected') this.tally.onValidRejected(result.status, paths);
+    // FLT-4: the accepted beat joins the agent's digest (its timestamp is unique per beat); nothing per beat is kept.
+    if (kind === 'accepted' && !sent.invalid && sent.timestamp !== undefined) agent.accepted.add(sent.timestamp);
+    if (kind === 'accepted' && sent.keys) agent.keysEscrowed = true; // ESC-3: the server holds these keys now
+    if (sent.generation !== agent.generation) return; // the agent restarted meanwhile (restart-herd)
     // A 200 or a 4xx ends this beat (AG-4: a 400 is not retried); failures keep it for the retry (AG-2, AG-3).
     // A replay is open loop: each recorded beat is sent once, at its recorded time.
     if (kind === 'accepted' || kind === 'rejected' || this.config.replay) {
       agent.pendingBody = undefined;
       agent.pendingInvalid = undefined;
+      agent.pendingTimestamp = undefined;
     }
     if (this.ended || agent.stopped) return;
     this.schedule(i, agent.scheduler.onOutcome(result.outcome, vNow));
@@ -241,7 +253,7 @@ class FleetLoop {
     let outcome: SendResult['outcome'];
     try {
       const reg = await this.client.register(this.config.enrollmentSecret, { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' });
-      agent.authorization = `Bearer ${reg.agent_token}`;
+      agent.token = reg.agent_token;
       outcome = { kind: 'accepted' };
     } catch {
       this.metrics.countError('register-failed');
@@ -261,18 +273,28 @@ class FleetLoop {
     if (!this.config.progress) return;
     const m = this.metrics;
     const elapsedS = this.clock.realElapsedMs() / 1000;
-    const last = m.buckets[m.buckets.length - 2] ?? m.buckets[m.buckets.length - 1];
-    const p99 = m.latencyUs.totalCount ? (m.latencyUs.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
-    const lag = m.lagUs.totalCount ? (m.lagUs.getValueAtPercentile(99) / 1000).toFixed(1) : '-';
+    const last = m.lastClosed;
+    const p99 = m.latencyUs.totalCount ? (percentileUs(m.latencyUs, 99) / 1000).toFixed(1) : '-';
+    const lag = m.lagUs.totalCount ? (percentileUs(m.lagUs, 99) / 1000).toFixed(1) : '-';
     const up = this.agents.length - this.agents.filter((a) => a.stopped).length;
     this.config.progress(
-      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}`,
+      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}  rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB`,
     );
   }
 }
 
-/** The agent timestamp of a body the template made (it follows `"timestamp":"` right after the head). */
-function extractTimestamp(body: string): string {
-  const at = body.indexOf('"timestamp":"');
-  return at < 0 ? '' : body.slice(at + 13, body.indexOf('"', at + 13));
+/** One send in flight: what its answer is judged against (a retry or a restart may change the agent meanwhile). */
+interface SentBeat {
+  body: string;
+  /** HB-7's Idempotency-Key: the same on every retry of the beat, as the reference agent sends it. */
+  key: string;
+  /** ESC-3: the body carried the recovery keys. */
+  keys: boolean;
+  /** The agent timestamp of a valid beat (FLT-4); undefined for an injected invalid one. */
+  timestamp: string | undefined;
+  invalid: VirtualAgent['pendingInvalid'];
+  scheduledMs: number;
+  sentMs: number;
+  scheduledReal: number;
+  generation: number;
 }

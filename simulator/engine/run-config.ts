@@ -1,4 +1,6 @@
 import type { HeartbeatRequest } from '@lanet/contracts';
+import type { AttemptStats } from '../checks/attempt-stats.js';
+import type { WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
 import type { HeartbeatSchedulerApi } from '@lanet/reference-agent/scheduler/scheduler-types';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import type { RandomSource } from './seeded-random.js';
@@ -45,6 +47,8 @@ export interface FleetRunConfig {
   enrollmentSecret: string;
   /** Connection bound of the heartbeat pool. */
   connections: number;
+  /** Departures from the reference agent's wire (`--no-gzip`); the agent's own by default. */
+  wire?: WireOptions;
   /** The reference agent's scheduler for one agent. */
   createScheduler(random: RandomSource): HeartbeatSchedulerApi;
   /** The agent's drawn inventory (seeded by the run seed and its index). */
@@ -58,8 +62,8 @@ export interface FleetRunConfig {
   onBeat?: (event: BeatEvent) => void;
   /** Called once the virtual clock starts (after registration). */
   onStart?: (clock: VirtualClock, startWallMs: number) => void;
-  /** Keep the agent timestamps of accepted heartbeats for the integrity check (FLT-4). */
-  keepAccepted: boolean;
+  /** The timing stats the scenario's checks read (its policy, outage and arrival windows); a default one otherwise. */
+  createStats?: (agents: number) => AttemptStats;
 }
 
 /** A generated heartbeat as --record stores it. */

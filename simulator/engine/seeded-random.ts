@@ -6,14 +6,22 @@
 // The generator is the reference agent's own, so simulated agents draw jitter exactly as real ones do.
 export { createRandom, type RandomSource } from '@lanet/reference-agent/scheduler/seeded-random';
 
-/** Derives an independent 32-bit seed for one stream (agent index, purpose) from the run seed (splitmix-style mixing). */
+/** murmur3's 32-bit finaliser: every input bit flips about half the output bits. */
+function mix32(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Derives an independent 32-bit seed for one stream (agent index, purpose) from the run seed. The seed is mixed
+ * BEFORE the first part joins it, and after each: XOR-ing seed and index first made seed 100 agent 0 the same
+ * stream as seed 101 agent 1 (issue 11), so two runs with neighbouring seeds shared identities.
+ */
 export function deriveSeed(runSeed: number, ...parts: number[]): number {
-  let h = (runSeed ^ 0x9e3779b9) >>> 0;
-  for (const part of parts) {
-    h = Math.imul(h ^ (part >>> 0), 0x85ebca6b) >>> 0;
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-    h = (h ^ (h >>> 16)) >>> 0;
-  }
+  let h = mix32(Math.floor(runSeed / 0x100000000) ^ mix32(runSeed ^ 0x9e3779b9));
+  for (const part of parts) h = mix32(h ^ mix32((part >>> 0) + 0x7f4a7c15));
   return h;
 }
 

@@ -2,6 +2,7 @@ import { agentIdentity } from '../agents/agent-identity.js';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import { PayloadTemplate } from '../agents/payload-template.js';
 import type { HeartbeatSchedulerApi, SchedulerDecision } from '@lanet/reference-agent/scheduler/scheduler-types';
+import { TimestampDigest } from '../checks/timestamp-digest.js';
 import type { TargetClient } from '../transport/target-client.js';
 import type { FleetRunConfig, InvalidBeat } from './run-config.js';
 import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js';
@@ -10,7 +11,8 @@ import { createRandom, deriveSeed, type RandomSource } from './seeded-random.js'
 export interface VirtualAgent {
   identity: AgentIdentity;
   assetId: string;
-  authorization: string;
+  /** The agent token (AG-6 replaces it after a 401). */
+  token: string;
   template: PayloadTemplate;
   random: RandomSource;
   scheduler: HeartbeatSchedulerApi;
@@ -21,16 +23,23 @@ export interface VirtualAgent {
   /** The heartbeat being delivered: retries resend it unchanged (HB-7), a new slot makes a new one. */
   pendingBody: string | undefined;
   pendingInvalid: InvalidBeat | undefined;
+  /** The agent timestamp of the pending valid beat (FLT-4 excuses it: it may be stored with its answer lost). */
+  pendingTimestamp: string | undefined;
+  /** HB-7: the pending beat's Idempotency-Key (the same on each retry). */
+  pendingKey: string;
+  /** ESC-3: the pending beat carries the recovery keys. */
+  pendingKeys: boolean;
+  /** ESC-3: the target accepted a beat with the recovery keys (they have not changed since). */
+  keysEscrowed: boolean;
+  /** The inventory part the last beat sent (with or without keys), so --record writes it only when it changes. */
+  lastRest: string | undefined;
   /** Virtual ms the pending beat was first sent. */
   pendingSinceMs: number;
   stopped: boolean;
-  /** Agent timestamps of accepted heartbeats (FLT-4), when kept. */
-  accepted: string[];
-  /** HB-3 outcomes of injected invalid beats. */
-  invalidResults: Array<{ pointer: string; label: string; status: number; paths: string[] }>;
-  /** HB-2: valid beats answered 400, with the paths the target named. */
-  validRejected: Array<{ status: number; paths: string[] }>;
-  contractViolations: number;
+  /** FLT-4: a digest of the agent timestamps of this run's accepted heartbeats (24 bytes, however many). */
+  accepted: TimestampDigest;
+  /** Epoch ms of this run's first agent timestamp: stored heartbeats older than it are an earlier run's (NaN: none yet). */
+  firstBeatMs: number;
   /** Bumped when the agent restarts, so answers to the old process's sends never steer the new scheduler. */
   generation: number;
 }
@@ -56,18 +65,21 @@ export async function registerAll(client: TargetClient, config: FleetRunConfig):
       out[slot] = {
         identity,
         assetId: reg.asset_id,
-        authorization: `Bearer ${reg.agent_token}`,
+        token: reg.agent_token,
         template: new PayloadTemplate(config.inventoryFor(identity, reg.asset_id)),
         random: createRandom(deriveSeed(config.seed, identity.index, 0x5c)),
         beat: 0,
         pendingBody: undefined,
         pendingInvalid: undefined,
+        pendingTimestamp: undefined,
+        pendingKey: '',
+        pendingKeys: false,
+        keysEscrowed: false,
+        lastRest: undefined,
         pendingSinceMs: 0,
         stopped: false,
-        accepted: [],
-        invalidResults: [],
-        validRejected: [],
-        contractViolations: 0,
+        accepted: new TimestampDigest(),
+        firstBeatMs: Number.NaN,
         generation: 0,
       };
     }

@@ -6,13 +6,19 @@ function newHistogram(digits: 2 | 3 = 3): Histogram {
   return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: digits, autoResize: true });
 }
 
-/** One slice of the run for the over-time charts. */
+/**
+ * One slice of the run for the over-time charts, summarised when the slice closes (its histogram is reused), so a
+ * long run keeps a few numbers per second and never a histogram per second. Latency figures are null when nothing
+ * was answered in the slice: a gap in the chart, not 0 ms.
+ */
 export interface TimeBucket {
   sent: number;
   accepted: number;
   rejected: number;
   errors: number;
-  latency: Histogram;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
 }
 
 /** How each send ended, for counters. */
@@ -25,7 +31,10 @@ export type SendClass = 'accepted' | 'rejected' | 'error';
 export class RunMetrics {
   readonly latencyUs = newHistogram();
   readonly lagUs = newHistogram();
-  readonly buckets: TimeBucket[] = [];
+  private readonly closed: TimeBucket[] = [];
+  private current: TimeBucket | undefined;
+  private currentIndex = -1;
+  private readonly bucketLatency = newHistogram(2);
   readonly errorsByKind = new Map<string, number>();
   sent = 0;
   accepted = 0;
@@ -36,6 +45,16 @@ export class RunMetrics {
 
   /** `bucketMs`: width of one chart bucket in real milliseconds. */
   constructor(readonly bucketMs: number = 1000) {}
+
+  /** Every bucket so far, the open one summarised as it stands. */
+  get buckets(): readonly TimeBucket[] {
+    return this.current ? [...this.closed, { ...this.current, ...summarizeBucket(this.bucketLatency) }] : this.closed;
+  }
+
+  /** The last closed bucket (for the live progress line). */
+  get lastClosed(): TimeBucket | undefined {
+    return this.closed[this.closed.length - 1];
+  }
 
   /** A send leaves now, `lagMs` after its scheduled time. */
   recordSend(realElapsedMs: number, lagMs: number): void {
@@ -53,16 +72,16 @@ export class RunMetrics {
     if (cls === 'accepted') {
       this.accepted++;
       b.accepted++;
-      this.latencyUs.recordValue(us);
-      b.latency.recordValue(us);
     } else if (cls === 'rejected') {
       this.rejected++;
       b.rejected++;
-      this.latencyUs.recordValue(us);
-      b.latency.recordValue(us);
     } else {
       this.errors++;
       b.errors++;
+    }
+    if (cls !== 'error') {
+      this.latencyUs.recordValue(us);
+      this.bucketLatency.recordValue(us);
     }
     if (errorKind) this.errorsByKind.set(errorKind, (this.errorsByKind.get(errorKind) ?? 0) + 1);
   }
@@ -72,11 +91,35 @@ export class RunMetrics {
     this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + 1);
   }
 
+  /** The bucket of `realElapsedMs`; time only moves forward, so earlier buckets are closed and summarised. */
   private bucket(realElapsedMs: number): TimeBucket {
-    const i = Math.max(0, Math.floor(realElapsedMs / this.bucketMs));
-    while (this.buckets.length <= i) this.buckets.push({ sent: 0, accepted: 0, rejected: 0, errors: 0, latency: newHistogram(2) });
-    return this.buckets[i]!;
+    const i = Math.max(this.currentIndex, Math.floor(Math.max(0, realElapsedMs) / this.bucketMs));
+    if (i !== this.currentIndex) {
+      if (this.current) this.closed.push({ ...this.current, ...summarizeBucket(this.bucketLatency) });
+      this.bucketLatency.reset();
+      while (this.closed.length < i) this.closed.push(emptyBucket());
+      this.current = emptyBucket();
+      this.currentIndex = i;
+    }
+    return this.current!;
   }
+}
+
+function emptyBucket(): TimeBucket {
+  return { sent: 0, accepted: 0, rejected: 0, errors: 0, p50Ms: null, p99Ms: null, maxMs: null };
+}
+
+function summarizeBucket(h: Histogram): Pick<TimeBucket, 'p50Ms' | 'p99Ms' | 'maxMs'> {
+  if (h.totalCount === 0) return { p50Ms: null, p99Ms: null, maxMs: null };
+  return { p50Ms: percentileUs(h, 50) / 1000, p99Ms: percentileUs(h, 99) / 1000, maxMs: h.maxValue / 1000 };
+}
+
+/**
+ * A percentile in µs, never outside the recorded min..max: HdrHistogram answers a bucket's highest equivalent value,
+ * which can pass the exact max it also keeps (issue 11: `p99.9=70.335 max=70.282`).
+ */
+export function percentileUs(h: Histogram, p: number): number {
+  return Math.min(h.maxValue, Math.max(h.minNonZeroValue, h.getValueAtPercentile(p)));
 }
 
 /** Latency figures in milliseconds as report.json carries them. */
@@ -97,10 +140,10 @@ export function summarizeMs(h: Histogram): LatencySummaryMs {
   if (h.totalCount === 0) return { min: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, count: 0 };
   return {
     min: ms(h.minNonZeroValue),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    p50: ms(percentileUs(h, 50)),
+    p90: ms(percentileUs(h, 90)),
+    p99: ms(percentileUs(h, 99)),
+    p999: ms(percentileUs(h, 99.9)),
     max: ms(h.maxValue),
     mean: Math.round(h.mean) / 1000,
     count: h.totalCount,

@@ -1,3 +1,4 @@
+import { rollUp } from '@lanet/contracts';
 import { decodeHistogram, emptyHistogram, encodeHistogram, summarizeMs } from '../metrics/run-metrics.js';
 import type { ReportSeries, SimReport } from './report-model.js';
 
@@ -28,8 +29,10 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
   const errorsByKind: Record<string, number> = {};
   for (const p of parts) for (const [k, v] of Object.entries(p.errors_by_kind)) errorsByKind[k] = (errorsByKind[k] ?? 0) + v;
   const scenarios = [...new Set(parts.map((p) => p.scenario))];
+  const { resources: _ownOnly, ...base } = first;
+  const checks = parts.flatMap((p) => p.checks.map((c) => ({ ...c, scenario: c.scenario ?? p.scenario }))); // each part's own process figures stay in its part
   return {
-    ...first,
+    ...base,
     scenario: scenarios.join('+'),
     agents: mode === 'shards' ? sum((r) => r.agents) : max((r) => r.agents),
     shard: { index: 0, count: mode === 'shards' ? parts.length : first.shard.count },
@@ -45,7 +48,8 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
     latency_ms: summarizeMs(latency),
     lag_ms: summarizeMs(lag),
     errors_by_kind: errorsByKind,
-    checks: parts.flatMap((p) => p.checks.map((c) => ({ ...c, scenario: c.scenario ?? p.scenario }))),
+    checks,
+    requirements: rollUp(checks),
     thresholds: [],
     series: mode === 'shards' ? addSeries(parts.map((p) => p.series)) : concatSeries(parts.map((p) => p.series)),
     histograms: { latency_us: encodeHistogram(latency), lag_us: encodeHistogram(lag) },
@@ -55,14 +59,19 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
 }
 
 function concatSeries(all: ReportSeries[]): ReportSeries {
-  const pick = (k: Exclude<keyof ReportSeries, 'bucket_s'>) => all.flatMap((s) => s[k]);
-  return { bucket_s: all[0]!.bucket_s, sent: pick('sent'), accepted: pick('accepted'), rejected: pick('rejected'), errors: pick('errors'), p50_ms: pick('p50_ms'), p99_ms: pick('p99_ms') };
+  const counts = (k: 'sent' | 'accepted' | 'rejected' | 'errors') => all.flatMap((s) => s[k]);
+  const latency = (k: 'p50_ms' | 'p99_ms') => all.flatMap((s) => s[k]);
+  return { bucket_s: all[0]!.bucket_s, sent: counts('sent'), accepted: counts('accepted'), rejected: counts('rejected'), errors: counts('errors'), p50_ms: latency('p50_ms'), p99_ms: latency('p99_ms') };
 }
 
 /** Shards' buckets add up; per-bucket percentiles cannot be merged exactly from summaries, so the worst shard's is kept. */
 function addSeries(all: ReportSeries[]): ReportSeries {
   const n = Math.max(...all.map((s) => s.sent.length));
   const add = (k: 'sent' | 'accepted' | 'rejected' | 'errors') => Array.from({ length: n }, (_, i) => all.reduce((t, s) => t + (s[k][i] ?? 0), 0));
-  const worst = (k: 'p50_ms' | 'p99_ms') => Array.from({ length: n }, (_, i) => Math.max(...all.map((s) => s[k][i] ?? 0)));
+  const worst = (k: 'p50_ms' | 'p99_ms') =>
+    Array.from({ length: n }, (_, i) => {
+      const measured = all.map((s) => s[k][i]).filter((v): v is number => typeof v === 'number');
+      return measured.length ? Math.max(...measured) : null; // no shard measured anything: still a gap
+    });
   return { bucket_s: all[0]!.bucket_s, sent: add('sent'), accepted: add('accepted'), rejected: add('rejected'), errors: add('errors'), p50_ms: worst('p50_ms'), p99_ms: worst('p99_ms') };
 }

@@ -1,6 +1,8 @@
+import type { RequirementVerdict } from '@lanet/contracts';
 import type { CheckResult } from '../checks/check-result.js';
 import type { FleetRunResult } from '../engine/fleet-runner.js';
 import { encodeHistogram, summarizeMs, type LatencySummaryMs } from '../metrics/run-metrics.js';
+import type { ResourceSummary } from '../metrics/resource-monitor.js';
 import type { ProxyStats } from '../transport/fault-proxy.js';
 
 /** A threshold as evaluated (`p99<100`). */
@@ -18,8 +20,9 @@ export interface ReportSeries {
   accepted: number[];
   rejected: number[];
   errors: number[];
-  p50_ms: number[];
-  p99_ms: number[];
+  /** null where nothing was answered in the bucket (a gap, not 0 ms). */
+  p50_ms: Array<number | null>;
+  p99_ms: Array<number | null>;
 }
 
 /** DIR/report.json: the fields issue 6 lists, plus what merging and the HTML report need. */
@@ -47,12 +50,18 @@ export interface SimReport {
   lag_ms: LatencySummaryMs;
   errors_by_kind: Record<string, number>;
   checks: CheckResult[];
+  /** The checks rolled up per requirement (contracts/verdict.ts): pass only when every check ran and passed. */
+  requirements?: RequirementVerdict[];
   thresholds: ThresholdResult[];
   series: ReportSeries;
   /** HdrHistogram compressed base64 (µs), so `lanet report merge` is exact. */
   histograms: { latency_us: string; lag_us: string };
   registration_ms: number;
   proxy?: ProxyStats;
+  /** The scenario's fault windows in run seconds (the charts shade them); from == to marks a moment. */
+  faults?: Array<{ from_s: number; to_s: number; label: string }>;
+  /** The simulator process's RSS, GC and CPU per minute of the run (issue 13: flat memory over long runs). */
+  resources?: ResourceSummary;
   /** Per-scenario reports when several ran (`--scenario all`) or shards were merged. */
   parts?: SimReport[];
 }
@@ -69,6 +78,8 @@ export interface ReportInputs {
   checks: CheckResult[];
   lost: number;
   proxy?: ProxyStats;
+  /** The scenario's fault windows, protocol ms. */
+  faults?: Array<{ fromMs: number; toMs: number; label: string }>;
 }
 
 /** Builds one scenario's report from its fleet run. */
@@ -76,6 +87,7 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
   const m = run.metrics;
   const durationS = run.endVirtualMs / inputs.timeScale / 1000;
   const agentsHere = run.agents.length;
+  const buckets = m.buckets;
   return {
     tool: 'lanet simulate',
     version: 1,
@@ -102,17 +114,25 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
     thresholds: [],
     series: {
       bucket_s: m.bucketMs / 1000,
-      sent: m.buckets.map((b) => b.sent),
-      accepted: m.buckets.map((b) => b.accepted),
-      rejected: m.buckets.map((b) => b.rejected),
-      errors: m.buckets.map((b) => b.errors),
-      p50_ms: m.buckets.map((b) => (b.latency.totalCount ? b.latency.getValueAtPercentile(50) / 1000 : 0)),
-      p99_ms: m.buckets.map((b) => (b.latency.totalCount ? b.latency.getValueAtPercentile(99) / 1000 : 0)),
+      sent: buckets.map((b) => b.sent),
+      accepted: buckets.map((b) => b.accepted),
+      rejected: buckets.map((b) => b.rejected),
+      errors: buckets.map((b) => b.errors),
+      p50_ms: buckets.map((b) => b.p50Ms),
+      p99_ms: buckets.map((b) => b.p99Ms),
     },
     histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) },
     registration_ms: Math.round(run.registrationMs),
     ...(inputs.proxy ? { proxy: { ...inputs.proxy } } : {}),
+    ...(inputs.faults?.length
+      ? { faults: inputs.faults.map((f) => ({ from_s: toRunS(f.fromMs, inputs.timeScale, durationS), to_s: toRunS(f.toMs, inputs.timeScale, durationS), label: f.label })) }
+      : {}),
   };
+}
+
+/** Protocol ms to run seconds on the charts' axis (both count from the clock start), within the run. */
+function toRunS(virtualMs: number, timeScale: number, durationS: number): number {
+  return round(Math.min(durationS, virtualMs / timeScale / 1000), 3);
 }
 
 function round(value: number, digits: number): number {

@@ -2,12 +2,15 @@
 export interface ChartSeries {
   name: string;
   color: string;
-  values: number[];
+  /** null where nothing was measured: the line breaks there (a gap, never a drop to 0). */
+  values: Array<number | null>;
 }
 
 /** A chart request: x values shared by every series. */
 export interface ChartSpec {
   id: string;
+  /** Which chart this is (`throughput`, `latency`, ...), the same in every panel. */
+  chart?: string;
   title: string;
   xs: number[];
   xLabel: string;
@@ -16,6 +19,8 @@ export interface ChartSpec {
   kind: 'line' | 'bar';
   /** Custom x tick labels (e.g. percentiles on a log axis). */
   xTicks?: Array<{ x: number; label: string }>;
+  /** Shaded x ranges with a label (a scenario's faults); from == to draws a labelled line at a moment. */
+  bands?: Array<{ from: number; to: number; label: string }>;
 }
 
 const W = 720;
@@ -42,7 +47,7 @@ export function renderChart(spec: ChartSpec): string {
   const innerH = H - PAD.top - PAD.bottom;
   const xMin = Math.min(...spec.xs, 0);
   const xMax = Math.max(...spec.xs, xMin + 1);
-  const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter(Number.isFinite)));
+  const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))));
   const { top, step } = niceScale(yMax);
   const x = (v: number) => PAD.left + ((v - xMin) / (xMax - xMin)) * innerW;
   const y = (v: number) => PAD.top + innerH - (v / top) * innerH;
@@ -59,17 +64,41 @@ export function renderChart(spec: ChartSpec): string {
   for (const t of ticks) parts.push(`<text x="${x(t.x).toFixed(1)}" y="${H - PAD.bottom + 16}" class="tick" text-anchor="middle">${esc(t.label)}</text>`);
   parts.push(`<text x="${PAD.left + innerW / 2}" y="${H - 8}" class="axis" text-anchor="middle">${esc(spec.xLabel)}</text>`);
   parts.push(`<text x="14" y="${PAD.top + innerH / 2}" class="axis" text-anchor="middle" transform="rotate(-90 14 ${PAD.top + innerH / 2})">${esc(spec.yLabel)}</text>`);
+  // Fault windows go under the data: shaded, labelled at the top, clipped to the plot.
+  (spec.bands ?? []).forEach((band, k) => {
+    const x1 = x(Math.max(xMin, Math.min(xMax, band.from)));
+    const x2 = x(Math.max(xMin, Math.min(xMax, band.to)));
+    const labelY = PAD.top + 11 + (k % 3) * 12;
+    if (x2 - x1 < 1) parts.push(`<line class="fault" x1="${x1.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + innerH}" stroke="#9333ea" stroke-dasharray="4 3"/>`);
+    else parts.push(`<rect class="fault" x="${x1.toFixed(1)}" y="${PAD.top}" width="${(x2 - x1).toFixed(1)}" height="${innerH}" fill="#f59e0b" fill-opacity="0.16"/>`);
+    parts.push(`<text class="fault-label" x="${(x1 + 3).toFixed(1)}" y="${labelY}" fill="#92400e">${esc(band.label)}</text>`);
+  });
   const n = spec.xs.length;
   spec.series.forEach((s, k) => {
     if (spec.kind === 'bar') {
       const bw = Math.max(1, innerW / Math.max(n, 1) / spec.series.length - 1);
-      const rects = s.values.map((v, i) => (v > 0 ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>` : '')).join('');
-      parts.push(`<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v > 0).length}" fill="${s.color}">${rects}</g>`);
+      const rects = s.values.map((v, i) => (v !== null && v > 0 ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>` : '')).join('');
+      parts.push(`<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v !== null && v > 0).length}" fill="${s.color}">${rects}</g>`);
     } else {
-      const pts = s.values.map((v, i) => `${x(spec.xs[i]!).toFixed(1)},${y(Number.isFinite(v) ? v : 0).toFixed(1)}`).join(' ');
-      parts.push(`<polyline class="series" data-series="${esc(s.name)}" data-points="${s.values.length}" fill="none" stroke="${s.color}" stroke-width="2" points="${pts}"/>`);
+      // One path with a move (M) after every gap: unmeasured buckets break the line instead of drawing it at 0.
+      let d = '';
+      let pen = false;
+      let points = 0;
+      s.values.forEach((v, i) => {
+        if (v === null || !Number.isFinite(v)) {
+          pen = false;
+          return;
+        }
+        const next = s.values[i + 1];
+        const alone = !pen && (next === null || next === undefined || !Number.isFinite(next));
+        // A measured bucket between two gaps is a short tick, so it shows without bridging the gaps.
+        d += alone ? `M${(x(spec.xs[i]!) - 2).toFixed(1)},${y(v).toFixed(1)}h4` : `${pen ? 'L' : 'M'}${x(spec.xs[i]!).toFixed(1)},${y(v).toFixed(1)}`;
+        pen = !alone;
+        points++;
+      });
+      parts.push(`<path class="series" data-series="${esc(s.name)}" data-points="${points}" data-gaps="${s.values.filter((v) => v === null).length}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" d="${d}"/>`);
     }
     parts.push(`<rect x="${W - PAD.right - 150}" y="${8 + k * 14}" width="10" height="10" fill="${s.color}"/><text x="${W - PAD.right - 136}" y="${17 + k * 14}" class="tick">${esc(s.name)}</text>`);
   });
-  return `<svg id="${esc(spec.id)}" class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
+  return `<svg id="${esc(spec.id)}" class="chart"${spec.chart ? ` data-chart="${esc(spec.chart)}"` : ''} viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
 }

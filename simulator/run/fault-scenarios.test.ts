@@ -15,7 +15,7 @@ async function runScenario(scenario: string, agents: number, duration: string) {
     { out: (t) => out.push(t), err: (t) => out.push(t) },
   );
   const outcome = await simulate(options, { inventoryFor: arbitraryInventorySource(seed) });
-  const statuses = Object.fromEntries((outcome.report?.checks ?? []).map((c) => [c.id, c.status]));
+  const statuses = Object.fromEntries((outcome.report?.checks ?? []).map((c) => [c.requirement, c.status]));
   return { outcome, statuses, text: out.join('') };
 }
 

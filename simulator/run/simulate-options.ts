@@ -1,3 +1,4 @@
+import type { WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
 import type { ScenarioName } from '../scenarios/scenario-catalog.js';
 import type { Threshold } from '../report/thresholds.js';
 
@@ -23,6 +24,8 @@ export interface SimulateOptions {
   /** With --target: the target's offline threshold in real seconds, when its fleet view does not say (FLT-2). */
   offlineAfterS: number | undefined;
   failOnShould: boolean;
+  /** The reference agent's wire unless an option departs from it (`--no-gzip`). */
+  wire: WireOptions;
   /** Live progress on stderr. */
   progress: boolean;
   /** Where the summary goes (stdout by default). */

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
-import { isGating } from '../checks/check-result.js';
+import { gateExitCode, rollUp } from '@lanet/contracts';
+import { ResourceMonitor } from '../metrics/resource-monitor.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { SimReport } from '../report/report-model.js';
 import { formatSummary } from '../report/summary-text.js';
@@ -61,6 +62,7 @@ export async function simulate(requested: SimulateOptions, generated: ScenarioRu
 
 async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunInputs): Promise<SimulateOutcome> {
   const reports: SimReport[] = [];
+  const monitor = new ResourceMonitor().start();
   for (const name of options.scenarios) {
     let server: SpawnedServer | undefined;
     let target: TargetHandle;
@@ -74,19 +76,23 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
         const adminToken = options.adminToken ?? randomBytes(24).toString('hex');
         const offlineAfterRealS = OFFLINE_AFTER_S / options.timeScale;
         const interval = Number.isInteger(options.intervalS) && options.intervalS >= 60 && options.intervalS <= 3600 ? ['--heartbeat-interval', String(options.intervalS)] : [];
-        server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS: offlineAfterRealS, extraArgs: interval });
+        // A loaded machine (CI, shared cores) may take tens of seconds to start tsx and the server: wait up to a minute.
+        server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS: offlineAfterRealS, extraArgs: interval, startTimeoutMs: 60_000 });
         target = { url: server.url, enrollmentSecret, adminToken, offlineAfterRealS };
         if (options.progress) options.err(`${name}: started the reference server at ${server.url} (offline after ${offlineAfterRealS} s real = ${OFFLINE_AFTER_S} s protocol)\n`);
       }
       reports.push(await runScenario(name, options, target, inputs));
     } catch (err) {
       options.err(`lanet simulate: scenario ${name} could not run: ${err instanceof Error ? err.message : String(err)}\n`);
+      monitor.stop();
       return { exitCode: 2 };
     } finally {
       await server?.stop();
     }
   }
   const report = reports.length === 1 ? reports[0]! : mergeReports(reports, 'sequence');
+  report.resources = monitor.stop();
+  report.requirements = rollUp(report.checks);
   report.thresholds = evaluateThresholds(options.thresholds, report);
   if (options.reportDir) {
     mkdirSync(options.reportDir, { recursive: true });
@@ -98,9 +104,9 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
   return { exitCode: verdict(report, options.failOnShould), report };
 }
 
-/** 1 when a gating check or a threshold failed, else 0. */
+/** 1 when a gating requirement (the kit's one gating rule, contracts/verdict.ts) or a threshold failed, else 0. */
 export function verdict(report: SimReport, failOnShould: boolean): 0 | 1 {
-  const checkFailed = report.checks.some((c) => isGating(c, failOnShould));
+  const checkFailed = gateExitCode(rollUp(report.checks), failOnShould) === 1;
   const thresholdFailed = report.thresholds.some((t) => t.status === 'fail');
   return checkFailed || thresholdFailed ? 1 : 0;
 }

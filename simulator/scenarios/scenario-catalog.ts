@@ -33,6 +33,15 @@ export interface ScenarioSetup {
   retryAfterS?: number;
   /** Protocol ms the fleet restarts (AG-7). */
   restartAtMs?: number;
+  /** What the scenario does to the fleet or the network, and when (protocol ms; from == to is a moment): the report shades these. */
+  faults?: FaultWindow[];
+}
+
+/** A fault window of a scenario, for the report's charts. */
+export interface FaultWindow {
+  fromMs: number;
+  toMs: number;
+  label: string;
 }
 
 /** A scenario: what it does, what it checks, and how long it must run. */
@@ -54,6 +63,11 @@ function stoppedAgents(agents: number): Set<number> {
   return new Set(Array.from({ length: count }, (_, k) => Math.min(agents - 1, k * step + Math.floor(step / 2))));
 }
 
+/** The report's label for the moment agents stop. */
+function stopLabel(count: number): string {
+  return count === 1 ? '1 agent stops' : `${count} agents stop`;
+}
+
 /** FLT-2 needs a stopped agent to be silent for offline_after (2 intervals by default) before the run ends. */
 const stopAfterIntervals = 1;
 
@@ -67,7 +81,8 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     minDurationS: ({ intervalS }) => 4 * intervalS,
     setup: ({ agents, intervalS }) => {
       const stopped = stoppedAgents(agents);
-      return { stopped, hooks: { stopAt: (a) => (stopped.has(a) ? stopAfterIntervals * intervalS * 1000 : undefined) } };
+      const stopAtMs = stopAfterIntervals * intervalS * 1000;
+      return { stopped, hooks: { stopAt: (a) => (stopped.has(a) ? stopAtMs : undefined) }, faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: stopLabel(stopped.size) }] };
     },
   },
   'restart-herd': {
@@ -78,7 +93,7 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     minDurationS: ({ intervalS }) => 5 * intervalS,
     setup: ({ intervalS }) => {
       const restartAtMs = 3 * intervalS * 1000;
-      return { stopped: new Set(), hooks: { restartAt: restartAtMs }, restartAtMs };
+      return { stopped: new Set(), hooks: { restartAt: restartAtMs }, restartAtMs, faults: [{ fromMs: restartAtMs, toMs: restartAtMs, label: 'whole fleet restarts' }] };
     },
   },
   outage: {
@@ -99,7 +114,11 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
         if (phase === 1 && t >= unavailableAt) (phase = 2), proxy!.setMode({ kind: 'unavailable', retryAfterS });
         if (phase === 2 && t >= restoredAtMs) (phase = 3), proxy!.setMode({ kind: 'pass' });
       };
-      return { stopped: new Set(), hooks: { onTick }, restoredAtMs, retryAfterS };
+      const faults = [
+        { fromMs: cutAt, toMs: unavailableAt, label: 'connections reset' },
+        { fromMs: unavailableAt, toMs: restoredAtMs, label: `503, Retry-After ${retryAfterS} s` },
+      ];
+      return { stopped: new Set(), hooks: { onTick }, restoredAtMs, retryAfterS, faults };
     },
   },
   'flaky-network': {
@@ -113,7 +132,7 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
       const onTick = () => {
         if (!started) (started = true), proxy!.setMode({ kind: 'flaky', dropRequest: 0.05, dropResponse: 0.05 });
       };
-      return { stopped: new Set(), hooks: { onTick } };
+      return { stopped: new Set(), hooks: { onTick }, faults: [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, label: '5 % requests reset, 5 % answers lost' }] };
     },
   },
   'invalid-mix': {
@@ -122,7 +141,7 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     needsProxy: false,
     checks: ['HB-2', 'HB-3', 'FLT-4'],
     minDurationS: ({ intervalS }) => 3 * intervalS,
-    setup: ({ invalidBeat }) => ({ stopped: new Set(), hooks: invalidBeat ? { invalidBeat } : {} }),
+    setup: ({ invalidBeat }) => ({ stopped: new Set(), hooks: invalidBeat ? { invalidBeat } : {}, faults: [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, label: '10 % of beats invalid' }] }),
   },
   'clock-skew': {
     name: 'clock-skew',
@@ -143,9 +162,11 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
       });
       const jitterRandom = createRandom(deriveSeed(seed, 0x71));
       const clockOf = (a: number) => clocks[a];
+      const stopAtMs = stopAfterIntervals * intervalS * 1000;
       return {
         stopped,
         clockOf,
+        faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: stopLabel(stopped.size) }],
         hooks: {
           clockOf,
           stopAt: (a) => (stopped.has(a) ? stopAfterIntervals * intervalS * 1000 : undefined),

@@ -33,22 +33,22 @@ afterAll(async () => {
 
 describe('FaultProxy', () => {
   it('passes traffic through, then cuts it (network error, AG-2), answers 503 with Retry-After (AG-3), and recovers', async () => {
-    const ok = await client.heartbeat('Bearer x', '{}');
+    const ok = await client.heartbeat('x', '{}', 'k');
     expect(ok.outcome).toEqual({ kind: 'accepted', nextHeartbeatInS: 300 });
 
     proxy.setMode({ kind: 'cut' });
     const before = reached;
-    const cut = await client.heartbeat('Bearer x', '{}');
+    const cut = await client.heartbeat('x', '{}', 'k');
     expect(cut.outcome.kind).toBe('network-error');
     expect(reached).toBe(before);
 
     proxy.setMode({ kind: 'unavailable', retryAfterS: 120 });
-    const unavailable = await client.heartbeat('Bearer x', '{}');
+    const unavailable = await client.heartbeat('x', '{}', 'k');
     expect(unavailable.outcome).toEqual({ kind: 'server-error', status: 503, retryAfterS: 120 });
     expect(reached).toBe(before);
 
     proxy.setMode({ kind: 'pass' });
-    const again = await client.heartbeat('Bearer x', '{}');
+    const again = await client.heartbeat('x', '{}', 'k');
     expect(again.outcome.kind).toBe('accepted');
     expect(reached).toBe(before + 1);
   });
@@ -56,7 +56,7 @@ describe('FaultProxy', () => {
   it('flaky mode loses answers after the target processed the request', async () => {
     proxy.setMode({ kind: 'flaky', dropRequest: 0, dropResponse: 1 });
     const before = reached;
-    const lost = await client.heartbeat('Bearer x', '{}');
+    const lost = await client.heartbeat('x', '{}', 'k');
     expect(lost.outcome.kind).toBe('network-error');
     expect(reached).toBe(before + 1);
     expect(proxy.stats.droppedResponses).toBeGreaterThan(0);

@@ -14,20 +14,3 @@ export interface SendResult {
   errorKind?: string;
 }
 
-/** Maps an HTTP status (and Retry-After) to the scheduler's outcome kinds (AG-2, AG-3, AG-4, AG-6). */
-export function outcomeForStatus(status: number, retryAfterHeader: string | undefined): SendOutcome {
-  if (status === 401) return { kind: 'unauthorized' };
-  if (status === 429 || status >= 500) {
-    const retryAfterS = parseRetryAfter(retryAfterHeader);
-    return retryAfterS === undefined ? { kind: 'server-error', status } : { kind: 'server-error', status, retryAfterS };
-  }
-  return { kind: 'rejected', status };
-}
-
-/** Retry-After in seconds (delta-seconds form or an HTTP date), or undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
-}

@@ -2,16 +2,18 @@ import { Pool, errors as undiciErrors } from 'undici';
 import {
   FleetListSchema,
   HeartbeatHistoryPageSchema,
-  HeartbeatResponseSchema,
   ProblemSchema,
   RegisterResponseSchema,
+  pathOf,
+  route,
   validateMessage,
   type FleetList,
   type RegisterRequest,
   type RegisterResponse,
   type StoredHeartbeat,
 } from '@lanet/contracts';
-import { outcomeForStatus, type SendResult } from './send-result.js';
+import { HEARTBEAT_PATH, agentWire, classifyAnswer, encodeBodyAsync, heartbeatHeaders, type WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
+import type { SendResult } from './send-result.js';
 
 /** How the simulator talks to a target. */
 export interface TargetClientOptions {
@@ -39,30 +41,30 @@ export class TargetClient {
   /** REG-1: exchanges the enrollment secret for an asset id and token; throws with the server's answer otherwise. */
   async register(enrollmentSecret: string, request: RegisterRequest): Promise<RegisterResponse> {
     const res = await this.pool.request({
-      path: '/api/agents/register',
+      path: pathOf('registerAgent'),
       method: 'POST',
       headers: { authorization: `Bearer ${enrollmentSecret}`, 'content-type': 'application/json' },
       body: JSON.stringify(request),
     });
     const text = await res.body.text();
-    if (res.statusCode !== 201 && res.statusCode !== 200) {
-      throw new Error(`POST /api/agents/register answered ${res.statusCode}: ${text.slice(0, 300)}. Check --enrollment-secret and that the target speaks protocol v1.`);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const expected = Object.keys(route('registerAgent').responses).filter((s) => s.startsWith('2')).join(' or ');
+      throw new Error(`POST ${pathOf('registerAgent')} answered ${res.statusCode} (REG-1 expects ${expected}): ${text.slice(0, 300)}. Check --enrollment-secret and that the target speaks protocol v1.`);
     }
     const checked = validateMessage(RegisterResponseSchema, safeJson(text));
     if (!checked.ok) throw new Error(`POST /api/agents/register answered a body that is not a RegisterResponse (REG-1): ${JSON.stringify(checked.errors)}`);
     return checked.value;
   }
 
-  /** Sends one heartbeat body with the agent's token and classifies the answer for the scheduler. */
-  async heartbeat(authorization: string, body: string): Promise<SendResult> {
+  /**
+   * Sends one heartbeat as the reference agent does (its wire policy: gzip, Idempotency-Key, headers; `wire` may
+   * depart from it only by an explicit option) and classifies the answer with the agent's own rule.
+   */
+  async heartbeat(token: string, json: string, key: string, wire: WireOptions = agentWire): Promise<SendResult> {
     let res;
     try {
-      res = await this.pool.request({
-        path: '/api/agents/heartbeat',
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/json' },
-        body,
-      });
+      const body = await encodeBodyAsync(json, wire);
+      res = await this.pool.request({ path: HEARTBEAT_PATH, method: 'POST', headers: heartbeatHeaders(token, key, wire), body });
     } catch (err) {
       return networkFailure(err);
     }
@@ -73,15 +75,10 @@ export class TargetClient {
       return networkFailure(err);
     }
     const status = res.statusCode;
-    if (status === 200) {
-      const checked = validateMessage(HeartbeatResponseSchema, safeJson(text));
-      if (!checked.ok) return { outcome: { kind: 'accepted' }, status, contractViolation: `200 body is not a HeartbeatResponse (HB-1): ${checked.errors[0]?.path} ${checked.errors[0]?.message}` };
-      const { next_heartbeat_in_s: nextHeartbeatInS, escrow_required: escrowRequired } = checked.value;
-      return { outcome: { kind: 'accepted', nextHeartbeatInS, ...(escrowRequired === undefined ? {} : { escrowRequired }) }, status };
-    }
     const retryAfter = res.headers['retry-after'];
-    const outcome = outcomeForStatus(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    const result: SendResult = { outcome, status, errorKind: `http-${status}` };
+    const success = status >= 200 && status < 300;
+    const { outcome, contractViolation } = classifyAnswer(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, success ? safeJson(text) : undefined, Date.now());
+    const result: SendResult = { outcome, status, ...(success ? {} : { errorKind: `http-${status}` }), ...(contractViolation ? { contractViolation } : {}) };
     if (status === 400) {
       const problem = validateMessage(ProblemSchema, safeJson(text));
       if (!problem.ok || !problem.value.errors) result.contractViolation = `400 without a problem+json errors array (HB-3): ${text.slice(0, 200)}`;
@@ -92,26 +89,27 @@ export class TargetClient {
 
   /** FLT-1: the fleet view, checked against the contract. */
   async fleetList(adminToken: string): Promise<FleetList> {
-    const text = await this.adminGet('/api/agents', adminToken);
+    const text = await this.adminGet(pathOf('listAgents'), adminToken);
     const checked = validateMessage(FleetListSchema, safeJson(text));
     if (!checked.ok) throw new Error(`GET /api/agents answered a body that is not a FleetList (FLT-1): ${JSON.stringify(checked.errors.slice(0, 3))}`);
     return checked.value;
   }
 
-  /** FLT-4: every stored heartbeat of one agent, following the pagination cursor. */
-  async history(adminToken: string, assetId: string): Promise<StoredHeartbeat[]> {
-    const all: StoredHeartbeat[] = [];
+  /**
+   * FLT-4: one agent's stored heartbeats, newest first, one validated page at a time (a long run's history is never
+   * held whole). The caller may stop early.
+   */
+  async *historyPages(adminToken: string, assetId: string): AsyncGenerator<StoredHeartbeat[]> {
     let cursor: string | null = null;
-    for (let page = 0; page < 10_000; page++) {
+    for (let page = 0; page < 100_000; page++) {
       const query: string = `?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const text = await this.adminGet(`/api/agents/${assetId}/heartbeats${query}`, adminToken);
+      const text = await this.adminGet(`${pathOf('listHeartbeats', { asset_id: assetId })}${query}`, adminToken);
       const checked = validateMessage(HeartbeatHistoryPageSchema, safeJson(text));
       if (!checked.ok) throw new Error(`GET /api/agents/${assetId}/heartbeats answered a body that is not a HeartbeatHistoryPage: ${JSON.stringify(checked.errors.slice(0, 3))}`);
-      all.push(...checked.value.items);
+      yield checked.value.items;
       cursor = checked.value.next_cursor;
-      if (cursor === null) break;
+      if (cursor === null) return;
     }
-    return all;
   }
 
   /** Closes both pools (waits for in-flight requests). */

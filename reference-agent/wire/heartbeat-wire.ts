@@ -1,0 +1,107 @@
+import { gzip as gzipCallback, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { HeartbeatResponseSchema, formatFieldErrors, pathOf, validateMessage } from '@lanet/contracts';
+import { agentVersion } from '../collectors/agent-collector.js';
+import type { SendOutcome } from '../scheduler/scheduler-types.js';
+
+/**
+ * The reference agent's wire policy, in one place for the agent and the simulator (issue 13): how a heartbeat
+ * becomes a request, and how an answer becomes the scheduler's outcome. The simulator may depart from it only by
+ * an explicit option (`--no-gzip`); its default is this.
+ */
+
+/** Deliberate departures from the agent's wire; the default (`{ gzip: true }`) is the real agent's. */
+export interface WireOptions {
+  /** GEN-5: gzip the body (the agent always does; `--no-gzip` turns it off in the simulator). */
+  gzip: boolean;
+}
+
+/** The real agent's wire. */
+export const agentWire: Readonly<WireOptions> = Object.freeze({ gzip: true });
+
+/** The heartbeat endpoint, from the contracts' route table. */
+export const HEARTBEAT_PATH = pathOf('postHeartbeat');
+
+/** The User-Agent every heartbeat carries, so a backend can tell agent versions apart in its logs. */
+export const USER_AGENT = `lanet-agent/${agentVersion}`;
+
+/** HB-7: the same heartbeat retried carries the same key (asset id and agent timestamp), so it is stored once. */
+export function idempotencyKey(assetId: string, timestamp: string): string {
+  return `${assetId}/${timestamp}`;
+}
+
+/** The headers of every agent POST (names lower-case, as HTTP/1.1 compares them case-insensitively). */
+export function postHeaders(bearer: string, options: WireOptions = agentWire): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    ...(options.gzip ? { 'content-encoding': 'gzip' } : {}),
+    authorization: `Bearer ${bearer}`,
+    'user-agent': USER_AGENT,
+  };
+}
+
+/** The headers of a heartbeat POST: the agent's, plus HB-7's Idempotency-Key. */
+export function heartbeatHeaders(token: string, key: string, options: WireOptions = agentWire): Record<string, string> {
+  return { ...postHeaders(token, options), 'idempotency-key': key };
+}
+
+/** The body bytes of a serialized heartbeat: gzip at zlib's default level (deterministic: no name, mtime 0). */
+export function encodeBody(json: string, options: WireOptions = agentWire): Buffer<ArrayBuffer> {
+  const raw = Buffer.from(json, 'utf8');
+  return options.gzip ? gzipSync(raw) : raw;
+}
+
+const gzipAsync = promisify(gzipCallback);
+
+/** encodeBody off the event loop (libuv's thread pool): the same bytes, for a process sending thousands a second. */
+export async function encodeBodyAsync(json: string, options: WireOptions = agentWire): Promise<Buffer<ArrayBuffer>> {
+  const raw = Buffer.from(json, 'utf8');
+  return options.gzip ? gzipAsync(raw) : raw;
+}
+
+/**
+ * Retry-After as seconds: delta-seconds as given, an HTTP date as the seconds until it, rounded UP (the one rounding
+ * rule: AG-3 honours Retry-After as a minimum, so the agent never comes back before the date). Undefined when
+ * absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+/** An answer classified for the scheduler, and why a 2xx body did not fit the contract (it still counts). */
+export interface ClassifiedAnswer {
+  outcome: SendOutcome;
+  /** A 2xx whose body is not a HeartbeatResponse: accepted without steering (HB-1's shape broken). */
+  contractViolation?: string;
+}
+
+/**
+ * Classifies a heartbeat answer: any 2xx accepted (with HB-11's interval and ESC-3's ask when the body is a
+ * HeartbeatResponse), 401 unauthorized (AG-6), 429 and 5xx server-error with Retry-After (AG-3), every other status
+ * rejected (AG-4: 400 and other 4xx are not retried). `body` is the parsed JSON of a 2xx, if any.
+ */
+export function classifyAnswer(status: number, retryAfter: string | null | undefined, body: unknown, nowMs: number): ClassifiedAnswer {
+  if (status >= 200 && status < 300) {
+    const answer = validateMessage(HeartbeatResponseSchema, body);
+    if (!answer.ok) return { outcome: { kind: 'accepted' }, contractViolation: `${status} body is not a HeartbeatResponse (HB-1): ${formatFieldErrors(answer.errors).replace(/\n/g, '; ')}` };
+    const { next_heartbeat_in_s: nextHeartbeatInS, escrow_required: escrowRequired } = answer.value;
+    return { outcome: { kind: 'accepted', nextHeartbeatInS, ...(escrowRequired === undefined ? {} : { escrowRequired }) } };
+  }
+  if (status === 401) return { outcome: { kind: 'unauthorized' } };
+  if (status === 429 || status >= 500) {
+    const retryAfterS = parseRetryAfter(retryAfter, nowMs);
+    return { outcome: { kind: 'server-error', status, ...(retryAfterS === undefined ? {} : { retryAfterS }) } };
+  }
+  return { outcome: { kind: 'rejected', status } };
+}
+
+/**
+ * ESC-3: a heartbeat carries the recovery keys only when the scheduler says the server asked, or when they differ
+ * from the ones the server last accepted (never escrowed counts as different).
+ */
+export function sendRecoveryKeys(state: { haveKeys: boolean; changedSinceEscrow: boolean; serverAsked: boolean }): boolean {
+  return state.haveKeys && (state.serverAsked || state.changedSinceEscrow);
+}
