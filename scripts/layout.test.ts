@@ -9,14 +9,14 @@ import { rewriteCrossPartImports } from './rewrite-cross-part-imports.js';
 describe('the repository follows its layout (README.md "Layout")', () => {
   it('no import crosses a part boundary the table forbids, no cycle, every dependency declared', () => {
     expect(checkLayout(repoRoot)).toEqual([]);
-  });
+  }, 120_000); // parses every source file: generous for a loaded two-core machine
 
   it('the import codemod has nothing left to rewrite', () => {
     const result = rewriteCrossPartImports(repoRoot, false);
     expect(result.problems).toEqual([]);
     expect(result.changedFiles).toEqual([]);
     expect(result.addedExports).toEqual([]);
-  });
+  }, 120_000);
 
   it('reads the table: simulator may import the reference-agent scheduler only; reference-server tests may import cli', () => {
     const rules = readLayoutRules(readFileSync(join(repoRoot, 'README.md'), 'utf8'));
