@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Shim: the project is TypeScript run through tsx's loader (no build step), so `npx lanet` works from a clone.
-import { register } from 'tsx/esm/api';
+// `lanet` from a clone of the repository: runs the TypeScript sources (no build step). Installed, the command is
+// @lanet/cli's compiled bin instead (cli/bin/lanet.js -> cli/dist/lanet.js).
+import './dev-loader.mjs';
 
-register();
 await import('../cli/lanet.ts');

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isInstalled } from './installed-packages.js';
 
 /** A `lanet` subcommand: its one-line summary, and a lazy loader so `lanet validate` never loads express or pg. */
 export interface CommandEntry {
@@ -6,14 +7,20 @@ export interface CommandEntry {
   summary: string;
   /** Who the command is for, shown in `lanet --help`. */
   audience: string;
-  /** Module (relative to cli/) exporting `createCommand(): Command`; loaded only when the command runs. */
+  /** The @lanet package that holds the command; users install only the packages their role needs. */
+  packageName: string;
+  /** Module (a subpath the package exports) exporting `createCommand(): Command`; loaded only when the command runs. */
   module: string;
 }
 
-/** Loads a subcommand's module and checks it exports `createCommand`. */
+/** Loads a subcommand's module and checks it exports `createCommand`; says which package to install when it is missing. */
 export async function loadCommand(entry: CommandEntry): Promise<Command> {
+  if (!isInstalled(entry.packageName)) {
+    throw new Error(`'lanet ${entry.name}' is in the package ${entry.packageName}, which is not installed. Install it: npm install ${entry.packageName}`);
+  }
   // A computed specifier keeps `lanet --help` and every other command from loading all parts at start-up.
-  const mod = (await import(new URL(entry.module, import.meta.url).href)) as { createCommand?: () => Command };
+  const specifier: string = entry.module;
+  const mod = (await import(specifier)) as { createCommand?: () => Command };
   if (typeof mod.createCommand !== 'function') throw new Error(`${entry.module} does not export createCommand().`);
   return mod.createCommand();
 }
@@ -24,42 +31,49 @@ export const commandTable: readonly CommandEntry[] = [
     name: 'server',
     summary: 'run the reference server (SQLite by default, PostgreSQL with a postgres:// URL)',
     audience: 'operators, backend implementers',
-    module: '../reference-server/cli/server-command.ts',
+    packageName: '@lanet/reference-server',
+    module: '@lanet/reference-server/cli/server-command',
   },
   {
     name: 'validate',
     summary: 'validate a heartbeat (or another message) against the contract',
     audience: 'agent developers',
-    module: '../contracts/cli/validate-command.ts',
+    packageName: '@lanet/contracts',
+    module: '@lanet/contracts/cli/validate-command',
   },
   {
     name: 'mock',
     summary: 'start a mock backend that speaks the agent wire and answers with the contract',
     audience: 'agent developers',
-    module: '../contracts/cli/mock-command.ts',
+    packageName: '@lanet/contracts',
+    module: '@lanet/contracts/cli/mock-command',
   },
   {
     name: 'agent',
     summary: 'run the reference agent, or collect one payload with --once --dry-run',
     audience: 'agent developers, fleet operators',
-    module: '../reference-agent/cli/agent-command.ts',
+    packageName: '@lanet/reference-agent',
+    module: '@lanet/reference-agent/cli/agent-command',
   },
   {
     name: 'conformance',
     summary: 'check a backend (or an agent) against protocol v1, requirement by requirement',
     audience: 'backend implementers (CI)',
-    module: '../conformance/cli/conformance-command.ts',
+    packageName: '@lanet/conformance',
+    module: '@lanet/conformance/cli/conformance-command',
   },
   {
     name: 'simulate',
     summary: 'load-test a backend with thousands of property-generated agents',
     audience: 'QA',
-    module: '../simulator/cli/simulate-command.ts',
+    packageName: '@lanet/simulator',
+    module: '@lanet/simulator/cli/simulate-command',
   },
   {
     name: 'report',
     summary: 'work with simulator reports (merge shard reports)',
     audience: 'QA',
-    module: '../simulator/cli/report-command.ts',
+    packageName: '@lanet/simulator',
+    module: '@lanet/simulator/cli/report-command',
   },
 ];

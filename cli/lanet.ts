@@ -1,5 +1,6 @@
 import { CommanderError, type Command } from 'commander';
 import { commandTable, loadCommand } from './command-table.js';
+import { versionText } from './installed-packages.js';
 
 // Exit codes shared by every subcommand: 0 success, 1 the thing checked failed, 2 could not run (bad input/arguments).
 const EXIT_USAGE = 2;
@@ -18,7 +19,7 @@ function printHelp(): void {
       'Commands:',
       ...lines,
       '',
-      'Run `lanet <command> --help` for the options of one command.',
+      'Run `lanet <command> --help` for the options of one command; `lanet --version` lists the installed packages.',
       '',
     ].join('\n'),
   );
@@ -34,6 +35,10 @@ async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     printHelp();
+    return;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(versionText());
     return;
   }
   const entry = commandTable.find((c) => c.name === name);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isInstalled } from './installed-packages.js';
 
 /** Options for starting the reference server as a child process through its public CLI (`lanet server`). */
 export interface SpawnServerOptions {
@@ -26,11 +27,16 @@ export interface SpawnedServer {
   stop: () => Promise<void>;
 }
 
-const LANET_BIN = fileURLToPath(new URL('../bin/lanet.js', import.meta.url));
+// @lanet/cli's bin: the same file from the sources (cli/spawn-reference-server.ts) and compiled (cli/dist/...).
+const LANET_BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bin/lanet.js' : '../bin/lanet.js', import.meta.url));
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 /** Starts `lanet server` on a free loopback port and resolves once it prints `listening on http://HOST:PORT`. */
 export async function spawnReferenceServer(options: SpawnServerOptions): Promise<SpawnedServer> {
+  if (!isInstalled('@lanet/reference-server')) {
+    // Conformance and simulator users get the reference server (and its native SQLite build) only if they ask for it.
+    throw new Error('the default target is the reference server, which is not installed: install @lanet/reference-server (npm install @lanet/reference-server) or pass --target <url> to test your own backend.');
+  }
   const tempDir = options.database ? undefined : mkdtempSync(join(tmpdir(), 'lanet-server-'));
   const database = options.database ?? join(tempDir!, 'lanet.db');
   const args = [

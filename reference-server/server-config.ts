@@ -1,4 +1,4 @@
-import { limits, protocol } from '../contracts/index.js';
+import { limits, protocol } from '@lanet/contracts';
 import { DEFAULT_BODY_LIMIT } from './http/read-json-body.js';
 
 /** Everything the reference server needs to start; the CLI builds it from flags and LANET_* variables. */

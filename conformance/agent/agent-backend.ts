@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { HeartbeatRequestSchema, RegisterRequestSchema, validateMessage } from '../../contracts/index.js';
+import { HeartbeatRequestSchema, RegisterRequestSchema, validateMessage } from '@lanet/contracts';
 import type { AgentEvent } from './analyze-agent-run.js';
 import { faultAt, retryAfterS, schedule } from './agent-schedule.js';
 

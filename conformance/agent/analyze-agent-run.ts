@@ -1,4 +1,4 @@
-import { levelOf } from '../../contracts/requirements/requirements.js';
+import { levelOf } from '@lanet/contracts/requirements/requirements';
 import { rollUp, type CheckStatus, type Level, type RequirementStatus } from '../report/verdict.js';
 import { GRID_TOLERANCE, retryAfterS, schedule, type SlotFault } from './agent-schedule.js';
 

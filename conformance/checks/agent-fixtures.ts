@@ -8,7 +8,7 @@ import {
   type AgentDetail,
   type HeartbeatRequest,
   type StoredHeartbeat,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 import { describeResponse, type ConformanceHttp, type Exchange } from '../http/conformance-http.js';
 import { SkipCheck, type CheckSettings } from './check-types.js';
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { limits } from '../../contracts/index.js';
+import { limits } from '@lanet/contracts';
 import { newFingerprint } from './agent-fixtures.js';
 import { outcomeOf, pass, SkipCheck, type Check, type Finding } from './check-types.js';
 import { expectStatus, findingFor, isSuccess } from './expect.js';

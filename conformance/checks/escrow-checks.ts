@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { HeartbeatResponseSchema, RecoveryKeysResponseSchema, validateMessage } from '../../contracts/index.js';
+import { HeartbeatResponseSchema, RecoveryKeysResponseSchema, validateMessage } from '@lanet/contracts';
 import type { TestAgent } from './agent-fixtures.js';
 import { outcomeOf, SkipCheck, type Check, type CheckContext, type Finding } from './check-types.js';
 import { expectStatus, findingFor } from './expect.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FleetListSchema, seedHeartbeat, seedSizedHeartbeat, validateMessage, type HeartbeatRequest } from '../../contracts/index.js';
+import { FleetListSchema, seedHeartbeat, seedSizedHeartbeat, validateMessage, type HeartbeatRequest } from '@lanet/contracts';
 import { heartbeatArbitrary } from './payload-arbitraries.js';
 import { describeResponse } from '../http/conformance-http.js';
 import { FailCheck } from '../runner/run-checks.js';

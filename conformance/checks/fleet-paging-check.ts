@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FleetListSchema, validateMessage, type FleetList } from '../../contracts/index.js';
+import { FleetListSchema, validateMessage, type FleetList } from '@lanet/contracts';
 import type { Exchange } from '../http/conformance-http.js';
 import type { TestAgent } from './agent-fixtures.js';
 import { outcomeOf, SkipCheck, type Check, type CheckContext, type Finding } from './check-types.js';

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { limits, protocol, seedHeartbeat, type HeartbeatRequest } from '../../contracts/index.js';
+import { limits, protocol, seedHeartbeat, type HeartbeatRequest } from '@lanet/contracts';
 import { paddedHeartbeat } from './spelling-checks.js';
 import { uploadScript } from '../http/huge-upload.js';
 import { streamBody } from '../http/raw-socket.js';

@@ -1,4 +1,4 @@
-import { ProblemSchema, validateMessage } from '../../contracts/index.js';
+import { ProblemSchema, validateMessage } from '@lanet/contracts';
 import { contractFor } from '../http/response-contract.js';
 import type { Exchange } from '../http/conformance-http.js';
 import { outcomeOf, SkipCheck, type Check, type CheckContext, type Finding } from './check-types.js';

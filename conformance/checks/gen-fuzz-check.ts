@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { seedHeartbeat } from '../../contracts/index.js';
+import { seedHeartbeat } from '@lanet/contracts';
 import type { RequestSpec } from '../http/conformance-http.js';
 import { outcomeOf, type Check, type CheckContext, type Finding } from './check-types.js';
 import { findingFor } from './expect.js';

@@ -1,4 +1,4 @@
-import { HeartbeatResponseSchema, limits, seedHeartbeat, seedSizedHeartbeat, validateMessage, type HeartbeatRequest } from '../../contracts/index.js';
+import { HeartbeatResponseSchema, limits, seedHeartbeat, seedSizedHeartbeat, validateMessage, type HeartbeatRequest } from '@lanet/contracts';
 import { describeResponse } from '../http/conformance-http.js';
 import type { Exchange } from '../http/conformance-http.js';
 import { uniqueTimestamp, type TestAgent } from './agent-fixtures.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ProblemSchema, validateMessage } from '../../contracts/index.js';
+import { ProblemSchema, validateMessage } from '@lanet/contracts';
 import { heartbeatArbitrary, invalidHeartbeatArbitrary } from './payload-arbitraries.js';
 import type { HeartbeatArbitraryOptions } from './payload-arbitraries.js';
 import { describeResponse, type Exchange } from '../http/conformance-http.js';

@@ -1,4 +1,4 @@
-import { limits, protocol } from '../../contracts/index.js';
+import { limits, protocol } from '@lanet/contracts';
 import type { Exchange } from '../http/conformance-http.js';
 import { hugeUpload, uploadScript } from '../http/huge-upload.js';
 import { outcomeOf, type Check, type CheckContext, type Finding } from './check-types.js';

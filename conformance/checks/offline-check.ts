@@ -1,4 +1,4 @@
-import { FleetListSchema, validateMessage } from '../../contracts/index.js';
+import { FleetListSchema, validateMessage } from '@lanet/contracts';
 import { sleep } from '../http/raw-socket.js';
 import { seededRandom } from './gen-fuzz-check.js';
 import { outcomeOf, skip, type Check, type CheckContext, type Finding } from './check-types.js';

@@ -1,4 +1,4 @@
-import { limits, protocol, type HeartbeatRequest } from '../../contracts/index.js';
+import { limits, protocol, type HeartbeatRequest } from '@lanet/contracts';
 import type { Exchange } from '../http/conformance-http.js';
 import type { TestAgent } from './agent-fixtures.js';
 import { outcomeOf, SkipCheck, type Check, type CheckContext, type Finding } from './check-types.js';

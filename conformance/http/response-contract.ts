@@ -10,7 +10,7 @@ import {
   RecoveryKeysResponseSchema,
   RegisterResponseSchema,
   validateMessage,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 
 /** The contract a response must meet: a named schema for its JSON body, or no body contract. */
 export interface ResponseContract {

@@ -1,5 +1,5 @@
-import { checkVerdict, isGating, rollUp as rollUpVerdicts, type CheckStatus, type RequirementStatus } from '../../contracts/verdict.js';
-import type { Level } from '../../contracts/requirements/requirement-catalogue.js';
+import { checkVerdict, isGating, rollUp as rollUpVerdicts, type CheckStatus, type RequirementStatus } from '@lanet/contracts/verdict';
+import type { Level } from '@lanet/contracts/requirements/requirement-catalogue';
 
 // The suite's verdicts are the contracts' verdict type (contracts/verdict.ts): one roll-up, one gating rule, levels
 // read from the requirement catalogue. Backend conformance (requirement-summary.ts) and agent conformance

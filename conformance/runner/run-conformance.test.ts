@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
 import { runConformance, type ConformanceOptions } from './run-conformance.js';
 
 const SEED = Number(process.env['LANET_SEED'] ?? 7);

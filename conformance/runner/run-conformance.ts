@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { allProfiles, type CheckSettings, type Profile } from '../checks/check-types.js';
 import { allChecks, planChecks } from '../checks/index.js';
 import { AGENT_TIMEOUT_MS, ConformanceHttp, createDispatcher, ExchangeLog, timedOut } from '../http/conformance-http.js';

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { HeartbeatRequestSchema, validateMessage } from '../../contracts/index.js';
+import { HeartbeatRequestSchema, validateMessage } from '@lanet/contracts';
 import { jsonResponse, problem, type FaultHooks, type ProxiedRequest, type ProxiedResponse } from './fault-proxy.js';
 
 /** What a fault may know about the backend behind the proxy. */

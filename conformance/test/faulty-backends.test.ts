@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { runConformance, type ConformanceOptions } from '../runner/run-conformance.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.ur
 
 /** Starts one faulty backend in its own process (so the suite's CPU work never slows the backend it measures). */
 async function startProxy(faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);

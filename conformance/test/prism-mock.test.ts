@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { defaultMockOptions, startMock } from '../../contracts/cli/mock-run.js';
+import { defaultMockOptions, startMock } from '@lanet/contracts/cli/mock-run';
 import { runConformance } from '../runner/run-conformance.js';
 
 /** The checks that make sense against a stateless mock (conformance/README.md, "Against a stateless mock"). */

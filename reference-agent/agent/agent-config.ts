@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { limits } from '../../contracts/index.js';
+import { limits } from '@lanet/contracts';
 import { defaultConfigDir } from './identity-store.js';
 
 /** The agent's settings after merging file, environment and flags (flags win, then environment, then file). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeartbeatRequestSchema } from '../../contracts/index.js';
+import { HeartbeatRequestSchema } from '@lanet/contracts';
 import type { CollectionRun } from '../collectors/run-collectors.js';
 import { buildHeartbeat, recoveryKeysFingerprint } from './build-heartbeat.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HeartbeatRequestSchema, formatFieldErrors, validateMessage, type HeartbeatRequest } from '../../contracts/index.js';
+import { HeartbeatRequestSchema, formatFieldErrors, validateMessage, type HeartbeatRequest } from '@lanet/contracts';
 import type { InventorySections } from '../collectors/collector-types.js';
 import type { CollectionRun } from '../collectors/run-collectors.js';
 

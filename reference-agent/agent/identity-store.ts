@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import os from 'node:os';
 import { join, win32 } from 'node:path';
 import { z } from 'zod';
-import { AssetIdSchema, TokenSchema } from '../../contracts/index.js';
+import { AssetIdSchema, TokenSchema } from '@lanet/contracts';
 
 /** What the agent keeps between runs: its identity (REG-1) and the ESC-3 fingerprint of the keys the server has. */
 export const AgentStateSchema = z.object({

@@ -6,7 +6,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { seedHeartbeat, seedSizedHeartbeat, type HeartbeatRequest } from '../../contracts/index.js';
+import { seedHeartbeat, seedSizedHeartbeat, type HeartbeatRequest } from '@lanet/contracts';
 import { buildHeartbeat, UNREGISTERED_ASSET_ID } from '../agent/build-heartbeat.js';
 import { platformCollectors } from '../collectors/platform-collectors.js';
 import { runCollectors } from '../collectors/run-collectors.js';

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
-import { HeartbeatRequestSchema, validateMessage } from '../../contracts/index.js';
+import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
+import { HeartbeatRequestSchema, validateMessage } from '@lanet/contracts';
 import { AGENT_NODE_FLAGS } from '../service/winsw-definition.js';
 import { buildAgent } from './build-agent.js';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLanetHandlers } from '../../contracts/msw/index.js';
-import { HeartbeatRequestSchema, validateMessage } from '../../contracts/index.js';
+import { createLanetHandlers } from '@lanet/contracts/msw';
+import { HeartbeatRequestSchema, validateMessage } from '@lanet/contracts';
 import { run } from './agent-command.js';
 
 const LANET = fileURLToPath(new URL('../../bin/lanet.js', import.meta.url));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedHeartbeat, type HeartbeatRequest } from '../../contracts/index.js';
+import { seedHeartbeat, type HeartbeatRequest } from '@lanet/contracts';
 import { sendHeartbeat } from '../transport/http-transport.js';
 
 const LANET = fileURLToPath(new URL('../../bin/lanet.js', import.meta.url));

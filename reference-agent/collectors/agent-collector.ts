@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Collector } from './collector-types.js';
 
 /** Set by the single-file build (`npm run build:agent`), which has no package.json beside it. */
 declare const __LANET_AGENT_VERSION__: string | undefined;
 
-/** The reference agent's version: the kit's package.json version, read once (or built into the bundle). */
+/** The reference agent's version: the version of @lanet/reference-agent, read once (or built into the bundle). */
 export const agentVersion: string = (() => {
   if (typeof __LANET_AGENT_VERSION__ === 'string') return __LANET_AGENT_VERSION__;
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    // By package name, so the path is the same from the sources and from the compiled dist/.
+    const pkg = createRequire(import.meta.url)('@lanet/reference-agent/package.json') as { version?: unknown };
     return typeof pkg.version === 'string' && pkg.version !== '' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';

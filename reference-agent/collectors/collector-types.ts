@@ -8,7 +8,7 @@ import type {
   StatusSchema,
   SystemInfoSchema,
   SystemVolumeSchema,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 
 /** The heartbeat sections a collector may fill; each is the contract's own type (never written twice). */
 export interface InventorySections {

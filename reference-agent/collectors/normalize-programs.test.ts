@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InstalledProgramSchema, limits } from '../../contracts/index.js';
+import { InstalledProgramSchema, limits } from '@lanet/contracts';
 import { propertySeed } from '../test-support/property-seed.js';
 import { normalizePrograms } from './normalize-programs.js';
 

@@ -1,4 +1,4 @@
-import { limits, type InstalledProgram } from '../../contracts/index.js';
+import { limits, type InstalledProgram } from '@lanet/contracts';
 
 /** A program as a collector read it, before cleaning: any field may be missing or blank. */
 export interface RawProgram {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limits } from '../../contracts/index.js';
+import { limits } from '@lanet/contracts';
 import type { Collector } from './collector-types.js';
 import { execText } from './exec-text.js';
 import { clipError, runCollectors } from './run-collectors.js';

@@ -11,7 +11,7 @@ import {
   limits,
   validateMessage,
   type CollectionError,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 import { CollectorTimeoutError, type Collector, type CollectorTiming, type InventorySections } from './collector-types.js';
 
 /** Every section's contract schema: a collector's output is checked before it joins the heartbeat. */

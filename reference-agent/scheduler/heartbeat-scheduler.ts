@@ -1,4 +1,4 @@
-import { limits } from '../../contracts/index.js';
+import { limits } from '@lanet/contracts';
 import type { HeartbeatSchedulerApi, SchedulerDecision, SchedulerPolicy, SendOutcome } from './scheduler-types.js';
 
 /**

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, win32 } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { defaultConfigDir } from '../agent/identity-store.js';
 import { configDirAcl, defaultServiceId, winswDefinition, type ServiceAccount } from './winsw-definition.js';
@@ -55,10 +54,10 @@ export function planServiceInstall(o: InstallOptions): InstallPlan {
   };
 }
 
-/** This kit's bin\\lanet.js, or the single-file agent when running from it; typical Windows paths when generating elsewhere. */
+/** The `lanet` script now running (installed: @lanet/cli's bin; in a clone: bin/lanet.js), or the single-file agent when running from it; typical Windows paths when generating elsewhere. */
 function defaultLanetBin(): string {
   if (process.platform !== 'win32') return bundledScript !== undefined ? 'C:\\Program Files\\LANET\\lanet-agent.mjs' : 'C:\\Program Files\\LANET\\bin\\lanet.js';
-  return bundledScript ?? fileURLToPath(new URL('../../bin/lanet.js', import.meta.url));
+  return bundledScript ?? process.argv[1] ?? 'lanet.js';
 }
 
 function installOptions(opts: Record<string, unknown>): InstallOptions {

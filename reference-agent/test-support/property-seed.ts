@@ -1,4 +1,4 @@
-import { propertySeed as readSeed } from '../../contracts/arbitraries/index.js';
+import { propertySeed as readSeed } from '@lanet/contracts/arbitraries';
 
 /**
  * Seeds for property tests: the contracts' LANET_SEED rule (replay a failing run, else a fresh seed), printed with a

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedHeartbeat } from '../../contracts/index.js';
+import { seedHeartbeat } from '@lanet/contracts';
 import { parseRetryAfter, register, sendHeartbeat } from './http-transport.js';
 
 const BASE = 'http://transport.test';

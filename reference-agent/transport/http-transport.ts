@@ -7,7 +7,7 @@ import {
   type HeartbeatRequest,
   type RegisterRequest,
   type RegisterResponse,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
 import { HEARTBEAT_PATH, classifyAnswer, encodeBody, idempotencyKey, postHeaders } from '../wire/heartbeat-wire.js';
 

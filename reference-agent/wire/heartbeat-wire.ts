@@ -1,6 +1,6 @@
 import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { HeartbeatResponseSchema, formatFieldErrors, pathOf, validateMessage } from '../../contracts/index.js';
+import { HeartbeatResponseSchema, formatFieldErrors, pathOf, validateMessage } from '@lanet/contracts';
 import { agentVersion } from '../collectors/agent-collector.js';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
 

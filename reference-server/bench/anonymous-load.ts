@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { seedSizedHeartbeat } from '../../contracts/index.js';
-import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
+import { seedSizedHeartbeat } from '@lanet/contracts';
+import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 /**
  * The benchmark's baseline: plain node:http + JSON.parse + the same Zod schema + the same INSERT into the same
  * heartbeats table, one autocommit per request, no auth, no escrow, no express. Run as a child process:
- *   node --import tsx reference-server/bench/baseline-server.ts <sqlite-path | postgres-url> [FULL|NORMAL]
+ *   node --conditions=@lanet/source --import tsx reference-server/bench/baseline-server.ts <sqlite-path | postgres-url> [FULL|NORMAL]
  * FULL (default) fsyncs every commit like the reference server; NORMAL (SQLite only) skips the per-commit fsync, which
  * survives kill -9 but not power loss: it shows the CPU-only ceiling.
  * It prints `listening on http://127.0.0.1:PORT` like the real server.
@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { HeartbeatRequestSchema } from '../../contracts/index.js';
+import { HeartbeatRequestSchema } from '@lanet/contracts';
 import { openStore } from '../store/open-store.js';
 import { parsePostgresUrl } from '../store/postgres-support.js';
 

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { seedSizedHeartbeat } from '../../contracts/index.js';
+import { seedSizedHeartbeat } from '@lanet/contracts';
 
 /** One enrolled identity the load uses (the baseline ignores the token). */
 export interface BenchAgent {

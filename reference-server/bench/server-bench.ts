@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
 import { openStore } from '../store/open-store.js';
 import { newTestSchema, type TestSchema } from '../test/postgres-schema.js';
 import { queryDatabase } from '../test/database-text.js';
@@ -100,7 +100,7 @@ async function benchReference(kind: string, dir: string, schemas: TestSchema[], 
 
 /** Starts the baseline child and resolves with its URL. */
 function startBaseline(database: string, synchronous: 'FULL' | 'NORMAL'): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE, database, synchronous], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', BASELINE, database, synchronous], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('baseline did not start within 20 s')), 20_000);

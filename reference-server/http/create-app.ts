@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { expressPathOf, problemTypes, routes, type OperationId, type Route } from '../../contracts/index.js';
+import { expressPathOf, problemTypes, routes, type OperationId, type Route } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { requireAdmin, requireMetricsAccess } from './admin-auth.js';
 import { METRICS_TEXT_MAX_AGE_MS, cachedValue } from './cached-value.js';

@@ -1,4 +1,4 @@
-import { problemTypes, toJsonPointer } from '../../contracts/index.js';
+import { problemTypes, toJsonPointer } from '@lanet/contracts';
 import { skipWs, stringEnd } from '../ingest/redact-text.js';
 import { HttpProblem } from './problem.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { RecoveryKeysResponse } from '../../contracts/index.js';
+import type { RecoveryKeysResponse } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { adminActor } from './admin-auth.js';
 import { assetParam } from './fleet-routes.js';

@@ -4,7 +4,7 @@
  * order they belong to and the page's last agent (plus its last-seen time, which moves with every heartbeat).
  */
 import type { Request, Response } from 'express';
-import { FleetListQuerySchema, FleetSortSchema, limits, validateMessage, type FleetList } from '../../contracts/index.js';
+import { FleetListQuerySchema, FleetSortSchema, limits, validateMessage, type FleetList } from '@lanet/contracts';
 import type { AgentPageQuery, FleetSortField } from '../store/store.js';
 import type { AppContext } from './app-context.js';
 import { toFleetAgent } from './fleet-routes.js';

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import {
   AssetIdSchema, HeartbeatHistoryQuerySchema, limits, protocol, validateMessage, type AgentStatus,
   type AgentDetail, type FleetAgent, type HeartbeatRequest,
-} from '../../contracts/index.js';
+} from '@lanet/contracts';
 import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
 import { historyPageJson, readHistoryRows } from './history-page.js';

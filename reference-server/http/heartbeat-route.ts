@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HeartbeatResponse } from '../../contracts/index.js';
+import type { HeartbeatResponse } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { bearerToken, sha256Hex } from './credentials.js';
 import { HttpProblem, sendJson, unauthorized } from './problem.js';

@@ -1,4 +1,4 @@
-import type { HeartbeatHistoryPage } from '../../contracts/index.js';
+import type { HeartbeatHistoryPage } from '@lanet/contracts';
 import type { HeartbeatRow, Store } from '../store/store.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { limits, type FieldError, type Problem } from '../../contracts/index.js';
+import { limits, type FieldError, type Problem } from '@lanet/contracts';
 import { closeUnreadUpload } from './refused-upload.js';
 
 /** An error that becomes an RFC 9457 problem response (GEN-1); messages never carry a secret (AUTH-4). */

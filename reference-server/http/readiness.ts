@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Readiness } from '../../contracts/index.js';
+import type { Readiness } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { READY_DEADLINE_MS, STORE_DEADLINE_MS, withDeadline } from './store-deadline.js';
 

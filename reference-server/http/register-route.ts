@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { RegisterRequestSchema, validateMessage, type RegisterResponse } from '../../contracts/index.js';
+import { RegisterRequestSchema, validateMessage, type RegisterResponse } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { bearerToken, matchesHash, newToken, sha256Hex } from './credentials.js';
 import { HttpProblem, unauthorized } from './problem.js';

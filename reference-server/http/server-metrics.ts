@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AgentStatus } from '../../contracts/index.js';
+import type { AgentStatus } from '@lanet/contracts';
 
 /** The server's Prometheus metrics; one registry per server so several servers can share a process (tests). */
 export interface ServerMetrics {

@@ -1,4 +1,4 @@
-import { problemTypes } from '../../contracts/index.js';
+import { problemTypes } from '@lanet/contracts';
 import { HttpProblem } from './problem.js';
 
 /**

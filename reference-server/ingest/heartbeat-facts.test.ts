@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedHeartbeat } from '../../contracts/index.js';
+import { seedHeartbeat } from '@lanet/contracts';
 import { clockSkewSeconds, isPartial, parseAgentTimestamp, redactRecoveryKeys } from './heartbeat-facts.js';
 
 describe('heartbeat facts', () => {

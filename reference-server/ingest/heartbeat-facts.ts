@@ -1,4 +1,4 @@
-import { limits, type HeartbeatRequest } from '../../contracts/index.js';
+import { limits, type HeartbeatRequest } from '@lanet/contracts';
 import { HttpProblem } from '../http/problem.js';
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})?$/;

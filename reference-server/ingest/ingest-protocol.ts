@@ -1,4 +1,4 @@
-import type { FieldError } from '../../contracts/index.js';
+import type { FieldError } from '@lanet/contracts';
 import type { Store } from '../store/store.js';
 import type { IngestItem } from './prepare-heartbeat.js';
 

@@ -3,7 +3,9 @@ import type { Store } from '../store/store.js';
 import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData, StoreMethod } from './ingest-protocol.js';
 import type { IngestItem } from './prepare-heartbeat.js';
 
-const ENTRY = new URL('./ingest-worker-entry.mjs', import.meta.url);
+// Compiled (the installed package), the thread runs ingest-worker.js directly; from the TypeScript sources it needs
+// a small .mjs entry that registers tsx first (a worker thread does not inherit its parent's module loader).
+const ENTRY = import.meta.url.endsWith('.ts') ? new URL('./ingest-worker-entry.mjs', import.meta.url) : new URL('./ingest-worker.js', import.meta.url);
 
 /** The HTTP thread's handle on the ingest thread. */
 export interface IngestThread {

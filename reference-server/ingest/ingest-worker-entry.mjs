@@ -1,6 +1,11 @@
-// Entry of the ingest thread (see ingest-thread.ts). The project is TypeScript run through tsx with no build step,
-// and a worker thread does not inherit its parent's module loader, so the thread registers tsx itself first.
-import { register } from 'tsx/esm/api';
+// Entry of the ingest thread when the server runs from the TypeScript sources (see ingest-thread.ts; the compiled
+// package starts dist/ingest/ingest-worker.js directly). A worker thread does not inherit its parent's module hooks,
+// so it registers tsx and the "@lanet/source" export condition (@lanet/* imports -> sibling sources) itself.
+import { register } from 'node:module';
+import { register as registerTsx } from 'tsx/esm/api';
 
-register();
+registerTsx();
+register(
+  'data:text/javascript,export async function resolve(s, c, next) { return next(s, { ...c, conditions: [...c.conditions, "@lanet/source"] }); }',
+);
 await import('./ingest-worker.ts');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { validatorFor, type HeartbeatRequest } from '../../contracts/index.js';
+import { validatorFor, type HeartbeatRequest } from '@lanet/contracts';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
 import { duplicateMemberProblem, findDuplicateMember } from '../http/duplicate-members.js';
 import { HttpProblem } from '../http/problem.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seedSizedHeartbeat } from '../../contracts/index.js';
-import { propertySeed } from '../../contracts/arbitraries/property-seed.js';
+import { seedSizedHeartbeat } from '@lanet/contracts';
+import { propertySeed } from '@lanet/contracts/arbitraries/property-seed';
 import { findDuplicateMember } from '../http/duplicate-members.js';
 import { redactRecoveryKeys } from './heartbeat-facts.js';
 import { cutSpans, scanJsonText } from './redact-text.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProblemSchema, RegisterResponseSchema } from '../../contracts/index.js';
+import { ProblemSchema, RegisterResponseSchema } from '@lanet/contracts';
 import { startupNotes } from '../cli/server-command.js';
 import { defaultConfig } from '../server-config.js';
 import { adminGet, call, enroll, fingerprint, heartbeatFor, postHeartbeat } from './http-client.js';

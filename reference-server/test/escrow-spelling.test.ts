@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { propertySeed } from '../../contracts/arbitraries/property-seed.js';
+import { propertySeed } from '@lanet/contracts/arbitraries/property-seed';
 import { adminGet, call, enroll, heartbeatFor } from './http-client.js';
 import { databaseText, queryDatabase } from './database-text.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';

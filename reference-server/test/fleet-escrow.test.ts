@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentDetailSchema, FleetListSchema, HeartbeatHistoryPageSchema, RecoveryKeysResponseSchema } from '../../contracts/index.js';
+import { AgentDetailSchema, FleetListSchema, HeartbeatHistoryPageSchema, RecoveryKeysResponseSchema } from '@lanet/contracts';
 import { agentStatus } from '../http/fleet-routes.js';
 import { adminGet, call, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { databaseText, queryDatabase } from './database-text.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFleetCursor, encodeFleetCursor } from '../http/fleet-list.js';
-import { FleetListSchema, type FleetList } from '../../contracts/index.js';
+import { FleetListSchema, type FleetList } from '@lanet/contracts';
 import { adminGet, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetList } from '../../contracts/index.js';
+import type { FleetList } from '@lanet/contracts';
 import { agentPageSql } from '../store/fleet-page-sql.js';
 import type { AgentPageQuery } from '../store/store.js';
 import { adminGet } from './http-client.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeartbeatResponseSchema, ProblemSchema, getAtPointer, seedHeartbeat, seedSizedHeartbeat } from '../../contracts/index.js';
+import { HeartbeatResponseSchema, ProblemSchema, getAtPointer, seedHeartbeat, seedSizedHeartbeat } from '@lanet/contracts';
 import { adminGet, call, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { queryDatabase } from './database-text.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';

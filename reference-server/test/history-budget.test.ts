@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HeartbeatHistoryPageSchema } from '../../contracts/index.js';
+import { HeartbeatHistoryPageSchema } from '@lanet/contracts';
 import { HISTORY_PAGE_BYTES } from '../http/history-page.js';
 import { adminGet, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { seedHeartbeat, type HeartbeatRequest, type RegisterResponse } from '../../contracts/index.js';
+import { seedHeartbeat, type HeartbeatRequest, type RegisterResponse } from '@lanet/contracts';
 import { TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET } from './test-server.js';
 
 /** A response read whole: status, headers and the parsed body (undefined when empty or not JSON). */

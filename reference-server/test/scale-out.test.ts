@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FleetList } from '../../contracts/index.js';
+import type { FleetList } from '@lanet/contracts';
 import { defaultConfig } from '../server-config.js';
 import { startServer, type RunningServer } from '../start-server.js';
 import { adminGet, call, enroll, fingerprint, heartbeatFor, postHeartbeat } from './http-client.js';

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProblemSchema } from '../../contracts/index.js';
+import { ProblemSchema } from '@lanet/contracts';
 import { call, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { STORE_KINDS, TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET, startTestServer, type TestServer } from './test-server.js';
 

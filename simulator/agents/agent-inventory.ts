@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { seedSizedHeartbeat, type HeartbeatRequest } from '../../contracts/index.js';
-import { heartbeatArbitrary, invalidHeartbeatArbitrary } from '../../contracts/arbitraries/index.js';
+import { seedSizedHeartbeat, type HeartbeatRequest } from '@lanet/contracts';
+import { heartbeatArbitrary, invalidHeartbeatArbitrary } from '@lanet/contracts/arbitraries';
 import type { InvalidBeat } from '../engine/run-config.js';
 import { deriveSeed } from '../engine/seeded-random.js';
 import type { AgentIdentity } from './agent-identity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HeartbeatRequestSchema, seedSizedHeartbeat, validateMessage } from '../../contracts/index.js';
+import { HeartbeatRequestSchema, seedSizedHeartbeat, validateMessage } from '@lanet/contracts';
 import { createRandom } from '../engine/seeded-random.js';
 import { PayloadTemplate } from './payload-template.js';
 

@@ -1,4 +1,4 @@
-import type { HeartbeatRequest } from '../../contracts/index.js';
+import type { HeartbeatRequest } from '@lanet/contracts';
 import type { RandomSource } from '../engine/seeded-random.js';
 
 type Status = NonNullable<HeartbeatRequest['status']>;

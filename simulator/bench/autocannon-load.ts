@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { seedSizedHeartbeat } from '../../contracts/index.js';
+import { seedSizedHeartbeat } from '@lanet/contracts';
 
 /** An enrolled identity the autocannon load posts as. */
 export interface EnrolledAgent {

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { spawnReferenceServer } from '../../cli/spawn-reference-server.js';
-import { HeartbeatScheduler } from '../../reference-agent/scheduler/heartbeat-scheduler.js';
+import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
+import { HeartbeatScheduler } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
 import { seedSizedInventory } from '../agents/agent-inventory.js';
 import { runFleet } from '../engine/fleet-runner.js';
 import { ResourceMonitor, type ResourceSummary } from '../metrics/resource-monitor.js';

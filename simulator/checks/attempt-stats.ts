@@ -1,4 +1,4 @@
-import type { SchedulerPolicy, SendOutcome } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { SchedulerPolicy, SendOutcome } from '@lanet/reference-agent/scheduler/scheduler-types';
 
 /** AG-1's window: the n-th heartbeat is sent within ±30 s of start + n × interval. */
 export const AG1_WINDOW_S = 30;

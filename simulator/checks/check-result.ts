@@ -1,4 +1,4 @@
-import { checkVerdict, type CheckVerdict } from '../../contracts/index.js';
+import { checkVerdict, type CheckVerdict } from '@lanet/contracts';
 
 /**
  * One simulator check: the kit's one verdict type (contracts/verdict.ts: requirement, level from the requirement

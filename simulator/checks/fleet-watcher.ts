@@ -1,4 +1,4 @@
-import type { FleetAgent } from '../../contracts/index.js';
+import type { FleetAgent } from '@lanet/contracts';
 import type { VirtualClock } from '../engine/virtual-clock.js';
 import type { TargetClient } from '../transport/target-client.js';
 

@@ -1,4 +1,4 @@
-import type { SchedulerPolicy } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { SchedulerPolicy } from '@lanet/reference-agent/scheduler/scheduler-types';
 import type { FleetRunResult } from '../engine/fleet-runner.js';
 import { check, type CheckResult } from './check-result.js';
 

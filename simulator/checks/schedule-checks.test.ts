@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePolicy } from '../../reference-agent/scheduler/heartbeat-scheduler.js';
+import { resolvePolicy } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
 import type { FleetRunResult, VirtualAgent } from '../engine/fleet-runner.js';
 import { VirtualClock } from '../engine/virtual-clock.js';
-import type { SendOutcome } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { SendOutcome } from '@lanet/reference-agent/scheduler/scheduler-types';
 import { RunMetrics } from '../metrics/run-metrics.js';
 import { AttemptStats, type AttemptStatsOptions } from './attempt-stats.js';
 import { arrivalPeakCheck, backoffCheck, networkRetryCheck } from './recovery-checks.js';

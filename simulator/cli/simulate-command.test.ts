@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { propertySeed } from '../../contracts/arbitraries/index.js';
+import { propertySeed } from '@lanet/contracts/arbitraries';
 import type { SimReport } from '../report/report-model.js';
 import { runMerge } from './report-command.js';
 import { run, type SimulateCliOptions } from './simulate-command.js';

@@ -1,11 +1,11 @@
-import type { SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
-import { resolvePolicy } from '../../reference-agent/scheduler/heartbeat-scheduler.js';
+import type { SchedulerDecision } from '@lanet/reference-agent/scheduler/scheduler-types';
+import { resolvePolicy } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
 import { AttemptStats } from '../checks/attempt-stats.js';
 import { ValidationTally } from '../checks/validation-tally.js';
 import { RunMetrics, percentileUs } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import type { SendResult } from '../transport/send-result.js';
-import { idempotencyKey, sendRecoveryKeys } from '../../reference-agent/wire/heartbeat-wire.js';
+import { idempotencyKey, sendRecoveryKeys } from '@lanet/reference-agent/wire/heartbeat-wire';
 import { agentTimestamp, timestampMs } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
 import type { FleetRunConfig } from './run-config.js';

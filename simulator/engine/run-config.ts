@@ -1,7 +1,7 @@
-import type { HeartbeatRequest } from '../../contracts/index.js';
+import type { HeartbeatRequest } from '@lanet/contracts';
 import type { AttemptStats } from '../checks/attempt-stats.js';
-import type { WireOptions } from '../../reference-agent/wire/heartbeat-wire.js';
-import type { HeartbeatSchedulerApi } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
+import type { HeartbeatSchedulerApi } from '@lanet/reference-agent/scheduler/scheduler-types';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import type { RandomSource } from './seeded-random.js';
 import type { AgentClock } from './agent-clock.js';

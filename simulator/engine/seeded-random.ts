@@ -4,7 +4,7 @@
  */
 
 // The generator is the reference agent's own, so simulated agents draw jitter exactly as real ones do.
-export { createRandom, type RandomSource } from '../../reference-agent/scheduler/seeded-random.js';
+export { createRandom, type RandomSource } from '@lanet/reference-agent/scheduler/seeded-random';
 
 /** murmur3's 32-bit finaliser: every input bit flips about half the output bits. */
 function mix32(x: number): number {

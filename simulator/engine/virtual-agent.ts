@@ -1,7 +1,7 @@
 import { agentIdentity } from '../agents/agent-identity.js';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import { PayloadTemplate } from '../agents/payload-template.js';
-import type { HeartbeatSchedulerApi, SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { HeartbeatSchedulerApi, SchedulerDecision } from '@lanet/reference-agent/scheduler/scheduler-types';
 import { TimestampDigest } from '../checks/timestamp-digest.js';
 import type { TargetClient } from '../transport/target-client.js';
 import type { FleetRunConfig, InvalidBeat } from './run-config.js';

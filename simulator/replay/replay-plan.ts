@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { HeartbeatSchedulerApi, SchedulerDecision } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { HeartbeatSchedulerApi, SchedulerDecision } from '@lanet/reference-agent/scheduler/scheduler-types';
 import { shiftTimestamp } from '../engine/agent-clock.js';
 import type { BeatEvent, ReplayPlan } from '../engine/run-config.js';
 import type { BeatLine, RecordingHeader, StartLine } from './ndjson-recorder.js';

@@ -1,4 +1,4 @@
-import { rollUp } from '../../contracts/index.js';
+import { rollUp } from '@lanet/contracts';
 import { decodeHistogram, emptyHistogram, encodeHistogram, summarizeMs } from '../metrics/run-metrics.js';
 import type { ReportSeries, SimReport } from './report-model.js';
 

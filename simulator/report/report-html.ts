@@ -1,4 +1,4 @@
-import { rollUp } from '../../contracts/index.js';
+import { rollUp } from '@lanet/contracts';
 import { decodeHistogram, percentileUs } from '../metrics/run-metrics.js';
 import type { SimReport } from './report-model.js';
 import { renderChart } from './svg-charts.js';

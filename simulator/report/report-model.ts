@@ -1,4 +1,4 @@
-import type { RequirementVerdict } from '../../contracts/index.js';
+import type { RequirementVerdict } from '@lanet/contracts';
 import type { CheckResult } from '../checks/check-result.js';
 import type { FleetRunResult } from '../engine/fleet-runner.js';
 import { encodeHistogram, summarizeMs, type LatencySummaryMs } from '../metrics/run-metrics.js';

@@ -1,4 +1,4 @@
-import { rollUp } from '../../contracts/index.js';
+import { rollUp } from '@lanet/contracts';
 import type { SimReport } from './report-model.js';
 
 const mark = (status: string) => (status === 'pass' ? '✓' : status === 'skip' || status === 'partial' ? '-' : '✗');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { propertySeed } from '../../contracts/arbitraries/index.js';
+import { propertySeed } from '@lanet/contracts/arbitraries';
 import { arbitraryInventorySource } from '../agents/agent-inventory.js';
 import { parseSimulateOptions } from '../cli/simulate-command.js';
 import { simulate } from './simulate.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
-import { propertySeed } from '../../contracts/arbitraries/index.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
+import { propertySeed } from '@lanet/contracts/arbitraries';
 import { arbitraryInventorySource } from '../agents/agent-inventory.js';
 import { parseSimulateOptions } from '../cli/simulate-command.js';
 import { simulate } from './simulate.js';

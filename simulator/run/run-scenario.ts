@@ -1,6 +1,6 @@
-import { HeartbeatScheduler, resolvePolicy } from '../../reference-agent/scheduler/heartbeat-scheduler.js';
-import type { SchedulerPolicy } from '../../reference-agent/scheduler/scheduler-types.js';
-import type { HeartbeatRequest } from '../../contracts/index.js';
+import { HeartbeatScheduler, resolvePolicy } from '@lanet/reference-agent/scheduler/heartbeat-scheduler';
+import type { SchedulerPolicy } from '@lanet/reference-agent/scheduler/scheduler-types';
+import type { HeartbeatRequest } from '@lanet/contracts';
 import type { AgentIdentity } from '../agents/agent-identity.js';
 import { AttemptStats, type AttemptStatsOptions } from '../checks/attempt-stats.js';
 import { check, type CheckResult } from '../checks/check-result.js';

@@ -1,4 +1,4 @@
-import type { WireOptions } from '../../reference-agent/wire/heartbeat-wire.js';
+import type { WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
 import type { ScenarioName } from '../scenarios/scenario-catalog.js';
 import type { Threshold } from '../report/thresholds.js';
 

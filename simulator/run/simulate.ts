@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
-import { gateExitCode, rollUp } from '../../contracts/index.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
+import { gateExitCode, rollUp } from '@lanet/contracts';
 import { ResourceMonitor } from '../metrics/resource-monitor.js';
 import { mergeReports } from '../report/merge-reports.js';
 import type { SimReport } from '../report/report-model.js';

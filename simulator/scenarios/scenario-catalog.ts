@@ -1,4 +1,4 @@
-import type { SchedulerPolicy } from '../../reference-agent/scheduler/scheduler-types.js';
+import type { SchedulerPolicy } from '@lanet/reference-agent/scheduler/scheduler-types';
 import type { AgentClock } from '../engine/agent-clock.js';
 import type { RunHooks } from '../engine/run-config.js';
 import { createRandom, deriveSeed } from '../engine/seeded-random.js';

@@ -1,5 +1,5 @@
-import type { SendOutcome } from '../../reference-agent/scheduler/scheduler-types.js';
-import type { FieldError } from '../../contracts/index.js';
+import type { SendOutcome } from '@lanet/reference-agent/scheduler/scheduler-types';
+import type { FieldError } from '@lanet/contracts';
 
 /** A heartbeat send as the simulator saw it: the scheduler's outcome plus what the checks need. */
 export interface SendResult {

@@ -11,8 +11,8 @@ import {
   type RegisterRequest,
   type RegisterResponse,
   type StoredHeartbeat,
-} from '../../contracts/index.js';
-import { HEARTBEAT_PATH, agentWire, classifyAnswer, encodeBodyAsync, heartbeatHeaders, type WireOptions } from '../../reference-agent/wire/heartbeat-wire.js';
+} from '@lanet/contracts';
+import { HEARTBEAT_PATH, agentWire, classifyAnswer, encodeBodyAsync, heartbeatHeaders, type WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
 import type { SendResult } from './send-result.js';
 
 /** How the simulator talks to a target. */

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HeartbeatRequest } from '../../contracts/index.js';
-import { heartbeatArbitrary, propertySeed } from '../../contracts/arbitraries/index.js';
-import { sendHeartbeat } from '../../reference-agent/transport/http-transport.js';
-import { idempotencyKey } from '../../reference-agent/wire/heartbeat-wire.js';
+import type { HeartbeatRequest } from '@lanet/contracts';
+import { heartbeatArbitrary, propertySeed } from '@lanet/contracts/arbitraries';
+import { sendHeartbeat } from '@lanet/reference-agent/transport/http-transport';
+import { idempotencyKey } from '@lanet/reference-agent/wire/heartbeat-wire';
 import { PayloadTemplate } from '../agents/payload-template.js';
 import { TargetClient } from './target-client.js';
 

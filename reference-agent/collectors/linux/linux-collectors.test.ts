@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { PhysicalDiskSchema } from '../../../contracts/index.js';
+import { PhysicalDiskSchema } from '@lanet/contracts';
 import { runCollectors } from '../run-collectors.js';
 import { platformCollectors } from '../platform-collectors.js';
 import { parseLsblk, parsePackageList, parseSmartctl, toPhysicalDisk } from './linux-parsers.js';

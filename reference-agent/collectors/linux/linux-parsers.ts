@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits, type PhysicalDisk } from '../../../contracts/index.js';
+import { limits, type PhysicalDisk } from '@lanet/contracts';
 import { bytesToGb } from '../exec-text.js';
 import type { RawProgram } from '../normalize-programs.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BitLockerInfoSchema, InstalledProgramSchema, PhysicalDiskSchema, SystemInfoSchema, limits } from '../../../contracts/index.js';
+import { BitLockerInfoSchema, InstalledProgramSchema, PhysicalDiskSchema, SystemInfoSchema, limits } from '@lanet/contracts';
 import { normalizePrograms } from '../normalize-programs.js';
 import { decodePowerShellBytes, repairMojibake } from './powershell-decoding.js';
 import { parseBitLocker, parseDisks, parsePrograms, parseSystem } from './windows-parsers.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits, type BitLockerVolume, type PhysicalDisk } from '../../../contracts/index.js';
+import { limits, type BitLockerVolume, type PhysicalDisk } from '@lanet/contracts';
 import type { InventorySections } from '../collector-types.js';
 import { bytesToGb } from '../exec-text.js';
 import type { RawProgram } from '../normalize-programs.js';
