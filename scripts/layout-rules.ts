@@ -33,9 +33,9 @@ export function readLayoutRules(readme: string): Map<string, LayoutRule> {
   return rules;
 }
 
-/** Files that are not shipped: tests, test helpers, benches, fixtures and plain-JS dev entries (what tsconfig.build.json leaves out). */
+/** Files that are not shipped: tests, test helpers, benches, the agent's bundle build (its own devDependencies), fixtures and plain-JS dev entries (what tsconfig.build.json leaves out). */
 export function isDevOnly(relPath: string): boolean {
-  return /\.test\.ts$/.test(relPath) || /(^|\/)(test|test-support|bench|fixtures)\//.test(relPath) || /\.(mjs|js)$/.test(relPath);
+  return /\.test\.ts$/.test(relPath) || /(^|\/)(test|test-support|bench|bundle|fixtures)\//.test(relPath) || /\.(mjs|js)$/.test(relPath);
 }
 
 const builtins = new Set(builtinModules);
