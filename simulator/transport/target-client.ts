@@ -12,7 +12,7 @@ import {
   type RegisterResponse,
   type StoredHeartbeat,
 } from '../../contracts/index.js';
-import { HEARTBEAT_PATH, agentWire, classifyAnswer, encodeBodyAsync, heartbeatHeaders, type WireOptions } from '../../reference-agent/wire/heartbeat-wire.js';
+import { HEARTBEAT_PATH, agentWire, classifyAnswer, encodeBodyAsync, heartbeatHeaders, postHeaders, type WireOptions } from '../../reference-agent/wire/heartbeat-wire.js';
 import type { SendResult } from './send-result.js';
 
 /** How the simulator talks to a target. */
@@ -39,20 +39,26 @@ export class TargetClient {
   }
 
   /** REG-1: exchanges the enrollment secret for an asset id and token; throws with the server's answer otherwise. */
-  async register(enrollmentSecret: string, request: RegisterRequest): Promise<RegisterResponse> {
-    const res = await this.pool.request({
-      path: pathOf('registerAgent'),
-      method: 'POST',
-      headers: { authorization: `Bearer ${enrollmentSecret}`, 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
+  async register(enrollmentSecret: string, request: RegisterRequest, wire: WireOptions = agentWire): Promise<RegisterResponse> {
+    // As the agent registers (its wire policy). A connection the target closes under us (a keep-alive race on a busy
+    // machine) is tried again, twice at most: registering the same fingerprint again is safe (REG-3).
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await this.pool.request({ path: pathOf('registerAgent'), method: 'POST', headers: postHeaders(enrollmentSecret, wire), body: await encodeBodyAsync(JSON.stringify(request), wire) });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const expected = Object.keys(route('registerAgent').responses).filter((s) => s.startsWith('2')).join(' or ');
       throw new Error(`POST ${pathOf('registerAgent')} answered ${res.statusCode} (REG-1 expects ${expected}): ${text.slice(0, 300)}. Check --enrollment-secret and that the target speaks protocol v1.`);
     }
     const checked = validateMessage(RegisterResponseSchema, safeJson(text));
-    if (!checked.ok) throw new Error(`POST /api/agents/register answered a body that is not a RegisterResponse (REG-1): ${JSON.stringify(checked.errors)}`);
+    if (!checked.ok) throw new Error(`POST ${pathOf('registerAgent')} answered a body that is not a RegisterResponse (REG-1): ${JSON.stringify(checked.errors)}`);
     return checked.value;
   }
 
