@@ -35,13 +35,13 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
   const database = options.database ?? join(tempDir!, 'lanet.db');
   const args = [
     LANET_BIN, 'server', '--host', '127.0.0.1', '--port', '0', '--database', database,
-    '--enrollment-secret', options.enrollmentSecret, '--admin-token', options.adminToken,
     ...(options.offlineAfterS !== undefined ? ['--offline-after', String(options.offlineAfterS)] : []),
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LANET_LOG_LEVEL: process.env.LANET_LOG_LEVEL ?? 'warn', ...options.env },
+    // Secrets by environment, never as flags: flags show in ps and /proc/PID/cmdline to every local user (D7).
+    env: { ...process.env, LANET_LOG_LEVEL: process.env.LANET_LOG_LEVEL ?? 'warn', LANET_ENROLLMENT_SECRET: options.enrollmentSecret, LANET_ADMIN_TOKEN: options.adminToken, ...options.env },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

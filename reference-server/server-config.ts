@@ -11,6 +11,12 @@ export interface ServerConfig {
   /** When absent the server generates one on first start and keeps only its hash. */
   enrollmentSecret?: string;
   adminToken?: string;
+  /** When set, /metrics needs this token or the admin token; else it is open (route table: "none or admin"). */
+  metricsToken?: string;
+  /** Where secrets generated on first start are written (mode 0600); default beside the SQLite file or ./data. */
+  secretsFile?: string;
+  /** Failed enrollment or admin attempts a minute one client address may make, in bursts of two minutes' worth; 0 is no limit. */
+  authFailureLimit: number;
   /** FLT-2 threshold in seconds; fractions allowed so test suites can compress time. */
   offlineAfterS: number;
   /** HB-11: what next_heartbeat_in_s and heartbeat_interval_s say. */
@@ -45,7 +51,10 @@ export const defaultConfig = {
   maxBatch: 256,
   // Off by default: conformance suites, simulators and benchmarks send many heartbeats a second for one agent.
   agentRateLimit: 0,
-} as const satisfies Omit<ServerConfig, 'enrollmentSecret' | 'adminToken'>;
+  // One failed guess a second per address after a burst of 120, instead of thousands a second; a conformance run
+  // makes about 30 failed attempts, so it never meets the limit.
+  authFailureLimit: 60,
+} as const satisfies Omit<ServerConfig, 'enrollmentSecret' | 'adminToken' | 'metricsToken'>;
 
 /** Returns the problems with a config, each saying what to change; empty when it is usable. */
 export function checkConfig(c: ServerConfig): string[] {
@@ -55,12 +64,13 @@ export function checkConfig(c: ServerConfig): string[] {
   if (!Number.isInteger(c.heartbeatIntervalS) || c.heartbeatIntervalS < limits.minHeartbeatIntervalS || c.heartbeatIntervalS > limits.maxHeartbeatIntervalS) {
     problems.push(`--heartbeat-interval must be an integer ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS} (HB-11), got ${c.heartbeatIntervalS}.`);
   }
-  for (const [flag, value] of [['--enrollment-secret', c.enrollmentSecret], ['--admin-token', c.adminToken]] as const) {
+  for (const [flag, value] of [['--enrollment-secret', c.enrollmentSecret], ['--admin-token', c.adminToken], ['--metrics-token', c.metricsToken]] as const) {
     if (value !== undefined && value.length < 8) problems.push(`${flag} must be at least 8 characters; use a long random value (e.g. \`openssl rand -hex 32\`).`);
   }
   if (!Number.isInteger(c.maxBatch) || c.maxBatch < 1) problems.push(`--max-batch must be a positive integer, got ${c.maxBatch}.`);
   if (!Number.isInteger(c.maxPendingCommits) || c.maxPendingCommits < 0) problems.push(`--max-pending must be an integer >= 0, got ${c.maxPendingCommits}.`);
   if (!(c.agentRateLimit >= 0) || !Number.isFinite(c.agentRateLimit)) problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
+  if (!(c.authFailureLimit >= 0) || !Number.isFinite(c.authFailureLimit)) problems.push(`--auth-failure-limit must be a number of failed attempts a minute >= 0 (0: no limit), got ${c.authFailureLimit}.`);
   if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
   return problems;
 }

@@ -10,6 +10,8 @@ import { faultAt, retryAfterS, schedule } from './agent-schedule.js';
 export interface AgentBackend {
   url: string;
   events: AgentEvent[];
+  /** Resolves with the agent's first request (of any kind): the clock of the run starts there, not at listen. */
+  arrived: Promise<void>;
   /** Resolves once the whole fault schedule has been played (or never, if no agent comes). */
   finished: Promise<void>;
   close: () => Promise<void>;
@@ -43,8 +45,14 @@ function readBody(req: IncomingMessage): Promise<unknown> {
  */
 export async function startAgentBackend(options: { host: string; port: number; intervalS: number; enrollmentSecret: string }): Promise<AgentBackend> {
   const { intervalS, enrollmentSecret } = options;
-  const started = performance.now();
-  const now = () => (performance.now() - started) / 1000;
+  // Times are seconds since the agent's first request: an agent started minutes after the mock is judged the same.
+  let started: number | undefined;
+  let arrive: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => { arrive = resolve; });
+  const now = () => {
+    if (started === undefined) { started = performance.now(); arrive(); }
+    return (performance.now() - started) / 1000;
+  };
   const events: AgentEvent[] = [];
   const tokens = new Map<string, string>(); // token -> asset
   const assets = new Map<string, string>(); // fingerprint -> asset
@@ -112,6 +120,7 @@ export async function startAgentBackend(options: { host: string; port: number; i
   return {
     url: `http://${options.host}:${port}`,
     events,
+    arrived,
     finished,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };

@@ -1,9 +1,10 @@
-import type { CheckStatus } from '../checks/check-types.js';
+import { levelOf } from '../../contracts/requirements/requirements.js';
+import { rollUp, type CheckStatus, type Level, type RequirementStatus } from '../report/verdict.js';
 import { GRID_TOLERANCE, retryAfterS, schedule, type SlotFault } from './agent-schedule.js';
 
 /** One request the agent made to the mock backend. */
 export interface AgentEvent {
-  /** Seconds since the mock started. */
+  /** Seconds since the agent's first request. */
   atS: number;
   kind: 'register' | 'heartbeat';
   /** What the backend did: its fault, or 'ok'. */
@@ -17,18 +18,23 @@ export interface AgentEvent {
   sectionsConsistent?: boolean;
 }
 
-/** One AG requirement's verdict. */
+/** One AG requirement's verdict, in the suite's verdict vocabulary (report/verdict.ts; one judgement per requirement here). */
 export interface AgentResult {
   id: string;
-  level: 'MUST' | 'SHOULD';
-  status: CheckStatus;
+  level: Level;
+  status: RequirementStatus;
   detail: string;
 }
 
 const fmt = (s: number) => `${s.toFixed(2)} s`;
 
-/** Judges AG-1..AG-7 from the requests the agent made, with the agent running at `intervalS`. */
+/** Judges AG-1..AG-7 from the requests the agent made, with the agent running at `intervalS`; levels from the catalogue. */
 export function analyzeAgentRun(events: readonly AgentEvent[], intervalS: number): AgentResult[] {
+  // One judgement per requirement here, rolled up by the same rule as backend conformance (a skip never reads as a pass).
+  return judge(events, intervalS).map((r) => ({ ...r, level: levelOf(r.id), status: rollUp(r.id, [{ name: r.id, status: r.status as CheckStatus, evidence: r.detail }]) }));
+}
+
+function judge(events: readonly AgentEvent[], intervalS: number): AgentResult[] {
   const results: AgentResult[] = [];
   const beats = events.filter((e) => e.kind === 'heartbeat');
   const first = beats[0];

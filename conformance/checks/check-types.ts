@@ -1,17 +1,15 @@
 import type { ConformanceHttp, Exchange } from '../http/conformance-http.js';
 import type { AgentFixtures } from './agent-fixtures.js';
 
-/** Requirement level, as in spec/protocol.md: MUST gates by default, SHOULD only with `--fail-on should`. */
-export type Level = 'MUST' | 'SHOULD';
+import type { CheckStatus, Level } from '../report/verdict.js';
+
+export type { CheckStatus, Level } from '../report/verdict.js';
 
 /** What an implementation claims: core (GEN, HB), auth (REG, AUTH), fleet (FLT), escrow (ESC). */
 export type Profile = 'core' | 'auth' | 'fleet' | 'escrow';
 
 /** Every profile, in report order. */
 export const allProfiles: readonly Profile[] = ['core', 'auth', 'fleet', 'escrow'];
-
-/** Outcome of one check. */
-export type CheckStatus = 'pass' | 'fail' | 'skip';
 
 /** A request the suite sent, kept so a failure can say what was sent and be replayed with curl. */
 export interface SentRequest {
@@ -30,6 +28,11 @@ export interface Finding {
   expected?: string;
   /** For property checks: the seed that replays this failure and the shrunk counterexample's label. */
   seed?: number;
+  /**
+   * For transport-level failures (raw sockets, no single exchange to curl, GEN-4 and GEN-8): a standalone Node.js
+   * script (ESM text, target URL as its first argument, exit 1 when the failure reproduces) and the likely cause.
+   */
+  transport?: { script: string; likelyCause: string };
 }
 
 /** What a check's run returns. */

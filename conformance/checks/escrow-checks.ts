@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { HeartbeatResponseSchema, RecoveryKeysResponseSchema, validateMessage } from '../../contracts/index.js';
 import type { TestAgent } from './agent-fixtures.js';
-import { outcomeOf, type Check, type CheckContext, type Finding } from './check-types.js';
+import { outcomeOf, SkipCheck, type Check, type CheckContext, type Finding } from './check-types.js';
 import { expectStatus, findingFor } from './expect.js';
 
 /** A BitLocker-style numerical recovery password (8 groups of 6 digits): unique, so a leak is unambiguous. */
@@ -36,7 +36,7 @@ export const escrowChecks: Check[] = [
       await escrowKey(ctx, agent, key);
       const findings: Finding[] = [];
       for (const path of ['/api/agents', `/api/agents/${agent.assetId}`, `/api/agents/${agent.assetId}/heartbeats`]) {
-        const ex = await ctx.http.send({ method: 'GET', path, bearer: ctx.settings.adminToken });
+        const ex = await ctx.http.send({ method: 'GET', path, bearer: ctx.settings.adminToken, ...(path === '/api/agents' ? { contractOwner: 'FLT-1' } : {}) });
         const f = expectStatus(ex, [200], `GET ${path}`);
         if (f) findings.push(f);
         else if (ex.bodyText.includes(key)) findings.push(findingFor(ex, `GET ${path} returned the recovery key in plain text`, 'every recovery_key omitted or redacted'));
@@ -49,6 +49,7 @@ export const escrowChecks: Check[] = [
     description: 'no escrowed key appears in any fleet read of the whole run',
     run: async (ctx) => {
       const keys = [...ctx.http.log.recoveryKeys];
+      if (keys.length === 0) throw new SkipCheck('no recovery key was escrowed in this run (the escrow checks did not get that far): nothing to look for');
       const reads = ctx.allExchanges().filter((ex) => ex.sent.method === 'GET' && FLEET_READ.test(ex.sent.path));
       const findings = reads.filter((ex) => keys.some((k) => ex.bodyText.includes(k))).map((ex) => findingFor(ex, `GET ${ex.sent.path} returned an escrowed recovery key`, 'recovery keys only from the audited recovery-keys endpoint'));
       return outcomeOf(findings, `${reads.length} fleet reads scanned for ${keys.length} keys`);

@@ -43,9 +43,21 @@ export const fleetChecks: Check[] = [
       const never = ctx.agents.authenticated ? await ctx.agents.fresh('flt1never') : undefined;
       const ex = await ctx.http.send({ method: 'GET', path: '/api/agents', bearer: ctx.settings.adminToken });
       const list = validateMessage(FleetListSchema, ex.json);
-      if (ex.status !== 200 || !list.ok) return outcomeOf([findingFor(ex, `GET /api/agents answered ${ex.status}`, '200 with a FleetList')], '');
+      const offlineAfter = (ex.json as { offline_after_s?: unknown } | undefined)?.offline_after_s;
+      // FLT-1 names offline_after_s required: without it FLT-2 cannot be judged against an arbitrary backend.
+      if (ex.status === 200 && !(typeof offlineAfter === 'number' && offlineAfter > 0)) return outcomeOf([findingFor(ex, `the fleet list states offline_after_s ${JSON.stringify(offlineAfter) ?? '(missing)'}`, 'offline_after_s: the offline threshold in force, a positive number of seconds (required)')], '');
+      if (ex.status !== 200 || !list.ok) return outcomeOf([findingFor(ex, `GET /api/agents answered ${ex.status}${list.ok ? '' : `: ${list.errors.slice(0, 3).map((e) => `${e.path} ${e.message}`).join('; ')}`}`, '200 with a FleetList')], '');
       const findings: Finding[] = [];
-      const byId = new Map(list.value.agents.map((a) => [a.asset_id, a]));
+      // A backend that pages (FLT-5) lists every agent across its pages: follow next_cursor.
+      const all = [...list.value.agents];
+      for (let cursor = list.value.next_cursor, page = 0; cursor && page < 200; page++) {
+        const next = await ctx.http.send({ method: 'GET', path: `/api/agents?cursor=${encodeURIComponent(cursor)}`, bearer: ctx.settings.adminToken });
+        const parsed = validateMessage(FleetListSchema, next.json);
+        if (next.status !== 200 || !parsed.ok) { findings.push(findingFor(next, `the next page of the fleet list answered ${next.status}`, '200 with a FleetList page')); break; }
+        all.push(...parsed.value.agents);
+        cursor = parsed.value.next_cursor;
+      }
+      const byId = new Map(all.map((a) => [a.asset_id, a]));
       const s = byId.get(seen.assetId);
       if (!s) findings.push(findingFor(ex, `the agent that sent a heartbeat (${seen.assetId}) is not in the list`, 'every registered agent listed'));
       else {
@@ -62,7 +74,7 @@ export const fleetChecks: Check[] = [
         if (!n) findings.push(findingFor(ex, `the registered agent that never sent a heartbeat (${never.assetId}) is not in the list`, 'every registered agent listed, never_seen included'));
         else if (n.status !== 'never_seen' || n.last_seen_at !== null) findings.push({ message: `a never-seen agent is listed with status ${n.status}, last_seen_at ${n.last_seen_at}`, received: JSON.stringify(n), expected: 'status never_seen, last_seen_at null' });
       }
-      return outcomeOf(findings, `${list.value.agents.length} agents listed with the FLT-1 fields`);
+      return outcomeOf(findings, `${all.length} agents listed with the FLT-1 fields and offline_after_s ${list.value.offline_after_s}`);
     },
   },
   {

@@ -70,9 +70,15 @@ function fuzzInputs(ctx: CheckContext, random: () => number, assetId: string, to
     { label: 'OPTIONS on the heartbeat path', spec: { method: 'OPTIONS', path: '/api/agents/heartbeat' } },
     { label: 'PATCH on the heartbeat path', spec: { method: 'PATCH', path: '/api/agents/heartbeat', body: '{}', headers: json } },
   ];
+  // Fleet and escrow paths only when those profiles are claimed: a probe never leaves the claimed profiles.
   const admin = ctx.settings.adminToken;
-  for (const path of ['/api/agents/%ZZ', '/api/agents/not-a-uuid', `/api/agents/${assetId}/heartbeats?limit=-1`, `/api/agents/${assetId}/heartbeats?limit=abc&cursor=%00%ff`, `/api/agents/${assetId}/heartbeats?limit=99999999999999999999`, `/api/agents/${assetId}/heartbeats?cursor=${'z'.repeat(4000)}`, `/api/agents/${'9'.repeat(300)}/recovery-keys`, '/api/agents?status=%ZZ&limit=-5']) {
-    inputs.push({ label: `GET ${path.slice(0, 80)}`, spec: { method: 'GET', path, bearer: admin } });
+  const paths = [
+    ...(ctx.settings.profiles.has('fleet') ? ['/api/agents/%ZZ', '/api/agents/not-a-uuid', `/api/agents/${assetId}/heartbeats?limit=-1`, `/api/agents/${assetId}/heartbeats?limit=abc&cursor=%00%ff`, `/api/agents/${assetId}/heartbeats?limit=99999999999999999999`, `/api/agents/${assetId}/heartbeats?cursor=${'z'.repeat(4000)}`, '/api/agents?status=%ZZ&limit=-5', '/api/agents?limit=0&cursor=%00&q=%ff%fe'] : []),
+    ...(ctx.settings.profiles.has('escrow') ? [`/api/agents/${'9'.repeat(300)}/recovery-keys`] : []),
+  ];
+  for (const path of paths) {
+    // Judged here for 5xx only; the shape of a 200 from the fleet list is FLT-1's (one bug, one red requirement).
+    inputs.push({ label: `GET ${path.slice(0, 80)}`, spec: { method: 'GET', path, bearer: admin, ...(path.startsWith('/api/agents?') ? { contractOwner: 'FLT-1' } : {}) } });
   }
   if (ctx.agents.authenticated) {
     inputs.push({ label: 'a registration with a 1 MB hostname', spec: { method: 'POST', path: '/api/agents/register', json: { hardware_fingerprint: 'f'.repeat(64), hostname: 'h'.repeat(1_000_000) }, bearer: ctx.settings.enrollmentSecret } });

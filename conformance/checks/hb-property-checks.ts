@@ -3,7 +3,7 @@ import { ProblemSchema, validateMessage } from '../../contracts/index.js';
 import { heartbeatArbitrary, invalidHeartbeatArbitrary } from './payload-arbitraries.js';
 import type { HeartbeatArbitraryOptions } from './payload-arbitraries.js';
 import { describeResponse, type Exchange } from '../http/conformance-http.js';
-import { outcomeOf, pass, type Check, type CheckContext, type CheckOutcome, type Finding } from './check-types.js';
+import { outcomeOf, pass, SkipCheck, type Check, type CheckContext, type CheckOutcome, type Finding } from './check-types.js';
 import type { TestAgent } from './agent-fixtures.js';
 import { isSuccess } from './expect.js';
 
@@ -26,10 +26,20 @@ export async function runHttpProperty<T>(
   // PROPERTY_LANES seeded runs side by side (seed, seed+1, ...): the same --seed replays the same examples, and the
   // target sees concurrent agents-worth of load instead of one request at a time.
   const lanes = Math.min(PROPERTY_LANES, numRuns);
+  // A skip (the target stopped answering in time) must not read as a counterexample and start a slow shrink.
+  let skipped: SkipCheck | undefined;
   const runs = await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
     let last: { value: T; ex: Exchange; problem: string } | undefined;
     const property = fc.asyncProperty(arbitrary, async (value) => {
-      const ex = await send(value);
+      if (skipped) return true;
+      let ex: Exchange;
+      try {
+        ex = await send(value);
+      } catch (err) {
+        if (!(err instanceof SkipCheck)) throw err;
+        skipped = err;
+        return true;
+      }
       const problem = ex.contractErrors[0] ?? verdict(value, ex);
       if (problem !== undefined) last = { value, ex, problem };
       return problem === undefined;
@@ -38,6 +48,7 @@ export async function runHttpProperty<T>(
     const details = await fc.check(property, { seed: seed + lane, numRuns: laneRuns, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
     return { details, last, laneSeed: seed + lane, laneRuns };
   }));
+  if (skipped) throw skipped;
   const failed = runs.find((r) => r.details.failed);
   if (!failed) return pass(`${runs.reduce((n, r) => n + r.details.numRuns, 0)} ${passSummary} (seed ${seed})`);
   const { details, laneSeed } = failed;

@@ -9,7 +9,7 @@ const MAX_OFFLINE_AFTER_S = 20;
 /** The target's offline_after: what the suite was told, else what the fleet list says (offline_after_s). */
 async function offlineAfter(ctx: CheckContext): Promise<number | undefined> {
   if (ctx.settings.offlineAfterS !== undefined) return ctx.settings.offlineAfterS;
-  const ex = await ctx.http.send({ method: 'GET', path: '/api/agents', bearer: ctx.settings.adminToken });
+  const ex = await ctx.http.send({ method: 'GET', path: '/api/agents', bearer: ctx.settings.adminToken, contractOwner: 'FLT-1' });
   const list = validateMessage(FleetListSchema, ex.json);
   return list.ok ? list.value.offline_after_s : undefined;
 }

@@ -1,8 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { allProfiles, type Profile } from '../checks/check-types.js';
-import { allChecks, compareRequirementIds } from '../checks/index.js';
+import { allChecks, compareRequirementIds, planChecks } from '../checks/index.js';
 import { run, type ConformanceOptions } from '../runner/run-conformance.js';
-import { runAgentConformance } from '../agent/run-agent-conformance.js';
+import { DEFAULT_WAIT_S, runAgentConformance } from '../agent/run-agent-conformance.js';
 
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -38,10 +38,18 @@ function reports(value: string): Array<'json' | 'junit'> {
   return names as Array<'json' | 'junit'>;
 }
 
-/** `--list`: each check with its requirement ID, level, profile and one line of what it checks. */
-export function listChecks(): string {
-  const rows = [...allChecks].sort((a, b) => compareRequirementIds(a.id, b.id)).map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}`);
-  return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks`, ...rows, ''].join('\n');
+/**
+ * `--list`: each check of the claimed profiles with its requirement ID, level, profile and one line of what it
+ * checks; a check that needs an unclaimed profile is listed as skipped with the reason (as a run reports it).
+ */
+export function listChecks(profiles: readonly Profile[] = allProfiles, include?: readonly string[], exclude?: readonly string[]): string {
+  const plan = planChecks(new Set(profiles), include, exclude);
+  const skipped = new Map(plan.skip.map((s) => [s.check, s.reason]));
+  const rows = [...plan.run, ...plan.skip.map((s) => s.check)]
+    .filter((c) => profiles.includes(c.profile))
+    .sort((a, b) => compareRequirementIds(a.id, b.id) || allChecks.indexOf(a) - allChecks.indexOf(b))
+    .map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}${skipped.has(c) ? ` [SKIPPED: ${skipped.get(c)}]` : ''}`);
+  return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks (profiles ${profiles.join(',')})`, ...rows, ''].join('\n');
 }
 
 /** Options as commander hands them over. */
@@ -71,10 +79,10 @@ export function createCommand(): Command {
     .option('--offline-after <seconds>', "the target's offline_after (FLT-2); a short one (e.g. 2) lets FLT-2 run", positive('--offline-after'))
     .option('--slow-client-limit <seconds>', 'how soon a slowloris connection must be cut off (GEN-8)', positive('--slow-client-limit'), 20)
     .option('--database <url>', 'without --target: the reference server database (SQLite path or postgres:// URL)')
-    .option('--list', 'print every check (requirement ID, level, profile, what it checks) and exit')
+    .option('--list', 'print the checks of --profile (requirement ID, level, profile, what it checks; skipped ones with the reason) and exit')
     .action(async (raw: RawOptions) => {
       if (raw.list) {
-        process.stdout.write(listChecks());
+        process.stdout.write(listChecks(raw.profile, raw.checks, raw.excludeChecks));
         return;
       }
       const options: ConformanceOptions = {
@@ -93,9 +101,10 @@ export function createCommand(): Command {
     .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 4)
     .option('--enrollment-secret <secret>', 'the secret the agent registers with (default: generated and printed)')
     .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
-    .option('--timeout <seconds>', 'how long to wait for the agent (default: the schedule plus 60 s)', positive('--timeout'))
-    .action(async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; timeout?: number }) => {
-      const result = await runAgentConformance({ host: raw.host, port: raw.listen, intervalS: raw.interval, enrollmentSecret: raw.enrollmentSecret, failOn: raw.failOn, timeoutS: raw.timeout, out: process.stdout, err: process.stderr });
+    .option('--wait <seconds>', "how long to wait for the agent's first request; none by then exits 2", positive('--wait'), DEFAULT_WAIT_S)
+    .option('--timeout <seconds>', "how long the run may last from the agent's first request (default: the schedule plus 60 s)", positive('--timeout'))
+    .action(async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; wait: number; timeout?: number }) => {
+      const result = await runAgentConformance({ host: raw.host, port: raw.listen, intervalS: raw.interval, enrollmentSecret: raw.enrollmentSecret, failOn: raw.failOn, waitS: raw.wait, timeoutS: raw.timeout, out: process.stdout, err: process.stderr });
       process.exitCode = result.exitCode;
     });
   return cmd;

@@ -1,11 +1,17 @@
 import { Agent, request } from 'undici';
-import type { SentRequest } from '../checks/check-types.js';
+import { SkipCheck, type SentRequest } from '../checks/check-types.js';
 import { checkResponseContract } from './response-contract.js';
 
 /** The agent's timeout (GEN-8): a response slower than this is a GEN-8 violation wherever it happens. */
 export const AGENT_TIMEOUT_MS = 15_000;
-/** The suite waits longer than the agent would, so that a slow answer is measured rather than cut. */
-const CLIENT_TIMEOUT_MS = 30_000;
+/**
+ * The suite waits a little longer than the agent would, so that a slow answer is measured (GEN-8 reports it), but no
+ * longer: an answer after this is useless to an agent, and waiting 30 s per request let a slow target hold a run for
+ * minutes.
+ */
+export const CLIENT_TIMEOUT_MS = AGENT_TIMEOUT_MS + 2_000;
+/** After this many answers slower than the agent's timeout the target is judged too slow (GEN-8) and the rest of the run is skipped. */
+export const SLOW_TARGET_TRIP = 3;
 /** Request bodies larger than this are kept only as a size in the exchange log. */
 const KEEP_BODY_MAX = 512 * 1024;
 
@@ -24,6 +30,8 @@ export interface Exchange {
   /** Network error, when no response arrived. */
   error?: string;
   contractErrors: string[];
+  /** The requirement that owns the response's shape when it is not the sending check's (RequestSpec.contractOwner). */
+  contractOwner?: string;
 }
 
 /** What a check asks to send. */
@@ -36,6 +44,13 @@ export interface RequestSpec {
   body?: string | Buffer;
   /** Bearer credential for the Authorization header. */
   bearer?: string;
+  /** Return a timed-out exchange (status 0) instead of skipping the check: for checks that judge timeliness themselves (GEN-8). */
+  keepTimeouts?: boolean;
+  /**
+   * The requirement that owns this answer's shape, when it is not the sending check's own (e.g. FLT-1 for the fleet
+   * list read by ESC-1): a contract violation in it then fails only the owner's checks (one bug, one red requirement).
+   */
+  contractOwner?: string;
 }
 
 /** Reads the suite's record of a run: every exchange and every secret it handed to the target. */
@@ -45,6 +60,18 @@ export class ExchangeLog {
   readonly secrets = new Set<string>();
   /** Recovery keys the suite escrowed (ESC-1): they must never come back from a fleet endpoint. */
   readonly recoveryKeys = new Set<string>();
+  /** Requests answered after the agent's timeout, or not at all within CLIENT_TIMEOUT_MS. */
+  slowAnswers = 0;
+
+  /** True once the target has been too slow SLOW_TARGET_TRIP times: every later request is skipped at once. */
+  get tooSlow(): boolean {
+    return this.slowAnswers >= SLOW_TARGET_TRIP;
+  }
+}
+
+/** True when an exchange got no answer because the client gave up waiting (not a reset or a refusal). */
+export function timedOut(ex: Exchange): boolean {
+  return ex.status === 0 && /Timeout/i.test(ex.error ?? '');
 }
 
 /** HTTP client bound to one target and one check: every response is timed, logged and checked against the contract. */
@@ -61,8 +88,22 @@ export class ConformanceHttp {
     return new ConformanceHttp(this.baseUrl, this.dispatcher, this.log, checkKey);
   }
 
-  /** Sends one request and records the exchange; network errors come back as status 0, never as a throw. */
+  /**
+   * Sends one request and records the exchange; network errors come back as status 0. A request the target does not
+   * answer within CLIENT_TIMEOUT_MS skips the check that sent it (GEN-8 owns slowness: one bug, one red requirement),
+   * and once the target has been too slow SLOW_TARGET_TRIP times every later request skips at once, so a target that
+   * answers nothing in time is judged in well under two minutes.
+   */
   async send(spec: RequestSpec): Promise<Exchange> {
+    if (this.log.tooSlow) throw new SkipCheck(`skipped: the target answered ${this.log.slowAnswers} requests after the agent's ${AGENT_TIMEOUT_MS / 1000} s timeout or not at all (GEN-8 reports them), so the rest of the run is not attempted`);
+    const exchange = await this.sendOnce(spec);
+    if (spec.contractOwner !== undefined) exchange.contractOwner = spec.contractOwner;
+    if (exchange.durationMs > AGENT_TIMEOUT_MS || timedOut(exchange)) this.log.slowAnswers++;
+    if (timedOut(exchange) && !spec.keepTimeouts) throw new SkipCheck(`precondition failed: ${spec.method} ${spec.path} got no answer within ${CLIENT_TIMEOUT_MS / 1000} s (GEN-8 reports it)`);
+    return exchange;
+  }
+
+  private async sendOnce(spec: RequestSpec): Promise<Exchange> {
     const headers: Record<string, string> = { ...spec.headers };
     let body: string | Buffer | undefined = spec.body;
     if (spec.json !== undefined) {

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
 import { allProfiles, type CheckSettings, type Profile } from '../checks/check-types.js';
-import { selectChecks } from '../checks/index.js';
-import { ConformanceHttp, createDispatcher, ExchangeLog } from '../http/conformance-http.js';
+import { allChecks, planChecks } from '../checks/index.js';
+import { AGENT_TIMEOUT_MS, ConformanceHttp, createDispatcher, ExchangeLog, timedOut } from '../http/conformance-http.js';
 import { renderConsoleReport } from '../report/console-report.js';
+import { failureRecord, type ReplayInfo } from '../report/failure-files.js';
 import { writeJsonReport, writeJunitReport } from '../report/file-reports.js';
 import { gatingFailure, summarizeByRequirement, type RequirementResult } from '../report/requirement-summary.js';
-import { runChecks, type CheckResult } from './run-checks.js';
+import { checkKey, runChecks, type CheckResult } from './run-checks.js';
 
 /** Everything `lanet conformance` can be told; the CLI only parses flags into this. */
 export interface ConformanceOptions {
@@ -31,6 +32,8 @@ export interface ConformanceOptions {
   slowClientLimitS: number;
   /** For the spawned reference server: a SQLite path or postgres:// URL instead of a temporary SQLite file. */
   database?: string;
+  /** For the spawned reference server: extra `lanet server` arguments (tests use e.g. --agent-rate-limit). */
+  serverArgs?: string[];
   concurrency?: number;
   out: NodeJS.WritableStream & { isTTY?: boolean };
   err: NodeJS.WritableStream;
@@ -45,6 +48,9 @@ export interface ConformanceRun {
   seed: number;
   durationMs: number;
 }
+
+/** Failures kept per check in the reports (each with its payload file): the first ones; the count is reported. */
+const MAX_RECORDS = 20;
 
 /** The offline_after the suite gives the reference server it starts, seconds: short so FLT-2 runs in a few seconds. */
 export const SPAWNED_OFFLINE_AFTER_S = 2;
@@ -89,7 +95,7 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
     offlineAfterS = SPAWNED_OFFLINE_AFTER_S;
     try {
       // A loaded CI machine can take a while to start a Node process; the wait is bounded, never a hang.
-      server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS, database: o.database, startTimeoutMs: 60_000 });
+      server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS, database: o.database, extraArgs: o.serverArgs, startTimeoutMs: 60_000 });
     } catch (err) {
       o.err.write(`lanet conformance: could not start the reference server: ${err instanceof Error ? err.message : String(err)}\n`);
       return empty(2);
@@ -100,35 +106,48 @@ export async function runConformance(o: ConformanceOptions): Promise<Conformance
   const dispatcher = createDispatcher();
   try {
     const log = new ExchangeLog();
-    const probe = await new ConformanceHttp(target, dispatcher, log, 'reachability').send({ method: 'GET', path: '/healthz' });
-    if (probe.status === 0) {
+    const probe = await new ConformanceHttp(target, dispatcher, log, 'reachability').send({ method: 'GET', path: '/healthz', keepTimeouts: true });
+    if (probe.status === 0 && !timedOut(probe)) {
       o.err.write(`lanet conformance: the target ${target} is unreachable (${probe.error}); start it or fix --target.\n`);
       return empty(2, target);
     }
-    log.exchanges.length = 0;
+    // A target that accepts the connection but answers too slowly is judged (GEN-8 keeps this exchange), not refused.
+    if (probe.durationMs <= AGENT_TIMEOUT_MS && probe.status !== 0) log.exchanges.length = 0;
+    else o.err.write(`The target took ${(probe.durationMs / 1000).toFixed(1)} s ${probe.status ? 'to answer' : 'without answering'} GET /healthz; checking anyway (GEN-8).\n`);
     const profiles = new Set(o.profiles);
     const settings: CheckSettings = {
       targetUrl: target, profiles, enrollmentSecret, adminToken, offlineAfterS, seed,
       maxExamples: o.maxExamples, maxMutations: o.maxMutations ?? o.maxExamples, slowClientLimitS: o.slowClientLimitS,
     };
     for (const secret of [enrollmentSecret, adminToken]) if (secret) log.secrets.add(secret);
-    const checks = selectChecks(profiles, o.checks, o.excludeChecks);
+    const plan = planChecks(profiles, o.checks, o.excludeChecks);
+    const checks = plan.run;
     if (checks.length === 0) {
-      o.err.write('lanet conformance: no check matches --profile, --checks and --exclude-checks; run `lanet conformance --list`.\n');
+      const why = plan.skip.length ? ` (${plan.skip.map((s) => `${checkKey(s.check)}: ${s.reason}`).slice(0, 3).join('; ')})` : '';
+      o.err.write(`lanet conformance: no check to run for --profile, --checks and --exclude-checks${why}; run \`lanet conformance --list --profile ${o.profiles.join(',')}\`.\n`);
       return empty(2, target);
     }
-    o.err.write(`Checking ${target}: ${checks.length} checks, profiles ${o.profiles.join(',')}, seed ${seed}, ${o.maxExamples} examples.\n`);
+    o.err.write(`Checking ${target}: ${checks.length} checks (${plan.skip.length} skipped without running), profiles ${o.profiles.join(',')}, seed ${seed}, ${o.maxExamples} examples.\n`);
     const tty = Boolean(o.out.isTTY);
-    const results = await runChecks(checks, { settings, baseUrl: target, dispatcher, log, line: () => undefined }, (r, done, total) => {
+    const ran = await runChecks(checks, { settings, baseUrl: target, dispatcher, log, line: () => undefined }, (r, done, total) => {
       if (tty) o.out.write(`\r\x1b[K[${done}/${total}] ${r.status.toUpperCase()} ${r.key} (${Math.round(r.durationMs)} ms)`);
     }, o.concurrency ?? 5);
     if (tty) o.out.write('\r\x1b[K');
+    const order = new Map(allChecks.map((c, i) => [c, i]));
+    const planned: CheckResult[] = plan.skip.map((s) => ({ check: s.check, key: checkKey(s.check), status: 'skip', summary: s.reason, findings: [], durationMs: 0 }));
+    const results = [...ran, ...planned].sort((a, b) => order.get(a.check)! - order.get(b.check)!);
     const requirements = summarizeByRequirement(results);
     const durationMs = performance.now() - started;
-    o.out.write(renderConsoleReport(requirements, { target, seed, reportDir: o.reportDir, creds: { enrollmentSecret, adminToken }, durationMs, checkCount: results.length, failOn: o.failOn }));
-    const info = { target, profiles: o.profiles, seed, durationMs };
-    if (o.reports.includes('json')) o.out.write(`JSON report: ${writeJsonReport(o.reportDir, info, requirements)}\n`);
-    if (o.reports.includes('junit')) o.out.write(`JUnit report: ${writeJunitReport(o.reportDir, info, requirements)}\n`);
+    const replay: ReplayInfo = {
+      target, spawned: server !== undefined, profiles: o.profiles, seed, maxExamples: o.maxExamples, maxMutations: o.maxMutations,
+      offlineAfterS: o.offlineAfterS, slowClientLimitS: o.slowClientLimitS, reportDir: o.reportDir, creds: { enrollmentSecret, adminToken },
+    };
+    // Built once, files written once: the console, the JSON and the JUnit report show the same records.
+    const records = new Map(results.filter((r) => r.status === 'fail').map((r) => [r.key, r.findings.slice(0, MAX_RECORDS).map((f, i) => failureRecord(replay, r.key, i, f))]));
+    o.out.write(renderConsoleReport(requirements, records, { target, seed, durationMs, checkCount: results.length, failOn: o.failOn }));
+    const info = { target, profiles: o.profiles, seed, durationMs, failOn: o.failOn };
+    if (o.reports.includes('json')) o.out.write(`JSON report: ${writeJsonReport(o.reportDir, info, requirements, records)}\n`);
+    if (o.reports.includes('junit')) o.out.write(`JUnit report: ${writeJunitReport(o.reportDir, info, requirements, records)}\n`);
     const suiteErrors = results.filter((r) => r.suiteError);
     for (const r of suiteErrors) o.err.write(`lanet conformance: suite error in ${r.key} (a bug in the suite, not in the target; please report it):\n${r.suiteError}\n`);
     const exitCode = suiteErrors.length ? 2 : gatingFailure(requirements, o.failOn) ? 1 : 0;

@@ -31,6 +31,8 @@ export interface FaultHooks {
   oversize?: () => ProxiedResponse;
   /** Disables the proxy's slow-client timeouts (the GEN-8 fault). */
   noSlowClientCutoff?: boolean;
+  /** After refusing an oversized body, read it to its end instead of closing (the GEN-8 refused-upload fault). */
+  drainRefusedUploads?: boolean;
 }
 
 /** Builds an application/problem+json answer. */
@@ -81,8 +83,13 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks = {}):
         over = true;
         // Answer at once, then read and drop the rest: closing with unread data would reset the connection and the
         // client could lose the answer (the reference server does the same).
-        send(res, hooks.oversize?.() ?? problem(413, 'Body too large', `The request body exceeds ${PROXY_BODY_LIMIT} bytes.`));
+        const answer = hooks.oversize?.() ?? problem(413, 'Body too large', `The request body exceeds ${PROXY_BODY_LIMIT} bytes.`);
         req.resume();
+        if (hooks.drainRefusedUploads) return send(res, answer);
+        // GEN-8: a refused upload is not read to its end: answer with Connection: close, then close after a short
+        // grace (long enough for the client to read the answer, so it never sees a reset instead).
+        send(res, { ...answer, headers: { ...answer.headers, connection: 'close' } });
+        res.once('finish', () => setTimeout(() => req.socket.destroy(), 300).unref());
       };
       if (Number(req.headers['content-length'] ?? 0) > PROXY_BODY_LIMIT) return tooBig();
       req.on('data', (c: Buffer) => {

@@ -14,6 +14,8 @@ export interface Fault {
   name: string;
   breaks: string;
   level: 'MUST' | 'SHOULD';
+  /** When set, the whole run against this backend must end within this many seconds (a slow target is judged fast). */
+  maxRunS?: number;
   make: (env: FaultEnv) => FaultHooks;
 }
 
@@ -99,6 +101,38 @@ export const faults: Fault[] = [
   }; } },
   { name: 'answers the fleet list in 20 s', breaks: 'GEN-8', level: 'MUST', make: () => { let done = false; return {
     response: async (req, res) => { if (req.method === 'GET' && req.path === '/api/agents' && res.status === 200 && !done) { done = true; await new Promise((r) => setTimeout(r, 20_000)); } return res; },
+  }; } },
+  { name: 'answers every request after 20 s', breaks: 'GEN-8', level: 'MUST', maxRunS: 90, make: () => ({
+    request: async () => { await new Promise((r) => setTimeout(r, 20_000)); return undefined; },
+  }) },
+  { name: 'leaks a recovery key spelled with escapes or duplicated', breaks: 'ESC-1', level: 'MUST', make: () => { const leaks = new Map<string, string>(); return {
+    // A store that keeps the raw text: a key the JSON parser never saw as "recovery_key" (escaped, or the first of duplicates) survives redaction.
+    request: (r) => { if (!isHeartbeat(r)) return undefined; const text = r.body.toString('utf8'); const found = [...text.matchAll(/"(recovery_key|recovery\\u005fkey|\\u0072\\u0065covery_key)"\s*:\s*"([^"]*)"/g)];
+      const odd = found.length > 1 || found.some((m) => m[1] !== 'recovery_key') || (text.match(/"bitlocker"\s*:/g)?.length ?? 0) > 1; const asset = obj(r.json)?.asset_id;
+      if (odd && found[0] && typeof asset === 'string') leaks.set(asset, found[0][2]!); return undefined; },
+    response: (req, res) => { const b = parse(res.body); const vol = b?.latest_heartbeat?.hardware_inventory?.bitlocker?.volumes?.[0]; if (req.method === 'GET' && vol && leaks.has(b.asset_id)) { vol.recovery_key = leaks.get(b.asset_id); return withBody(res, b); } return res; },
+  }; } },
+  { name: '500 on U+0000 in a string (as PostgreSQL jsonb)', breaks: 'GEN-6', level: 'MUST', make: () => ({
+    request: (r) => isHeartbeat(r) && r.body.includes('\\u0000') ? problem(500, 'Internal error', 'unsupported Unicode escape sequence') : undefined,
+  }) },
+  { name: '500 on a history page over 2 MiB', breaks: 'GEN-6', level: 'MUST', make: () => ({
+    response: (req, res) => req.method === 'GET' && req.path.includes('/heartbeats') && res.body.length > 2 * 1024 * 1024 ? problem(500, 'Internal error', 'out of memory') : res,
+  }) },
+  { name: 'names the parent of a missing member', breaks: 'HB-3', level: 'MUST', make: () => ({
+    response: (req, res) => { const b = parse(res.body); if (!isHeartbeat(req) || res.status !== 400 || !Array.isArray(b?.errors)) return res;
+      const has = (ptr: string) => ptr.split('/').slice(1).reduce<any>((node, k) => (node !== null && typeof node === 'object' && k in node ? node[k] : undefined), req.json) !== undefined;
+      b.errors = b.errors.map((e: any) => (typeof e.path === 'string' && e.path !== '' && !has(e.path) ? { ...e, path: e.path.slice(0, e.path.lastIndexOf('/')) } : e)); return withBody(res, b); },
+  }) },
+  { name: 'fleet list omits offline_after_s', breaks: 'FLT-1', level: 'MUST', make: () => ({
+    response: (req, res) => { const b = parse(res.body); if (req.method === 'GET' && req.path.split('?')[0] === '/api/agents' && res.status === 200 && obj(b)) { delete b.offline_after_s; return withBody(res, b); } return res; },
+  }) },
+  { name: 'fleet list ignores limit, cursor, status and q', breaks: 'FLT-5', level: 'SHOULD', make: () => ({
+    request: (r) => { if (r.method === 'GET' && r.path.startsWith('/api/agents?')) r.path = '/api/agents'; return undefined; },
+  }) },
+  { name: 'reads a refused upload to its end', breaks: 'GEN-8', level: 'MUST', make: () => ({ drainRefusedUploads: true }) },
+  { name: 'never throttles a flooding agent', breaks: 'HB-10', level: 'SHOULD', make: () => { const recent = new Map<string, number[]>(); const flooding = new Set<string>(); return {
+    // Once an agent sent more than 20 heartbeats within a second, answers all its valid heartbeats itself: the backend's per-agent limit never shows.
+    request: (r) => { if (!isHeartbeat(r)) return undefined; const a = String(obj(r.json)?.asset_id); const now = Date.now(); const times = (recent.get(a) ?? []).filter((t) => now - t < 1_000); times.push(now); recent.set(a, times); if (times.length > 20) flooding.add(a); return flooding.has(a) && validateMessage(HeartbeatRequestSchema, r.json).ok ? okAnswer() : undefined; },
   }; } },
   { name: 'never cuts off slow clients', breaks: 'GEN-8', level: 'MUST', make: () => ({ noSlowClientCutoff: true }) },
   { name: '415 missing: any Content-Type is read as JSON', breaks: 'GEN-3', level: 'MUST', make: () => ({

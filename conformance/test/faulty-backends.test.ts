@@ -14,6 +14,8 @@ import { faults, type FaultEnv } from './faults.js';
 // check, every profile) with fewer generated examples, and must fail exactly the requirement the fault breaks.
 const SEED = Number(process.env['LANET_SEED'] ?? 20261128);
 const OFFLINE_AFTER_S = 2;
+/** Heartbeats a minute one agent may send to the reference server behind the proxies (HB-10). */
+const AGENT_RATE_LIMIT = 100;
 const env: FaultEnv = { offlineAfterS: OFFLINE_AFTER_S, enrollmentSecret: randomBytes(16).toString('hex'), adminToken: randomBytes(16).toString('hex') };
 let server: SpawnedServer;
 let reportRoot: string;
@@ -63,7 +65,8 @@ async function runAgainst(faultName: string, failOn: 'must' | 'should') {
 beforeAll(async () => {
   console.log(`faulty backends: seed ${SEED} (set LANET_SEED to replay)`);
   reportRoot = mkdtempSync(join(tmpdir(), 'lanet-faults-'));
-  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: OFFLINE_AFTER_S, startTimeoutMs: 60_000 });
+  // A per-agent limit (HB-10) that the suite's own single-agent loads (30 examples) stay under and its flood does not.
+  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: OFFLINE_AFTER_S, extraArgs: ['--agent-rate-limit', String(AGENT_RATE_LIMIT)], startTimeoutMs: 60_000 });
 });
 
 afterAll(async () => {
@@ -90,6 +93,7 @@ describe('the conformance suite against faulty backends', () => {
       const detail = run.requirements.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.detail}`).join('\n');
       expect(failed, detail).toEqual([fault.breaks]);
       expect(run.exitCode).toBe(1);
+      if (fault.maxRunS !== undefined) expect(run.durationMs).toBeLessThan(fault.maxRunS * 1000);
     }, 180_000);
   }
 });

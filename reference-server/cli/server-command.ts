@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { defaultConfig, type ServerConfig } from '../server-config.js';
@@ -9,7 +10,13 @@ export interface ServerCommandOptions {
   port: string;
   database: string;
   enrollmentSecret?: string;
+  enrollmentSecretFile?: string;
   adminToken?: string;
+  adminTokenFile?: string;
+  metricsToken?: string;
+  metricsTokenFile?: string;
+  secretsFile?: string;
+  authFailureLimit?: string;
   offlineAfter: string;
   heartbeatInterval: string;
   insecureNoAuth?: boolean;
@@ -19,15 +26,34 @@ export interface ServerCommandOptions {
   agentRateLimit?: string;
 }
 
-/** Turns parsed options into a server config; LANET_ESCROW_KEY is read here, never from a flag (it would show in `ps`). */
+/** A secret from its file (first line, trimmed) when a file is named, else the value given; a clear error if unreadable. */
+export function secretFrom(value: string | undefined, file: string | undefined, flag: string): string | undefined {
+  if (file === undefined) return value;
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (err) {
+    throw new Error(`${flag}-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; name a readable file holding the secret on its first line.`);
+  }
+  const secret = text.split(/\r?\n/, 1)[0]!.trim();
+  if (secret === '') throw new Error(`${flag}-file ${file} is empty; put the secret on its first line.`);
+  return secret;
+}
+
+/**
+ * Turns parsed options into a server config. Secrets come from LANET_* variables or *-file flags; the plain flags
+ * still work but show in `ps` and /proc/PID/cmdline to every local user (D7), so start-up warns about them.
+ * LANET_ESCROW_KEY is read here, never from a flag.
+ */
 export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   return {
     ...defaultConfig,
     host: o.host,
     port: Number(o.port),
     database: o.database,
-    enrollmentSecret: o.enrollmentSecret,
-    adminToken: o.adminToken,
+    enrollmentSecret: secretFrom(o.enrollmentSecret, o.enrollmentSecretFile, '--enrollment-secret'),
+    adminToken: secretFrom(o.adminToken, o.adminTokenFile, '--admin-token'),
+    metricsToken: secretFrom(o.metricsToken, o.metricsTokenFile, '--metrics-token'),
+    secretsFile: o.secretsFile,
+    authFailureLimit: o.authFailureLimit !== undefined ? Number(o.authFailureLimit) : defaultConfig.authFailureLimit,
     offlineAfterS: Number(o.offlineAfter),
     heartbeatIntervalS: Number(o.heartbeatInterval),
     // Commander would switch a boolean on for any value of its env twin, "0" and "false" included; a security switch
@@ -41,15 +67,19 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
   };
 }
 
-/** The start-up notes for the operator: generated secrets (shown this once) and the legacy-mode warning (AUTH-5). */
-export function startupNotes(server: RunningServer, config: ServerConfig): string[] {
+/** The start-up notes for the operator: where generated secrets went, secrets seen on the command line, legacy mode (AUTH-5). */
+export function startupNotes(server: RunningServer, config: ServerConfig, secretFlags: readonly string[] = []): string[] {
   const notes: string[] = [];
   const { enrollmentSecret, adminToken } = server.generated;
-  if (enrollmentSecret || adminToken) {
-    notes.push('First start: generated credentials, shown only now (the database keeps only their SHA-256):');
-    if (enrollmentSecret) notes.push(`  enrollment secret: ${enrollmentSecret}`, '    agents register with: Authorization: Bearer <enrollment secret>  (POST /api/agents/register)');
-    if (adminToken) notes.push(`  admin token:       ${adminToken}`, `    open ${server.url}/ and paste it, or: curl -H 'Authorization: Bearer <admin token>' ${server.url}/api/agents`);
-    notes.push('  Keep them now, or pass --enrollment-secret / --admin-token (LANET_ENROLLMENT_SECRET / LANET_ADMIN_TOKEN) on later starts.');
+  if (server.generatedSecretsFile && (enrollmentSecret || adminToken)) {
+    // D7, AUTH-4: the secrets themselves go only to a 0600 file, never to this stream (logs are shipped and kept).
+    const what = [enrollmentSecret ? 'the enrollment secret' : '', adminToken ? 'the admin token' : ''].filter(Boolean).join(' and ');
+    notes.push(`First start: generated ${what}; they are in ${server.generatedSecretsFile} (mode 0600; the database keeps only their SHA-256).`,
+      '  Agents register with Authorization: Bearer <enrollment secret>; the dashboard and /api/agents take the admin token.',
+      '  Keep them in a secret store and delete the file; later starts read the hashes from the database, or LANET_ENROLLMENT_SECRET / LANET_ADMIN_TOKEN.');
+  }
+  for (const flag of secretFlags) {
+    notes.push(`WARNING: ${flag} on the command line is visible to every local user (ps, /proc/PID/cmdline); use its LANET_* variable or ${flag}-file.`);
   }
   if (server.escrowKeySource.generated) notes.push(`Generated the escrow key ${server.escrowKeySource.source} (mode 0600): back it up, it decrypts every escrowed recovery key.`);
   if (config.insecureNoAuth) notes.push('WARNING: --insecure-no-auth: heartbeats WITHOUT an agent token are accepted (legacy agents, AUTH-5). Do not use this on an untrusted network.');
@@ -57,8 +87,14 @@ export function startupNotes(server: RunningServer, config: ServerConfig): strin
 }
 
 /** Runs the server until SIGTERM or SIGINT; resolves with the exit code (0 clean stop, 1 the ingest thread died, 2 could not start). */
-export async function run(options: ServerCommandOptions): Promise<number> {
-  const config = toConfig(options);
+export async function run(options: ServerCommandOptions, secretFlags: readonly string[] = []): Promise<number> {
+  let config: ServerConfig;
+  try {
+    config = toConfig(options);
+  } catch (err) {
+    process.stderr.write(`lanet server: could not start: ${(err as Error).message}\n`);
+    return 2;
+  }
   const logger = pino({ level: process.env.LANET_LOG_LEVEL ?? 'info', base: { service: 'lanet-server' } }, pino.destination({ fd: 2, sync: false }));
   let server: RunningServer;
   try {
@@ -67,8 +103,7 @@ export async function run(options: ServerCommandOptions): Promise<number> {
     process.stderr.write(`lanet server: could not start: ${(err as Error).message}\n`);
     return 2;
   }
-  // Secrets go to stderr directly, not through the logger, so log shipping never carries them (AUTH-4).
-  const notes = startupNotes(server, config);
+  const notes = startupNotes(server, config, secretFlags);
   if (notes.length > 0) process.stderr.write(notes.join('\n') + '\n');
   logger.info({ url: server.url, store: server.store.kind, offline_after_s: config.offlineAfterS, heartbeat_interval_s: config.heartbeatIntervalS }, 'listening');
   process.stdout.write(`listening on ${server.url}\n`);
@@ -100,8 +135,14 @@ export function createCommand(): Command {
     .addOption(new Option('--host <host>', 'address to listen on').env('LANET_HOST').default(defaultConfig.host))
     .addOption(new Option('--port <port>', 'port; 0 picks a free one').env('LANET_PORT').default(String(defaultConfig.port)))
     .addOption(new Option('--database <path-or-url>', 'SQLite file, or postgres://user@host/db[?schema=NAME]').env('LANET_DATABASE').default(defaultConfig.database))
-    .addOption(new Option('--enrollment-secret <secret>', 'secret agents register with (generated on first start if absent)').env('LANET_ENROLLMENT_SECRET'))
-    .addOption(new Option('--admin-token <token>', 'token for the fleet endpoints and the dashboard (generated on first start if absent)').env('LANET_ADMIN_TOKEN'))
+    .addOption(new Option('--enrollment-secret <secret>', 'secret agents register with (generated on first start if absent); prefer the env twin or the -file flag, flags show in ps').env('LANET_ENROLLMENT_SECRET'))
+    .addOption(new Option('--enrollment-secret-file <path>', 'file whose first line is the enrollment secret').env('LANET_ENROLLMENT_SECRET_FILE'))
+    .addOption(new Option('--admin-token <token>', 'token for the fleet endpoints and the dashboard (generated on first start if absent); prefer the env twin or the -file flag').env('LANET_ADMIN_TOKEN'))
+    .addOption(new Option('--admin-token-file <path>', 'file whose first line is the admin token').env('LANET_ADMIN_TOKEN_FILE'))
+    .addOption(new Option('--metrics-token <token>', 'protect /metrics: it then needs this token or the admin token (default: open)').env('LANET_METRICS_TOKEN'))
+    .addOption(new Option('--metrics-token-file <path>', 'file whose first line is the metrics token').env('LANET_METRICS_TOKEN_FILE'))
+    .addOption(new Option('--secrets-file <path>', 'where secrets generated on first start are written, mode 0600 (default: generated-secrets.env beside the database, or ./data)').env('LANET_SECRETS_FILE'))
+    .addOption(new Option('--auth-failure-limit <per-minute>', `failed enrollment or admin attempts a minute per client address, in bursts of two minutes' worth, before 429 (default ${defaultConfig.authFailureLimit}; 0 = no limit)`).env('LANET_AUTH_FAILURE_LIMIT'))
     .addOption(new Option('--offline-after <seconds>', 'an agent silent this long is offline (FLT-2); fractions allowed').env('LANET_OFFLINE_AFTER').default(String(defaultConfig.offlineAfterS)))
     .addOption(new Option('--heartbeat-interval <seconds>', 'interval told to agents, 60..3600 (HB-11)').env('LANET_HEARTBEAT_INTERVAL').default(String(defaultConfig.heartbeatIntervalS)))
     .addOption(new Option('--insecure-no-auth', 'accept heartbeats without an agent token (legacy agents, AUTH-5); env: LANET_INSECURE_NO_AUTH=1'))
@@ -110,7 +151,11 @@ export function createCommand(): Command {
     .addOption(new Option('--max-pending <n>', 'heartbeats waiting for a commit beyond which new ones get 503 (HB-10)').env('LANET_MAX_PENDING'))
     .addOption(new Option('--agent-rate-limit <per-minute>', 'heartbeats a minute one agent may send, in bursts of a minute\'s worth, before it gets 429 (HB-10); 0 = no limit (default: conformance, simulators and benchmarks send fast)').env('LANET_AGENT_RATE_LIMIT'))
     .addHelpText('after', '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.')
-    .action(async (options: ServerCommandOptions) => {
-      process.exitCode = await run(options);
+    .action(async (options: ServerCommandOptions, command: Command) => {
+      // D7: secrets given as plain flags are visible to every local user; say so (their env twins are not).
+      const secretFlags = (['enrollmentSecret', 'adminToken', 'metricsToken'] as const)
+        .filter((name) => command.getOptionValueSource(name) === 'cli')
+        .map((name) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+      process.exitCode = await run(options, secretFlags);
     });
 }

@@ -62,7 +62,7 @@ export function loadEscrowKey(envValue: string | undefined, keyFile: string): { 
     }
     return { key: parseEscrowKey(readFileSync(keyFile, 'utf8')), source: keyFile, generated: false };
   }
-  mkdirSync(dirname(keyFile), { recursive: true });
+  mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(keyFile, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(keyFile, 0o600);

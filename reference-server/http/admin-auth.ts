@@ -6,8 +6,24 @@ import { unauthorized } from './problem.js';
 /** Guards fleet and escrow endpoints: only the admin token passes; agent tokens and anonymous callers get 401 (AUTH-3). */
 export function requireAdmin(ctx: AppContext) {
   return (req: Request, _res: Response, next: NextFunction): void => {
+    ctx.adminThrottle.check(req, 'admin');
     if (!matchesHash(bearerToken(req.headers), ctx.adminTokenHash)) {
+      ctx.adminThrottle.failed(req);
       throw unauthorized('admin token', 'Fleet endpoints need the admin token (AUTH-3).');
+    }
+    next();
+  };
+}
+
+/** Guards /metrics when a metrics token is configured: the metrics token or the admin token passes ("none or admin"). */
+export function requireMetricsAccess(ctx: AppContext) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (ctx.metricsTokenHash === undefined) return next();
+    ctx.adminThrottle.check(req, 'metrics');
+    const token = bearerToken(req.headers);
+    if (!matchesHash(token, ctx.metricsTokenHash) && !matchesHash(token, ctx.adminTokenHash)) {
+      ctx.adminThrottle.failed(req);
+      throw unauthorized('metrics token', 'This server protects /metrics: send the metrics token or the admin token.');
     }
     next();
   };

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { Readiness } from '../../contracts/index.js';
 import type { AppContext } from './app-context.js';
-import { requireAdmin } from './admin-auth.js';
+import { requireAdmin, requireMetricsAccess } from './admin-auth.js';
 import { recoveryKeysHandler } from './escrow-route.js';
-import { getAgentHandler, historyHandler, listAgentsHandler } from './fleet-routes.js';
+import { listAgentsHandler } from './fleet-list.js';
+import { getAgentHandler, historyHandler } from './fleet-routes.js';
 import { heartbeatHandler } from './heartbeat-route.js';
 import { HttpProblem, respondToError } from './problem.js';
+import { readinessHandler } from './readiness.js';
 import { registerHandler } from './register-route.js';
 import { installLazyRequestLogger, requestLog, requestLogger, type RequestTracker } from './request-log.js';
 
@@ -32,13 +33,8 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
   const routes: Array<[string, Partial<Record<Method, RequestHandler[]>>]> = [
     ['/', { get: [(_req, res) => { res.type('html').setHeader('Cache-Control', 'no-store'); res.send(DASHBOARD_HTML); }] }],
     ['/healthz', { get: [(_req, res) => { res.json({ status: 'ok' }); }] }],
-    ['/readyz', { get: [async (_req, res) => {
-      let ok = true;
-      try { await ctx.store.ping(); } catch { ok = false; }
-      const body: Readiness = { status: ok ? 'ready' : 'not_ready', checks: { database: ok ? 'ok' : 'error' } };
-      res.status(ok ? 200 : 503).json(body);
-    }] }],
-    ['/metrics', { get: [async (_req, res) => {
+    ['/readyz', { get: [readinessHandler(ctx)] }],
+    ['/metrics', { get: [requireMetricsAccess(ctx), async (_req, res) => {
       res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     }] }],
     ['/api/agents/register', { post: [registerHandler(ctx)] }],

@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
 import {
   AssetIdSchema, HeartbeatHistoryQuerySchema, limits, protocol, validateMessage, type AgentStatus,
-  type AgentDetail, type FleetAgent, type FleetList, type HeartbeatHistoryPage, type HeartbeatRequest,
+  type AgentDetail, type FleetAgent, type HeartbeatRequest,
 } from '../../contracts/index.js';
 import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
+import { historyPageJson, readHistoryRows } from './history-page.js';
 import { HttpProblem } from './problem.js';
 
 /** FLT-2: from the server's receive time only; offline once silent for more than offline_after. */
@@ -27,12 +28,10 @@ export function toFleetAgent(row: AgentRow, nowMs: number, offlineAfterS: number
   };
 }
 
-/** Counts agents by status (dashboard header, agents gauge). */
+/** Counts agents by status over the whole fleet (dashboard header, agents gauge), in one indexed query (FLT-5). */
 export async function countAgents(ctx: AppContext): Promise<Record<AgentStatus, number>> {
-  const counts: Record<AgentStatus, number> = { online: 0, offline: 0, never_seen: 0 };
-  const now = Date.now();
-  for (const row of await ctx.store.listAgents()) counts[agentStatus(row.lastSeenAtMs, now, ctx.config.offlineAfterS)]++;
-  return counts;
+  const { online, offline, never_seen } = await ctx.store.countAgents(Math.ceil(Date.now() - ctx.config.offlineAfterS * 1000));
+  return { online, offline, never_seen };
 }
 
 function notFound(id: string): HttpProblem {
@@ -44,18 +43,6 @@ export function assetParam(req: Request): string {
   const id = String(req.params.asset_id ?? '');
   if (!AssetIdSchema.safeParse(id).success) throw notFound(id);
   return id;
-}
-
-/** GET /api/agents (FLT-1). */
-export function listAgentsHandler(ctx: AppContext) {
-  return async (_req: Request, res: Response): Promise<void> => {
-    const now = Date.now();
-    const agents = (await ctx.store.listAgents()).map((r) => toFleetAgent(r, now, ctx.config.offlineAfterS));
-    const counts = { online: 0, offline: 0, never_seen: 0 };
-    for (const a of agents) counts[a.status]++;
-    const body: FleetList = { agents, counts, offline_after_s: ctx.config.offlineAfterS };
-    res.json(body);
-  };
 }
 
 /** GET /api/agents/{asset_id}: fleet fields and the latest heartbeat exactly as sent, keys redacted (FLT-3). */
@@ -72,7 +59,7 @@ export function getAgentHandler(ctx: AppContext) {
   };
 }
 
-/** GET /api/agents/{asset_id}/heartbeats: newest first, by an opaque id cursor (FLT-4). */
+/** GET /api/agents/{asset_id}/heartbeats: newest first, by an opaque id cursor (FLT-4), at most HISTORY_PAGE_BYTES a page. */
 export function historyHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const id = assetParam(req);
@@ -87,15 +74,8 @@ export function historyHandler(ctx: AppContext) {
     }
     if (!(await ctx.store.getAgent(id))) throw notFound(id);
     const limit = query.value.limit ?? limits.historyPageDefault;
-    const rows = await ctx.store.listHeartbeats(id, limit + 1, beforeId);
-    const page = rows.slice(0, limit);
-    const body: HeartbeatHistoryPage = {
-      items: page.map((r) => ({
-        received_at: new Date(r.receivedAtMs).toISOString(), partial: r.partial, clock_skew_s: r.clockSkewS,
-        payload: JSON.parse(r.payloadJson) as HeartbeatRequest,
-      })),
-      next_cursor: rows.length > limit ? Buffer.from(String(page[page.length - 1]!.id)).toString('base64url') : null,
-    };
-    res.json(body);
+    // GEN-6: a page is bounded by payload bytes as well as by count; next_cursor says when it was cut short.
+    const page = await readHistoryRows(ctx.store, id, limit, beforeId);
+    res.type('application/json; charset=utf-8').send(historyPageJson(page));
   };
 }

@@ -4,20 +4,11 @@ import type { AppContext } from './app-context.js';
 import { bearerToken, sha256Hex } from './credentials.js';
 import { HttpProblem, sendJson, unauthorized } from './problem.js';
 import { readBodyText } from './read-json-body.js';
+import { COMMIT_AFTER_BODY_MIN_MS, STORE_DEADLINE_MS, isTransientStoreError, storeStalled, withDeadline } from './store-deadline.js';
 
-const TOKEN_CACHE_MAX = 200_000;
-
-/** The asset id the request's agent token belongs to, or undefined (AUTH-1). */
-async function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
-  const hash = sha256Hex(token);
-  const cached = ctx.tokenCache.get(hash);
-  if (cached !== undefined) return cached;
-  const assetId = await ctx.store.findAssetByTokenHash(hash);
-  if (assetId !== undefined) {
-    if (ctx.tokenCache.size >= TOKEN_CACHE_MAX) ctx.tokenCache.clear();
-    ctx.tokenCache.set(hash, assetId);
-  }
-  return assetId;
+/** The asset id the request's agent token belongs to, or undefined (AUTH-1); cached on this thread (token-cache.ts). */
+function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
+  return ctx.tokenCache.resolve(sha256Hex(token), (hash) => ctx.store.findAssetByTokenHash(hash));
 }
 
 /**
@@ -36,7 +27,11 @@ export function heartbeatHandler(ctx: AppContext) {
     }
     const token = bearerToken(req.headers);
     let tokenAsset: string | undefined;
-    if (token !== undefined) tokenAsset = await assetForToken(ctx, token);
+    // GEN-8: the store gets until STORE_DEADLINE_MS after arrival; past it the agent gets 503 + Retry-After, not a timeout.
+    const deadline = req.arrivedAtMs + STORE_DEADLINE_MS;
+    if (token !== undefined) {
+      tokenAsset = await withDeadline(assetForToken(ctx, token), deadline - Date.now(), () => storeStalled('The token store did not answer in time.'));
+    }
     if (tokenAsset === undefined && !(config.insecureNoAuth && token === undefined)) {
       metrics.heartbeats.inc({ result: 'unauthorized' });
       throw unauthorized('agent token', token === undefined ? 'No agent token was sent (AUTH-1).' : 'The agent token is not valid (AUTH-1); register again.');
@@ -53,9 +48,20 @@ export function heartbeatHandler(ctx: AppContext) {
     if (typeof idem === 'string' && (idem.length < 1 || idem.length > 128)) {
       throw new HttpProblem(400, 'validation', 'Invalid Idempotency-Key', 'The Idempotency-Key header must be 1..128 characters.');
     }
-    const outcome = await ingest.ingest({
-      text, tokenAsset: tokenAsset ?? null, idempotencyKey: typeof idem === 'string' ? idem : null, receivedAtMs: req.arrivedAtMs,
-    });
+    let outcome: Awaited<ReturnType<typeof ingest.ingest>>;
+    try {
+      outcome = await withDeadline(ingest.ingest({
+        text, tokenAsset: tokenAsset ?? null, idempotencyKey: typeof idem === 'string' ? idem : null, receivedAtMs: req.arrivedAtMs,
+      }), Math.max(deadline - Date.now(), COMMIT_AFTER_BODY_MIN_MS), () => storeStalled('The heartbeat could not be committed in time.'));
+    } catch (err) {
+      // A late or transiently failed commit is not acknowledged; if it lands later, the retry is a no-op (HB-7).
+      if (err instanceof HttpProblem) metrics.heartbeats.inc({ result: 'shed' });
+      if (isTransientStoreError(err)) {
+        metrics.heartbeats.inc({ result: 'shed' });
+        throw storeStalled('The database is busy or unreachable.');
+      }
+      throw err;
+    }
     metrics.heartbeats.inc({ result: outcome.result });
     if ('problem' in outcome) {
       const { status, slug, title, detail, errors } = outcome.problem;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { limits, type FieldError, type Problem } from '../../contracts/index.js';
+import { closeUnreadUpload } from './refused-upload.js';
 
 /** An error that becomes an RFC 9457 problem response (GEN-1); messages never carry a secret (AUTH-4). */
 export class HttpProblem extends Error {
@@ -44,6 +45,7 @@ export function sendProblem(res: ServerResponse, p: HttpProblem, instance?: stri
  * (a 4xx status on the error, e.g. bad percent-encoding) becomes a 400-class problem; anything else is logged and 500.
  */
 export function respondToError(err: unknown, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+  closeUnreadUpload(req, res); // GEN-8: a refused upload is answered and closed, not read to its end
   if (err instanceof HttpProblem) return sendProblem(res, err, req.id);
   const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,28 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import { refuseDuplicateMembers } from './duplicate-members.js';
 import { HttpProblem } from './problem.js';
 
 /** GEN-4: 4 MiB, the contract's ceiling; a worst-case heartbeat (2,000 programs) stays below it. */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 
-// After a refusal the rest of the body is read and discarded (never kept) so a client still sending sees the answer
-// instead of a connection reset; past this much the connection is cut.
-const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
+// A refusal leaves the rest of the body unread: respondToError closes the connection after a bounded linger (GEN-8).
 
 function tooLarge(limit: number, inflated: boolean): HttpProblem {
   return new HttpProblem(413, 'body-too-large', 'Body too large',
     `The request body${inflated ? ' after gzip inflation' : ''} exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`);
-}
-
-/** Discards what is left of a request body without keeping it, and cuts the connection past a bound. */
-function discardRest(req: IncomingMessage): void {
-  let seen = 0;
-  req.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > DISCARD_MAX_BYTES) req.destroy();
-  });
-  req.on('error', () => undefined);
-  req.resume();
 }
 
 /** True for application/json and application/*+json (any parameters such as charset). */
@@ -34,10 +22,13 @@ export function isJsonContentType(header: string | undefined): boolean {
 
 /**
  * Reads a JSON object body while streaming: 415 for a non-JSON type or an unknown encoding (GEN-3), 413 as soon as the
- * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2).
+ * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2) or repeats a member name.
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  return parseJsonObject(await readBodyText(req, limit));
+  const text = await readBodyText(req, limit);
+  const value = parseJsonObject(text);
+  refuseDuplicateMembers(text); // I-JSON (RFC 7493): one spelling per member, as for heartbeats
+  return value;
 }
 
 /**
@@ -46,19 +37,16 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
  */
 export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
   if (!isJsonContentType(req.headers['content-type'])) {
-    discardRest(req);
     throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type',
       `Content-Type must be application/json, got '${String(req.headers['content-type'] ?? 'none').slice(0, 100)}'.`);
   }
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
-    discardRest(req);
     throw new HttpProblem(415, 'unsupported-encoding', 'Unsupported content encoding',
       `Content-Encoding '${encoding.slice(0, 50)}' is not supported; send gzip or no encoding.`);
   }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (encoding === 'identity' && declared > limit) {
-    discardRest(req);
     throw tooLarge(limit, false);
   }
   return new Promise<string>((resolve, reject) => {
@@ -70,8 +58,7 @@ export async function readBodyText(req: IncomingMessage, limit: number): Promise
       if (done) return;
       done = true;
       if (source !== req) { req.unpipe(); (source as NodeJS.ReadableStream & { destroy(): void }).destroy(); }
-      discardRest(req);
-      reject(p);
+        reject(p);
     };
     source.on('data', (chunk: Buffer) => {
       if (done) return;

@@ -9,8 +9,10 @@ import { readJsonBody } from './read-json-body.js';
 /** POST /api/agents/register: the enrollment secret buys an asset id and a fresh per-agent token (REG-1..3). */
 export function registerHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
-    // REG-2: check the secret before reading the body so unauthenticated callers cost nothing.
+    // REG-2: check the secret before reading the body so unauthenticated callers cost nothing; guessing is throttled.
+    ctx.enrollmentThrottle.check(req, 'enrollment');
     if (!matchesHash(bearerToken(req.headers), ctx.enrollmentSecretHash)) {
+      ctx.enrollmentThrottle.failed(req);
       throw unauthorized('enrollment secret', 'A missing or wrong enrollment secret (REG-2).');
     }
     const body = await readJsonBody(req, ctx.config.bodyLimitBytes);
@@ -27,8 +29,8 @@ export function registerHandler(ctx: AppContext) {
       tokenHash, newAssetId: randomUUID(), nowMs: Date.now(),
     });
     // REG-3: the old token stops working as soon as the new one is issued.
-    if (replacedTokenHash) ctx.tokenCache.delete(replacedTokenHash);
-    ctx.tokenCache.set(tokenHash, assetId);
+    if (replacedTokenHash) ctx.tokenCache.revoke(replacedTokenHash);
+    ctx.tokenCache.issued(tokenHash, assetId);
     req.log.info({ asset_id: assetId, reenrolled: replacedTokenHash !== null }, 'agent registered');
     const answer: RegisterResponse = { asset_id: assetId, agent_token: token, heartbeat_interval_s: ctx.config.heartbeatIntervalS };
     res.status(201).json(answer);

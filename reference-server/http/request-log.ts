@@ -56,11 +56,16 @@ export function createRequestTracker(logger: Logger, metrics: ServerMetrics): Re
       const seconds = (performance.now() - started) / 1000;
       const route = fixedRoute ?? (req as Partial<Request>).route?.path ?? 'unmatched';
       metrics.requestDuration.observe({ method: req.method ?? '', route, status: String(res.statusCode) }, seconds);
-      // Only the method, path and outcome are logged: never headers or bodies, which carry tokens and keys (AUTH-4).
-      const line = { method: req.method, path: (req.url ?? '').split('?')[0], status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 };
-      if (res.statusCode >= 500) requestLogger(req, logger).error(line, 'request failed');
-      else if (res.statusCode >= 400) requestLogger(req, logger).info(line, 'request refused');
-      else if (logger.isLevelEnabled('debug')) requestLogger(req, logger).debug(line, 'request');
+      // One access log line per request, at info, with pino-http's field names (req, res, responseTime) so stock
+      // pino-http dashboards and queries work. Never headers or bodies, which carry tokens and keys (AUTH-4).
+      if (!logger.isLevelEnabled('info')) return;
+      const line = {
+        req: { id: req.id, method: req.method, url: (req.url ?? '').slice(0, 512), remoteAddress: req.socket.remoteAddress },
+        res: { statusCode: res.statusCode },
+        responseTime: Math.round(seconds * 10_000) / 10,
+      };
+      if (res.statusCode >= 500) logger.error(line, 'request errored');
+      else logger.info(line, 'request completed');
     });
   };
 }

@@ -13,7 +13,8 @@ export interface ServerMetrics {
 /** Creates the metrics; `agentCounts` is read at each scrape for the agents-by-status gauge. */
 export function createServerMetrics(agentCounts: () => Promise<Record<AgentStatus, number>>): ServerMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'lanet_' });
+  // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...), so stock Node.js dashboards match.
+  collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'lanet_agents',
     help: 'Registered agents by status (FLT-1, FLT-2).',

@@ -30,7 +30,7 @@ describe('heartbeat facts', () => {
 
   it('removes every recovery_key at any depth and refuses absurd nesting', () => {
     const body: Record<string, unknown> = { a: [{ recovery_key: 'x', keep: 1 }], recovery_key: 'y', b: { c: { recovery_key: 'z' } } };
-    redactRecoveryKeys(body);
+    expect(redactRecoveryKeys(body)).toEqual({ removed: 3, members: 7 });
     expect(JSON.stringify(body)).toBe('{"a":[{"keep":1}],"b":{"c":{}}}');
     let deep: unknown = {};
     for (let i = 0; i < 200; i++) deep = [deep];

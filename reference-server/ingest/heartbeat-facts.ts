@@ -39,12 +39,20 @@ export function isPartial(hb: HeartbeatRequest): boolean {
 /** Deepest nesting accepted in a payload: far above the contract's 4 levels, low enough to walk without recursion limits. */
 export const MAX_DEPTH = 64;
 
+/** What redactRecoveryKeys saw: members removed, and members the parsed value held before (duplicates collapsed). */
+export interface RedactionCount {
+  removed: number;
+  members: number;
+}
+
 /**
  * Removes every `recovery_key`, at any depth, from the body as received (FLT-3, ESC-1), in place and without recursion
- * (unknown fields may nest deeply, GEN-6); a body nested past MAX_DEPTH gets 400. Returns how many it removed.
+ * (unknown fields may nest deeply, GEN-6); a body nested past MAX_DEPTH gets 400. Counts what it removed and every member
+ * it saw, so the caller can compare with the members the text spells (a duplicate makes the text spell more).
  */
-export function redactRecoveryKeys(root: Record<string, unknown>): number {
+export function redactRecoveryKeys(root: Record<string, unknown>): RedactionCount {
   let removed = 0;
+  let members = 0;
   const stack: Array<[unknown, number]> = [[root, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
@@ -57,14 +65,17 @@ export function redactRecoveryKeys(root: Record<string, unknown>): number {
       continue;
     }
     const obj = node as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    members += keys.length;
+    // Children first, a recovery_key's own value included, so `members` counts every member the text spells.
+    for (const key of keys) {
+      const child = obj[key];
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
     if (Object.hasOwn(obj, 'recovery_key')) {
       delete obj.recovery_key;
       removed++;
     }
-    for (const key of Object.keys(obj)) {
-      const child = obj[key];
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
   }
-  return removed;
+  return { removed, members };
 }

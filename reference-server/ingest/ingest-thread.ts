@@ -13,6 +13,8 @@ export interface IngestThread {
   ingest(item: IngestItem): Promise<IngestOutcome>;
   /** Heartbeats handed over and not yet answered: the load-shedding bound compares against it (HB-10). */
   readonly pending: number;
+  /** When the oldest heartbeat still waiting for its commit was handed over (epoch ms), or undefined (GEN-8, /readyz). */
+  readonly oldestPendingSinceMs: number | undefined;
   /** Settles with the error if the thread dies before the store is closed; never settles otherwise. */
   readonly died: Promise<Error>;
 }
@@ -43,6 +45,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
   const waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let ingesting = 0;
+  const handedOverAt = new Map<number, number>(); // insertion order: the first entry is the oldest still waiting
   let failure: Error | undefined;
   let closing = false;
   let reportDeath: (err: Error) => void = () => undefined;
@@ -88,8 +91,12 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     ensureLegacyAgent: (assetId, nowMs) => call('ensureLegacyAgent', [assetId, nowMs]),
     writeHeartbeats: (batch) => call('writeHeartbeats', [batch]),
     listAgents: () => call('listAgents', []),
+    listAgentPage: (query) => call('listAgentPage', [query]),
+    countAgents: (onlineSinceMs) => call('countAgents', [onlineSinceMs]),
+    countAgentPage: (query) => call('countAgentPage', [query]),
     getAgent: (assetId) => call('getAgent', [assetId]),
     listHeartbeats: (assetId, limit, beforeId) => call('listHeartbeats', [assetId, limit, beforeId]),
+    heartbeatSizes: (assetId, limit, beforeId) => call('heartbeatSizes', [assetId, limit, beforeId]),
     readEscrow: (audit) => call('readEscrow', [audit]),
     ping: () => call('ping', []),
     // Waits for queued commits, closes the database, then ends the thread.
@@ -102,13 +109,17 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
   return {
     store,
     get pending() { return ingesting; },
+    get oldestPendingSinceMs() { return handedOverAt.values().next().value; },
     died,
     async ingest(item) {
       ingesting++;
+      const id = nextId++;
+      handedOverAt.set(id, Date.now());
       try {
-        return await send<IngestOutcome>({ id: nextId++, op: 'ingest', item });
+        return await send<IngestOutcome>({ id, op: 'ingest', item });
       } finally {
         ingesting--;
+        handedOverAt.delete(id);
       }
     },
   };

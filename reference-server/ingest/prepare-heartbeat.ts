@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { validatorFor, type HeartbeatRequest } from '../../contracts/index.js';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
+import { duplicateMemberProblem, findDuplicateMember } from '../http/duplicate-members.js';
 import { HttpProblem } from '../http/problem.js';
 import { parseJsonObject } from '../http/read-json-body.js';
 import type { EscrowWrite, HeartbeatWrite } from '../store/store.js';
 import { clockSkewSeconds, isPartial, redactRecoveryKeys } from './heartbeat-facts.js';
-import { redactRecoveryKeysInText } from './redact-text.js';
+import { cutSpans, scanJsonText } from './redact-text.js';
 
 /** What the HTTP thread hands the ingest thread for one heartbeat: the body text and what it learnt from the headers. */
 export interface IngestItem {
@@ -61,7 +62,12 @@ export function prepareHeartbeat(item: IngestItem, cipher: EscrowCipher, escrowe
     }
   }
   // FLT-3: the body as received, unknown fields kept, every recovery_key removed (ESC-1). The walk also bounds nesting.
-  const keyCount = redactRecoveryKeys(raw);
+  const walked = redactRecoveryKeys(raw);
+  const scan = scanJsonText(item.text);
+  // The text spells more members than JSON.parse kept only when a name repeats in an object: refuse it (I-JSON, ESC-1).
+  if (scan.members !== walked.members) throw duplicateMemberProblem(findDuplicateMember(item.text) ?? '');
+  // With unique names the scan finds exactly the members the walk removed (it decodes escaped names); otherwise serialise.
+  const cuts = scan.keyCuts?.length === walked.removed ? scan.keyCuts : undefined;
   return {
     assetId: hb.asset_id,
     timestampRaw: hb.timestamp,
@@ -69,7 +75,7 @@ export function prepareHeartbeat(item: IngestItem, cipher: EscrowCipher, escrowe
     receivedAtMs: item.receivedAtMs,
     partial: isPartial(hb),
     clockSkewS: clockSkewSeconds(hb.timestamp, item.receivedAtMs),
-    payloadJson: redactRecoveryKeysInText(item.text, keyCount) ?? JSON.stringify(raw),
+    payloadJson: cuts ? cutSpans(item.text, cuts) : JSON.stringify(raw),
     hostname: hb.hardware_inventory?.system?.hostname ?? null,
     escrow,
     protectedDrives,

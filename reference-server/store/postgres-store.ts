@@ -1,5 +1,7 @@
 import pg from 'pg';
-import { MIGRATIONS, parsePostgresUrl, pgText } from './postgres-support.js';
+import { MIGRATIONS, parsePostgresUrl, pgFingerprint, pgText } from './postgres-support.js';
+import { agentMatchCountSql, agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
+import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
 import type {
   AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
 } from './store.js';
@@ -155,7 +157,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return rows[0]!.value as string;
     },
     registerAgent: (raw: RegisterInput) => tx(async (c) => {
-      const input = { ...raw, fingerprint: pgText(raw.fingerprint), hostname: pgText(raw.hostname) };
+      const input = { ...raw, fingerprint: pgFingerprint(raw.fingerprint), hostname: pgText(raw.hostname) }; // D9
       // Serialise registrations of one fingerprint so two concurrent enrollments get the same asset_id (REG-3).
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.fingerprint]);
       const { rows } = await c.query('SELECT asset_id, token_hash FROM agents WHERE fingerprint = $1', [input.fingerprint]);
@@ -163,6 +165,8 @@ export async function openPostgresStore(url: string): Promise<Store> {
       if (existing) {
         await c.query('UPDATE agents SET token_hash = $1, hostname = COALESCE(hostname, $2) WHERE asset_id = $3',
           [input.tokenHash, input.hostname, existing.asset_id]);
+        // REG-3 on every instance: delivered at commit to each server's revocation listener (postgres-revocations.ts).
+        if (existing.token_hash) await c.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, revocationPayload(schema, existing.token_hash)]);
         return { assetId: existing.asset_id, replacedTokenHash: existing.token_hash };
       }
       await c.query('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES ($1, $2, $3, $4, $5)',
@@ -188,6 +192,24 @@ export async function openPostgresStore(url: string): Promise<Store> {
         'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id');
       return rows.map(toAgentRow);
     },
+    async listAgentPage(query) {
+      const args: unknown[] = [];
+      const sql = agentPageSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
+      const { rows } = await pool.query(sql, args);
+      return rows.map((r) => ({ ...toAgentRow(r), sortKey: typeof r.sort_key === 'string' && query.sort === 'last_seen' ? num(r.sort_key) : r.sort_key as string | number }));
+    },
+    async countAgentPage(query) {
+      const args: unknown[] = [];
+      const sql = agentMatchCountSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
+      const { rows } = await pool.query(sql, args);
+      return num(rows[0]?.n);
+    },
+    async countAgents(onlineSinceMs) {
+      const { rows } = await pool.query(fleetCountsSql(() => '$1', 0), [onlineSinceMs]);
+      const r = rows[0] as { total: string; online: string; never_seen: string };
+      const total = num(r.total), online = num(r.online), neverSeen = num(r.never_seen);
+      return { total, online, offline: total - online - neverSeen, never_seen: neverSeen };
+    },
     async getAgent(assetId) {
       const { rows } = await pool.query(
         `SELECT a.asset_id, a.hostname, a.registered_at, a.last_seen_at, a.partial, a.clock_skew_s, h.payload
@@ -202,6 +224,13 @@ export async function openPostgresStore(url: string): Promise<Store> {
       return rows.map((r): HeartbeatRow => ({
         id: num(r.id), receivedAtMs: num(r.received_at), partial: r.partial === true, clockSkewS: num(r.clock_skew_s), payloadJson: r.payload as string,
       }));
+    },
+    async heartbeatSizes(assetId, limit, beforeId) {
+      // octet_length of a TOASTed text reads its size from the TOAST pointer, without fetching the value.
+      const { rows } = await pool.query(
+        'SELECT id, octet_length(payload) AS bytes FROM heartbeats WHERE asset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
+        [assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit]);
+      return rows.map((r): [number, number] => [num(r.id), num(r.bytes)]);
     },
     readEscrow: (audit: EscrowAudit) => tx(async (c) => {
       const { rows } = await c.query(

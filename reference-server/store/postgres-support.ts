@@ -1,4 +1,6 @@
 /** PostgreSQL store support: its migrations, the `?schema=` URL convention, and text the server can store. */
+import { createHash } from 'node:crypto';
+import { FLEET_INDEX_SQL } from './fleet-page-sql.js';
 
 /** Migrations, run in order once each and recorded in schema_migrations; BIGINT columns hold epoch milliseconds. */
 export const MIGRATIONS: readonly string[] = [
@@ -19,6 +21,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
    CREATE TABLE escrow_audit (
      audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at BIGINT NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+  // FLT-5: keyset pages of the fleet list by hostname or last seen, status filters and counts without a table scan.
+  FLEET_INDEX_SQL.join(';\n'),
 ];
 
 /** Splits `?schema=NAME` off a postgres URL: tests and the conformance suite isolate runs in their own schema. */
@@ -35,3 +39,17 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 /** PostgreSQL text cannot hold NUL; agent-supplied strings may (the contract allows it), so it becomes U+FFFD (GEN-6). */
 export const pgText = <T extends string | null>(v: T): T => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v) as T;
 
+
+const NEEDS_ENCODING = /[\u0000\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * D9, REG-3: the stored form of a hardware fingerprint. pgText() would map U+0000 to U+FFFD (and the driver maps an
+ * unpaired surrogate to U+FFFD too), so two different machines could share one row and the second registration would
+ * revoke the first one's token. A fingerprint holding U+0000, U+FFFD or an unpaired surrogate is stored instead as
+ * U+FFFD + "utf16:" + the SHA-256 of its UTF-16 code units, which is injective; every other fingerprint is stored as
+ * sent (no such stored value starts with U+FFFD, so the two forms never meet).
+ */
+export function pgFingerprint(fingerprint: string): string {
+  if (!NEEDS_ENCODING.test(fingerprint)) return fingerprint;
+  return `\uFFFDutf16:${createHash('sha256').update(fingerprint, 'utf16le').digest('hex')}`;
+}

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateFile } from './private-files.js';
+import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
 import type {
-  AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
+  AgentPageQuery, AgentPageRow, AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
 } from './store.js';
 
 // Migrations run in order once each; the applied count lives in user_version.
@@ -24,6 +24,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX escrow_keys_dedupe ON escrow_keys(asset_id, drive_letter, digest);
    CREATE TABLE escrow_audit (
      audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at INTEGER NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
+  // FLT-5: keyset pages of the fleet list by hostname or last seen, status filters and counts without a table scan.
+  FLEET_INDEX_SQL.join(';\n'),
 ];
 
 interface AgentSqlRow {
@@ -40,7 +42,7 @@ function toAgentRow(r: AgentSqlRow): AgentRow {
 
 /** Opens (creating if needed) a SQLite database in WAL mode with synchronous=FULL so a 200 survives a crash (HB-9). */
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') preparePrivateFile(path); // D8: 0600 in a 0700 directory
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so a committed heartbeat survives power loss too, not only kill -9.
@@ -82,10 +84,29 @@ export function openSqliteStore(path: string): Store {
        FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = ?`),
     history: db.prepare<[string, number, number], { id: number; received_at: number; partial: number; clock_skew_s: number; payload: string }>(
       'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+    // octet_length reads the size from the record header, not the payload's overflow pages.
+    historySizes: db.prepare<[string, number, number], [number, number]>(
+      'SELECT id, octet_length(payload) FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?').raw(),
     escrowKeys: db.prepare<[string], { key_id: string; drive_letter: string; ciphertext: string; escrowed_at: number }>(
       'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = ? ORDER BY escrowed_at, key_id'),
     insertAudit: db.prepare('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES (?, ?, ?, ?, ?)'),
   };
+
+  // FLT-5: one prepared statement per shape of page query (sort, direction, filters), made on first use.
+  const pageStatements = new Map<string, Database.Statement<unknown[], AgentSqlRow & { sort_key: string | number }>>();
+  const listAgentPage = (query: AgentPageQuery): AgentPageRow[] => {
+    const args: unknown[] = [];
+    const sql = agentPageSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
+    let stmt = pageStatements.get(sql);
+    if (!stmt) pageStatements.set(sql, stmt = db.prepare<unknown[], AgentSqlRow & { sort_key: string | number }>(sql));
+    return stmt.all(...args).map((r) => ({ ...toAgentRow(r), sortKey: r.sort_key }));
+  };
+  const countAgentPage = (query: AgentPageQuery): number => {
+    const args: unknown[] = [];
+    const sql = agentMatchCountSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
+    return (db.prepare<unknown[], { n: number }>(sql).get(...args))!.n;
+  };
+  const countStatement = db.prepare<[number], { total: number; never_seen: number; online: number }>(fleetCountsSql(() => '?', 0));
 
   const writeOne = (w: HeartbeatWrite): HeartbeatWriteResult => {
     const info = q.insertHeartbeat.run(w.assetId, w.timestampRaw, w.idempotencyKey, w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, w.payloadJson);
@@ -135,6 +156,12 @@ export function openSqliteStore(path: string): Store {
     async ensureLegacyAgent(assetId, nowMs) { q.legacyAgent.run(assetId, nowMs); },
     async writeHeartbeats(batch) { return writeBatch(batch); },
     async listAgents() { return q.listAgents.all().map(toAgentRow); },
+    async listAgentPage(query) { return listAgentPage(query); },
+    async countAgentPage(query) { return countAgentPage(query); },
+    async countAgents(onlineSinceMs) {
+      const r = countStatement.get(onlineSinceMs)!;
+      return { total: r.total, online: r.online, offline: r.total - r.online - r.never_seen, never_seen: r.never_seen };
+    },
     async getAgent(assetId) {
       const r = q.getAgent.get(assetId);
       return r ? { ...toAgentRow(r), latestPayloadJson: r.payload ?? null } : undefined;
@@ -143,6 +170,9 @@ export function openSqliteStore(path: string): Store {
       return q.history.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit).map((r): HeartbeatRow => ({
         id: r.id, receivedAtMs: r.received_at, partial: r.partial === 1, clockSkewS: r.clock_skew_s, payloadJson: r.payload,
       }));
+    },
+    async heartbeatSizes(assetId, limit, beforeId) {
+      return q.historySizes.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Array<[number, number]>;
     },
     async readEscrow(audit): Promise<{ keys: EscrowRow[] }> { return readEscrow(audit); },
     async ping() { db.prepare('SELECT 1').get(); },

@@ -10,6 +10,37 @@ export interface AgentRow {
   clockSkewS: number | null;
 }
 
+/** FLT-5: what the fleet list can be sorted by. */
+export type FleetSortField = 'hostname' | 'last_seen';
+
+/** FLT-5: one page of the fleet list: filters, order and the keyset position after which the page starts. */
+export interface AgentPageQuery {
+  /** Rows to return (the caller asks one more than the page to learn whether another page follows). */
+  limit: number;
+  sort: FleetSortField;
+  descending: boolean;
+  /** The last row of the previous page: its asset id, and its sort key when the cursor carried it (else it is looked up). */
+  after?: { key?: string | number; assetId: string };
+  status?: 'online' | 'offline' | 'never_seen';
+  /** Case-insensitive substring of the hostname. */
+  search?: string;
+  /** Agents last seen at or after this server time (ms) are online (FLT-2). */
+  onlineSinceMs: number;
+}
+
+/** An agent row of a fleet page, with the sort key the database computed (the next cursor is built from it). */
+export interface AgentPageRow extends AgentRow {
+  sortKey: string | number;
+}
+
+/** FLT-5: the whole fleet by status. */
+export interface FleetCounts {
+  total: number;
+  online: number;
+  offline: number;
+  never_seen: number;
+}
+
 /** An agent plus its latest stored payload (redacted JSON text, FLT-3). */
 export interface AgentDetailRow extends AgentRow {
   latestPayloadJson: string | null;
@@ -98,9 +129,17 @@ export interface Store {
   /** Commits several heartbeats in one transaction (group commit); results in input order (HB-7, HB-9). */
   writeHeartbeats(batch: readonly HeartbeatWrite[]): Promise<HeartbeatWriteResult[]>;
   listAgents(): Promise<AgentRow[]>;
+  /** FLT-5: one keyset page of the fleet list. */
+  listAgentPage(query: AgentPageQuery): Promise<AgentPageRow[]>;
+  /** FLT-5: how many agents the query's filters match over all pages (its limit and cursor are ignored). */
+  countAgentPage(query: AgentPageQuery): Promise<number>;
+  /** FLT-5: the whole fleet by status, agents seen at or after `onlineSinceMs` being online. */
+  countAgents(onlineSinceMs: number): Promise<FleetCounts>;
   getAgent(assetId: string): Promise<AgentDetailRow | undefined>;
   /** Newest first, ids below `beforeId` when given. */
   listHeartbeats(assetId: string, limit: number, beforeId?: number): Promise<HeartbeatRow[]>;
+  /** Ids and payload sizes in UTF-8 bytes, newest first, ids below `beforeId`: a history page's budget, without payloads (GEN-6). */
+  heartbeatSizes(assetId: string, limit: number, beforeId?: number): Promise<Array<[id: number, bytes: number]>>;
   /** Reads the escrowed keys and writes the audit record in one transaction (ESC-2). */
   readEscrow(audit: EscrowAudit): Promise<{ keys: EscrowRow[] }>;
   /** Throws when the database is unreachable (/readyz). */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,9 +68,19 @@ describe('lanet server through its public CLI', () => {
       });
       try {
         expect(stdout.trim().split('\n')).toEqual([`listening on ${url}`]);
-        const secret = /enrollment secret: (\S+)/.exec(stderr)?.[1];
-        const admin = /admin token: +(\S+)/.exec(stderr)?.[1];
-        expect(secret && admin, stderr).toBeTruthy();
+        // D7: the generated secrets are in a 0600 file that stderr names, never on stderr itself.
+        const file = /are in (\S+) \(mode 0600/.exec(stderr)?.[1];
+        expect(file, stderr).toBeTruthy();
+        const path = join(clone, file!);
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+        const text = readFileSync(path, 'utf8');
+        const secret = /^LANET_ENROLLMENT_SECRET=(\S+)$/m.exec(text)?.[1];
+        const admin = /^LANET_ADMIN_TOKEN=(\S+)$/m.exec(text)?.[1];
+        expect(secret && admin, text).toBeTruthy();
+        expect(stderr).not.toContain(secret!);
+        expect(stderr).not.toContain(admin!);
+        expect(statSync(join(clone, 'data')).mode & 0o777).toBe(0o700); // D8
+        expect(statSync(join(clone, 'data', 'lanet.db')).mode & 0o777).toBe(0o600);
         const page = await call(`${url}/`);
         expect(page.status).toBe(200);
         expect(page.text).toContain('LANET fleet');
