@@ -134,7 +134,8 @@ export class TargetClient {
   async *historyPages(adminToken: string, assetId: string): AsyncGenerator<StoredHeartbeat[]> {
     let cursor: string | null = null;
     for (let page = 0; page < 100_000; page++) {
-      const query: string = `?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      // 100 per page: the FLT-4 read-back after a PERF-1 run peaked at 557 MB RSS with 4 readers holding 500-heartbeat pages.
+      const query: string = `?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const text = await this.adminGet(`${pathOf('listHeartbeats', { asset_id: assetId })}${query}`, adminToken);
       const checked = validateMessage(HeartbeatHistoryPageSchema, safeJson(text));
       if (!checked.ok) throw new Error(`GET /api/agents/${assetId}/heartbeats answered a body that is not a HeartbeatHistoryPage: ${JSON.stringify(checked.errors.slice(0, 3))}`);
