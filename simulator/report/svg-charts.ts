@@ -49,7 +49,9 @@ export function renderChart(spec: ChartSpec): string {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const xMin = Math.min(...spec.xs, 0);
-  const xMax = Math.max(...spec.xs, xMin + 1);
+  // Bars stand to the right of their bucket's start, so a bar chart's axis runs one bucket past the last start.
+  const bucket = spec.xs.length > 1 ? spec.xs[1]! - spec.xs[0]! : 1;
+  const xMax = Math.max(...spec.xs, xMin + 1) + (spec.kind === 'bar' ? bucket : 0);
   const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))));
   const { top, step } = niceScale(yMax);
   const x = (v: number) => PAD.left + ((v - xMin) / (xMax - xMin)) * innerW;
