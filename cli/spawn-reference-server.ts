@@ -51,10 +51,12 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`The reference server did not print 'listening on' within ${options.startTimeoutMs ?? 20_000} ms. Its output:\n${output}`)),
-      options.startTimeoutMs ?? 20_000,
-    );
+    const timer = setTimeout(() => {
+      // A server that never said it listens must not outlive the caller (its pipes would keep the process alive).
+      child.kill('SIGKILL');
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      reject(new Error(`The reference server did not print 'listening on' within ${options.startTimeoutMs ?? 20_000} ms. Its output:\n${output}`));
+    }, options.startTimeoutMs ?? 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = LISTENING.exec(output);

@@ -42,7 +42,7 @@ describe('lanet simulate run()', () => {
     expect(report.accepted).toBeGreaterThan(40);
     expect(report.rejected).toBeGreaterThan(0); // the injected invalid payloads
     expect(report.lost).toBe(0);
-    expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('<svg id="chart-throughput"');
+    expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('data-chart="throughput"');
     expect(c.out.join('')).toMatch(/latency \(ms\) \.+: min=.* p99=/);
   });
 

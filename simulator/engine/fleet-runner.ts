@@ -252,7 +252,7 @@ class FleetLoop {
   private async reenroll(i: number, agent: VirtualAgent): Promise<void> {
     let outcome: SendResult['outcome'];
     try {
-      const reg = await this.client.register(this.config.enrollmentSecret, { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' });
+      const reg = await this.client.register(this.config.enrollmentSecret, { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' }, this.config.wire);
       agent.token = reg.agent_token;
       outcome = { kind: 'accepted' };
     } catch {

@@ -61,7 +61,7 @@ export async function registerAll(client: TargetClient, config: FleetRunConfig):
         hardware_fingerprint: identity.hardwareFingerprint,
         hostname: identity.hostname,
         agent_version: 'lanet-simulator',
-      });
+      }, config.wire);
       out[slot] = {
         identity,
         assetId: reg.asset_id,

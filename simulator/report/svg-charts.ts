@@ -23,6 +23,9 @@ export interface ChartSpec {
   bands?: Array<{ from: number; to: number; label: string }>;
 }
 
+/** Adjacent fault windows (resets, then 503s) get different shades so their boundary shows. */
+const BAND_COLORS = ['#f59e0b', '#ef4444', '#3b82f6'];
+
 const W = 720;
 const H = 260;
 const PAD = { left: 60, right: 16, top: 28, bottom: 44 };
@@ -46,7 +49,9 @@ export function renderChart(spec: ChartSpec): string {
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const xMin = Math.min(...spec.xs, 0);
-  const xMax = Math.max(...spec.xs, xMin + 1);
+  // Bars stand to the right of their bucket's start, so a bar chart's axis runs one bucket past the last start.
+  const bucket = spec.xs.length > 1 ? spec.xs[1]! - spec.xs[0]! : 1;
+  const xMax = Math.max(...spec.xs, xMin + 1) + (spec.kind === 'bar' ? bucket : 0);
   const yMax = Math.max(0, ...spec.series.flatMap((s) => s.values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v))));
   const { top, step } = niceScale(yMax);
   const x = (v: number) => PAD.left + ((v - xMin) / (xMax - xMin)) * innerW;
@@ -70,7 +75,7 @@ export function renderChart(spec: ChartSpec): string {
     const x2 = x(Math.max(xMin, Math.min(xMax, band.to)));
     const labelY = PAD.top + 11 + (k % 3) * 12;
     if (x2 - x1 < 1) parts.push(`<line class="fault" x1="${x1.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + innerH}" stroke="#9333ea" stroke-dasharray="4 3"/>`);
-    else parts.push(`<rect class="fault" x="${x1.toFixed(1)}" y="${PAD.top}" width="${(x2 - x1).toFixed(1)}" height="${innerH}" fill="#f59e0b" fill-opacity="0.16"/>`);
+    else parts.push(`<rect class="fault" x="${x1.toFixed(1)}" y="${PAD.top}" width="${(x2 - x1).toFixed(1)}" height="${innerH}" fill="${BAND_COLORS[k % BAND_COLORS.length]}" fill-opacity="0.16"/>`);
     parts.push(`<text class="fault-label" x="${(x1 + 3).toFixed(1)}" y="${labelY}" fill="#92400e">${esc(band.label)}</text>`);
   });
   const n = spec.xs.length;
