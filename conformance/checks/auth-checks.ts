@@ -122,7 +122,8 @@ export const authChecks: Check[] = [
       ctx.agents.requireFleet('checking fleet access');
       const agent = await ctx.agents.fresh('auth3');
       const findings: Finding[] = [];
-      const paths = ['/api/agents', `/api/agents/${agent.assetId}`, `/api/agents/${agent.assetId}/heartbeats`, `/api/agents/${agent.assetId}/recovery-keys`];
+      // The escrow route only when escrow is claimed: no probe leaves the claimed profiles.
+      const paths = ['/api/agents', `/api/agents/${agent.assetId}`, `/api/agents/${agent.assetId}/heartbeats`, ...(ctx.settings.profiles.has('escrow') ? [`/api/agents/${agent.assetId}/recovery-keys`] : [])];
       for (const path of paths) {
         for (const [label, bearer] of [['no credential', undefined], ['the agent token', agent.token], ['a forged admin token', forgedToken()], ['the enrollment secret', ctx.settings.enrollmentSecret]] as const) {
           const ex = await ctx.http.send({ method: 'GET', path, bearer });

@@ -125,7 +125,6 @@ export const genChecks: Check[] = [
         ['DELETE', '/api/agents/heartbeat', 'POST'],
         ['PUT', '/api/agents/heartbeat', 'POST'],
         ['POST', '/healthz', 'GET'],
-        ...(ctx.settings.profiles.has('auth') ? [['GET', '/api/agents/register', 'POST'] as const] : []),
         ...(ctx.settings.profiles.has('fleet') ? [['POST', '/api/agents', 'GET'] as const] : []),
       ];
       for (const [method, path, allow] of wrong) {

@@ -7,7 +7,7 @@ import { findingFor, isSuccess } from './expect.js';
 /** HB-10 flood: at most this many heartbeats, this many at once, for at most this long (bounded in count and time). */
 const FLOOD_MAX = 300;
 const FLOOD_PARALLEL = 8;
-const FLOOD_MS = 8_000;
+const FLOOD_MS = 15_000;
 
 /** Sends heartbeats for one agent as fast as the target answers until it throttles, FLOOD_MAX are sent, or FLOOD_MS pass. */
 async function flood(ctx: CheckContext): Promise<{ sends: Exchange[]; elapsedMs: number }> {

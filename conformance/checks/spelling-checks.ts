@@ -120,7 +120,7 @@ export const spellingChecks: Check[] = [
         if (isSuccess(ex.status)) { size = bytes; break; }
       }
       if (size === 0) throw new SkipCheck(`precondition failed: no heartbeat of ${protocol.bodyLimitMinBytes - 1024} bytes was accepted (GEN-4 covers this)`);
-      const stored = 3;
+      const stored = 2;
       for (let i = 1; i < stored; i++) await ctx.agents.accept(agent, paddedHeartbeat(ctx.agents.heartbeat(agent), size));
       const nul = ctx.agents.heartbeat(agent);
       nul.hardware_inventory!.system!.hostname = 'nul\u0000host';

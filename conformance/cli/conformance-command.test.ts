@@ -19,6 +19,14 @@ describe('lanet conformance (the real CLI)', () => {
     for (const id of ids) expect(r.stdout).toMatch(new RegExp(`^${id}/\\S+\\s+(MUST|SHOULD)\\s+(core|auth|fleet|escrow)`, 'm'));
   });
 
+  it('--list honours --profile: only the claimed profiles, checks needing another profile marked skipped', () => {
+    const r = lanet(['--list', '--profile', 'core']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/^(REG|AUTH|FLT|ESC)-/m);
+    expect(r.stdout).toMatch(/^HB-7\/stored-once .*\[SKIPPED: needs the fleet profile, which is not claimed/m);
+    expect(r.stdout).toMatch(/^HB-7\/retries-answered +MUST +core +[^[]+$/m);
+  });
+
   it('starts the reference server itself, runs the selected checks and exits 0', () => {
     const r = lanet(['--checks', 'HB-1,REG-1,FLT-3', '--max-examples', '5', '--report-dir', '/tmp/lanet-conformance-smoke']);
     expect(r.stderr).toMatch(/Started the reference server at http:\/\/127\.0\.0\.1:\d+/);

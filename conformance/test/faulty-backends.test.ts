@@ -15,7 +15,7 @@ import { faults, type FaultEnv } from './faults.js';
 const SEED = Number(process.env['LANET_SEED'] ?? 20261128);
 const OFFLINE_AFTER_S = 2;
 /** Heartbeats a minute one agent may send to the reference server behind the proxies (HB-10). */
-const AGENT_RATE_LIMIT = 100;
+const AGENT_RATE_LIMIT = 60;
 const env: FaultEnv = { offlineAfterS: OFFLINE_AFTER_S, enrollmentSecret: randomBytes(16).toString('hex'), adminToken: randomBytes(16).toString('hex') };
 let server: SpawnedServer;
 let reportRoot: string;
