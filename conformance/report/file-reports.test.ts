@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { propertySeed } from '../../contracts/arbitraries/property-seed.js';
+import { propertySeed } from '@lanet/contracts/arbitraries/property-seed';
 import type { Check } from '../checks/check-types.js';
 import type { CheckResult } from '../runner/run-checks.js';
 import type { FailureRecord } from './failure-files.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnReferenceServer, type SpawnedServer } from '../../cli/spawn-reference-server.js';
+import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import type { FailureRecord } from '../report/failure-files.js';
 import { runConformance } from '../runner/run-conformance.js';
 import type { FaultEnv } from './faults.js';
