@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, pathOf, requirementIdsOf, route, routes } from './routes.js';
+import { requirementIdsOf } from './requirements/requirements.js';
+import { matchRoute, pathOf, route, routes } from './routes.js';
 
 describe('route table', () => {
   it('matches each operation by method and path, with decoded parameters', () => {

@@ -7,8 +7,7 @@ import { HeartbeatResponseSchema } from './heartbeat-response.js';
 import { limits } from './limits.js';
 import { AssetIdSchema } from './primitives.js';
 import { RegisterRequestSchema, RegisterResponseSchema } from './register.js';
-import type { BackendProfile, OperationId } from './requirements/requirement-catalogue.js';
-import { requirements } from './requirements/requirements.js';
+import type { BackendProfile } from './requirements/requirement-catalogue.js';
 
 /** The credentials of protocol v1, as the spec's security schemes name them; `none` is an anonymous call. */
 export type Credential = 'none' | 'enrollmentSecret' | 'agentToken' | 'adminToken';
@@ -22,9 +21,8 @@ export type RouteResponse =
 /** Response headers the protocol names. */
 export type HeaderName = 'Retry-After' | 'Allow' | 'WWW-Authenticate';
 
-/** One operation of protocol v1: the single place its method, path, schemas, answers and credentials are written. */
-export interface Route {
-  operationId: OperationId;
+/** One operation of protocol v1 as the table writes it: method, path, schemas, answers and credentials. */
+export interface RouteDefinition {
   method: 'get' | 'post';
   /** OpenAPI path template, e.g. `/api/agents/{asset_id}`. */
   path: string;
@@ -53,10 +51,14 @@ const adminErrors = {
 } as const;
 const noSuchAgent = { 404: { description: 'No agent with this asset_id.', problem: true } } as const;
 
-/** Every operation of protocol v1. */
-export const routes: readonly Route[] = [
-  {
-    operationId: 'registerAgent', method: 'post', path: '/api/agents/register', profile: 'auth', tag: 'agents',
+/**
+ * Every operation of protocol v1, keyed by its operation id: adding an operation is one entry here (the spec, the
+ * reference server's routing, the mocks and the clients all read this table; the server's compiler then asks for
+ * its handler).
+ */
+const routeTable = {
+  registerAgent: {
+    method: 'post', path: '/api/agents/register', profile: 'auth', tag: 'agents',
     summary: 'Exchange the enrollment secret for an asset id and a per-agent token',
     description: 'REG-1: 201 with the identity. REG-2: a missing or wrong enrollment secret gets 401. REG-3: the same hardware_fingerprint gets the same asset_id and a new token; the old token stops working.',
     security: ['enrollmentSecret'],
@@ -68,8 +70,8 @@ export const routes: readonly Route[] = [
       429: { description: 'Too many failed enrollment attempts from this client; retry after Retry-After seconds.', problem: true, headers: retryAfter },
     },
   },
-  {
-    operationId: 'postHeartbeat', method: 'post', path: '/api/agents/heartbeat', profile: 'core', tag: 'agents',
+  postHeartbeat: {
+    method: 'post', path: '/api/agents/heartbeat', profile: 'core', tag: 'agents',
     summary: 'The unified heartbeat: metrics and the full inventory, every 300 s',
     description: [
       'HB-1: a valid heartbeat gets 200 only after it is durably committed (HB-9).',
@@ -97,8 +99,8 @@ export const routes: readonly Route[] = [
       503: { description: 'Overloaded, or the store did not commit in time; retry after Retry-After seconds (HB-10, GEN-8).', problem: true, headers: retryAfter },
     },
   },
-  {
-    operationId: 'listAgents', method: 'get', path: '/api/agents', profile: 'fleet', tag: 'fleet',
+  listAgents: {
+    method: 'get', path: '/api/agents', profile: 'fleet', tag: 'fleet',
     summary: 'Fleet list: registered agents with status and last contact, paged and filtered',
     description: 'FLT-1: online | offline | never_seen, with offline_after_s. FLT-2: offline once no heartbeat arrived for more than offline_after (default 600 s). FLT-5: `limit`/`cursor` paging, `status` and `q` filters; `counts` cover the whole fleet.',
     security: ['adminToken'],
@@ -109,50 +111,67 @@ export const routes: readonly Route[] = [
       ...adminErrors,
     },
   },
-  {
-    operationId: 'getAgent', method: 'get', path: '/api/agents/{asset_id}', profile: 'fleet', tag: 'fleet',
+  getAgent: {
+    method: 'get', path: '/api/agents/{asset_id}', profile: 'fleet', tag: 'fleet',
     summary: 'The latest inventory of one agent, exactly as sent, secrets redacted',
     description: 'FLT-3: round-trip equal to the latest accepted heartbeat, recovery keys redacted (ESC-1).',
     security: ['adminToken'],
     request: { params: assetParams },
     responses: { 200: { description: 'The agent.', json: AgentDetailSchema }, 400: { description: 'The asset_id is not a UUID.', problem: true }, ...adminErrors, ...noSuchAgent },
   },
-  {
-    operationId: 'listHeartbeats', method: 'get', path: '/api/agents/{asset_id}/heartbeats', profile: 'fleet', tag: 'fleet',
+  listHeartbeats: {
+    method: 'get', path: '/api/agents/{asset_id}/heartbeats', profile: 'fleet', tag: 'fleet',
     summary: 'Stored heartbeats of one agent, newest first, paginated',
     description: 'FLT-4: exactly the accepted heartbeats, none lost, none doubled. GEN-6: a page may hold fewer items than `limit` when its heartbeats are large; follow next_cursor.',
     security: ['adminToken'],
     request: { params: assetParams, query: HeartbeatHistoryQuerySchema },
     responses: { 200: { description: 'One page.', json: HeartbeatHistoryPageSchema }, 400: { description: 'Invalid asset_id, limit or cursor.', problem: true }, ...adminErrors, ...noSuchAgent },
   },
-  {
-    operationId: 'readRecoveryKeys', method: 'get', path: '/api/agents/{asset_id}/recovery-keys', profile: 'escrow', tag: 'escrow',
+  readRecoveryKeys: {
+    method: 'get', path: '/api/agents/{asset_id}/recovery-keys', profile: 'escrow', tag: 'escrow',
     summary: 'Escrowed BitLocker recovery keys; every read is audited',
     description: 'ESC-2: needs the admin token and writes an audit record (who, when, which keys), returned with the keys.',
     security: ['adminToken'],
     request: { params: assetParams },
     responses: { 200: { description: 'The keys and the audit record of this read.', json: RecoveryKeysResponseSchema }, 400: { description: 'The asset_id is not a UUID.', problem: true }, ...adminErrors, ...noSuchAgent },
   },
-  {
-    operationId: 'healthz', method: 'get', path: '/healthz', profile: 'operations', tag: 'operations',
+  healthz: {
+    method: 'get', path: '/healthz', profile: 'operations', tag: 'operations',
     summary: 'Liveness', description: 'Answers while the process serves HTTP; costs nothing on the ingest path (GEN-8).',
     security: ['none'], request: {},
     responses: { 200: { description: 'Alive.', json: HealthSchema } },
   },
-  {
-    operationId: 'readyz', method: 'get', path: '/readyz', profile: 'operations', tag: 'operations',
+  readyz: {
+    method: 'get', path: '/readyz', profile: 'operations', tag: 'operations',
     summary: 'Readiness: the database answers', description: '503 while the store does not answer in time (GEN-8).',
     security: ['none'], request: {},
     responses: { 200: { description: 'Ready.', json: ReadinessSchema }, 503: { description: 'Not ready.', json: ReadinessSchema } },
   },
-  {
-    operationId: 'metrics', method: 'get', path: '/metrics', profile: 'operations', tag: 'operations',
+  metrics: {
+    method: 'get', path: '/metrics', profile: 'operations', tag: 'operations',
     summary: 'Prometheus text exposition',
     description: 'Open, or behind a metrics or admin token when the server is configured so ("none or admin"). Figures are cached, so scraping costs nothing on the ingest path (GEN-8).',
     security: ['none', 'adminToken'], request: {},
     responses: { 200: { description: 'Metrics.', text: true }, 401: { description: 'The server protects /metrics and no valid token was sent.', problem: true, headers: ['WWW-Authenticate'] } },
   },
-];
+} satisfies Record<string, RouteDefinition>;
+
+/** The operation id of a route (`postHeartbeat`, ...). */
+export type OperationId = keyof typeof routeTable;
+
+/** One operation: its id and its definition. */
+export interface Route extends RouteDefinition {
+  operationId: OperationId;
+}
+
+/** Every operation id, in table order. */
+export const operationIds = Object.keys(routeTable) as OperationId[];
+
+/** The operation ids as a schema (the requirement catalogue validates its `operations` with it). */
+export const OperationIdSchema = z.enum(operationIds as [OperationId, ...OperationId[]]);
+
+/** Every operation of protocol v1, in table order. */
+export const routes: readonly Route[] = operationIds.map((operationId) => ({ operationId, ...routeTable[operationId] }));
 
 /** Answers every operation may give before it is reached: the request was too slow, or its headers too large (GEN-8). */
 export const transportResponses: Readonly<Record<number, RouteResponse>> = {
@@ -171,11 +190,6 @@ const byOperation = new Map(routes.map((r) => [r.operationId, r]));
 /** The route of an operation. */
 export function route(operationId: OperationId): Route {
   return byOperation.get(operationId)!;
-}
-
-/** The requirement IDs that concern an operation, from the requirement catalogue. */
-export function requirementIdsOf(operationId: OperationId): string[] {
-  return requirements.filter((r) => r.operations.includes(operationId) || r.operations.includes('*')).map((r) => r.id);
 }
 
 /** A concrete path of an operation, its parameters percent-encoded: `pathOf('getAgent', { asset_id })`. */

@@ -2,8 +2,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteCo
 import { z } from 'zod';
 import { makeProblem, ProblemSchema } from '../problem.js';
 import { problemSlugsFor, problemTypes } from '../problems.js';
-import { requirement } from '../requirements/requirements.js';
-import { fallbackResponses, requirementIdsOf, routes, transportResponses, type Credential, type HeaderName, type Route, type RouteResponse } from '../routes.js';
+import { requirement, requirementIdsOf } from '../requirements/requirements.js';
+import { fallbackResponses, routes, transportResponses, type Credential, type HeaderName, type Route, type RouteResponse } from '../routes.js';
 import { seedHeartbeat } from '../seed-example.js';
 import { securitySchemes } from './security.js';
 

@@ -1,5 +1,5 @@
-import { requirementIdsOf, routes } from '../routes.js';
-import { requirements } from './requirements.js';
+import { routes } from '../routes.js';
+import { requirementIdsOf, requirements } from './requirements.js';
 
 /** The generated blocks of spec/protocol.md, by marker name. */
 const blocks = {

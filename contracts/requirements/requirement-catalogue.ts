@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OperationIdSchema } from '../routes.js';
 
 /** Requirement level: a MUST failure fails a run; a SHOULD failure only with `--fail-on should`. */
 export const LevelSchema = z.enum(['MUST', 'SHOULD']).meta({ id: 'Level' });
@@ -12,18 +13,6 @@ export const RequirementProfileSchema = z.enum(['core', 'auth', 'fleet', 'escrow
 /** Who judges a requirement: the backend suite, the agent suite, the simulator, or the project's own tests. */
 export const JudgeSchema = z.enum(['conformance', 'agent-conformance', 'simulator', 'project-tests']);
 
-/** Operation ids of the route table (contracts/routes.ts). */
-export const OperationIdSchema = z.enum([
-  'registerAgent',
-  'postHeartbeat',
-  'listAgents',
-  'getAgent',
-  'listHeartbeats',
-  'readRecoveryKeys',
-  'healthz',
-  'readyz',
-  'metrics',
-]);
 
 /** One requirement of protocol v1, as data: the protocol document, the spec and every report read it. */
 export const RequirementSchema = z.object({
@@ -48,8 +37,6 @@ export type BackendProfile = z.infer<typeof BackendProfileSchema>;
 export type RequirementProfile = z.infer<typeof RequirementProfileSchema>;
 /** Who judges a requirement. */
 export type Judge = z.infer<typeof JudgeSchema>;
-/** An operation id of the route table. */
-export type OperationId = z.infer<typeof OperationIdSchema>;
 /** One requirement. */
 export type Requirement = z.infer<typeof RequirementSchema>;
 

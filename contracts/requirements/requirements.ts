@@ -1,3 +1,4 @@
+import type { OperationId } from '../routes.js';
 import { RequirementSchema, type Requirement } from './requirement-catalogue.js';
 
 const C = ['conformance'] as const;
@@ -70,4 +71,9 @@ export function requirement(id: string): Requirement {
 /** The level of a requirement (MUST or SHOULD), read from the catalogue. */
 export function levelOf(id: string): Requirement['level'] {
   return requirement(id).level;
+}
+
+/** The requirement IDs that concern an operation (those naming it, and those naming every operation). */
+export function requirementIdsOf(operationId: OperationId): string[] {
+  return requirements.filter((r) => r.operations.includes(operationId) || r.operations.includes('*')).map((r) => r.id);
 }
