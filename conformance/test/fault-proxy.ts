@@ -50,6 +50,9 @@ const SLOW_BODY_MS = 6_000;
 /** Bytes per second below which an incomplete body counts as a slow client. */
 const MIN_BODY_RATE = 10_000;
 
+/** Bytes the proxy still reads after refusing an oversized body before it closes the connection (GEN-8). */
+const REFUSED_DRAIN = 8 * 1024 * 1024;
+
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'proxy-connection']);
 
 function plainHeaders(h: IncomingMessage['headers'] | Record<string, string | string[] | undefined>): Record<string, string> {
@@ -86,10 +89,12 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks = {}):
         const answer = hooks.oversize?.() ?? problem(413, 'Body too large', `The request body exceeds ${PROXY_BODY_LIMIT} bytes.`);
         req.resume();
         if (hooks.drainRefusedUploads) return send(res, answer);
-        // GEN-8: a refused upload is not read to its end: answer with Connection: close, then close after a short
-        // grace (long enough for the client to read the answer, so it never sees a reset instead).
+        // GEN-8: a refused upload is not read to its end: answer with Connection: close, keep draining a body that is
+        // nearly complete (so a client still writing it reads the answer, GEN-4), and close once REFUSED_DRAIN more
+        // bytes arrived (a 4 GiB upload is cut within a few MiB).
         send(res, { ...answer, headers: { ...answer.headers, connection: 'close' } });
-        res.once('finish', () => setTimeout(() => req.socket.destroy(), 300).unref());
+        let drained = 0;
+        req.on('data', (c: Buffer) => { drained += c.length; if (drained > REFUSED_DRAIN) req.socket.destroy(); });
       };
       if (Number(req.headers['content-length'] ?? 0) > PROXY_BODY_LIMIT) return tooBig();
       req.on('data', (c: Buffer) => {
