@@ -5,7 +5,7 @@ import { build, type Plugin } from 'esbuild';
 /** Where the single-file agent is written, relative to the kit's root. */
 export const agentBundlePath = fileURLToPath(new URL('../../dist/agent/lanet-agent.mjs', import.meta.url));
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * Marks the kit's contract modules free of side effects: they only build zod schemas, so the fleet, escrow and spec
@@ -33,6 +33,8 @@ export async function buildAgent(outfile = agentBundlePath): Promise<{ outfile: 
     outfile,
     bundle: true,
     platform: 'node',
+    // Package imports (@lanet/contracts) resolve to the TypeScript sources, as in the rest of the dev loop.
+    conditions: ['@lanet/source'],
     target: 'node20',
     format: 'esm',
     minify: true,
