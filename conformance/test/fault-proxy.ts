@@ -51,7 +51,9 @@ const SLOW_BODY_MS = 6_000;
 const MIN_BODY_RATE = 10_000;
 
 /** Bytes the proxy still reads after refusing an oversized body before it closes the connection (GEN-8). */
-const REFUSED_DRAIN = 8 * 1024 * 1024;
+const REFUSED_DRAIN = 64 * 1024 * 1024;
+/** How long a refused upload may go on after the answer and the FIN before the socket is destroyed (GEN-8: within 3 s). */
+const REFUSED_GRACE_MS = 2_000;
 
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'upgrade', 'proxy-connection']);
 
@@ -92,9 +94,17 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks = {}):
         // GEN-8: a refused upload is not read to its end: answer with Connection: close, keep draining a body that is
         // nearly complete (so a client still writing it reads the answer, GEN-4), and close once REFUSED_DRAIN more
         // bytes arrived (a 4 GiB upload is cut within a few MiB).
+        // Node ends a Connection: close response with destroySoon(), which destroys the socket once the answer is
+        // written: a client still sending then gets a reset and may lose the answer. Half-close instead (FIN after the
+        // answer, so the client reads it and stops), keep discarding what still arrives, and destroy after a grace.
+        const socket = req.socket;
+        socket.destroySoon = () => {
+          socket.end();
+          setTimeout(() => socket.destroy(), REFUSED_GRACE_MS).unref();
+        };
         send(res, { ...answer, headers: { ...answer.headers, connection: 'close' } });
         let drained = 0;
-        req.on('data', (c: Buffer) => { drained += c.length; if (drained > REFUSED_DRAIN) req.socket.destroy(); });
+        req.on('data', (c: Buffer) => { drained += c.length; if (drained > REFUSED_DRAIN) socket.destroy(); });
       };
       if (Number(req.headers['content-length'] ?? 0) > PROXY_BODY_LIMIT) return tooBig();
       req.on('data', (c: Buffer) => {
