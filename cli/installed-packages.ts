@@ -5,7 +5,14 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /** Every package of the kit, in the order `lanet --version` lists them. */
-export const kitPackages = ['@lanet/cli', '@lanet/contracts', '@lanet/reference-server', '@lanet/reference-agent', '@lanet/conformance', '@lanet/simulator'] as const;
+export const kitPackages = [
+  '@lanet/cli',
+  '@lanet/contracts',
+  '@lanet/reference-server',
+  '@lanet/reference-agent',
+  '@lanet/conformance',
+  '@lanet/simulator',
+] as const;
 
 /** The installed version of `packageName`, or undefined when it is not installed. */
 export function installedVersion(packageName: string): string | undefined {

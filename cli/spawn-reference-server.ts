@@ -35,19 +35,34 @@ const LISTENING = /listening on (http:\/\/\S+)/;
 export async function spawnReferenceServer(options: SpawnServerOptions): Promise<SpawnedServer> {
   if (!isInstalled('@lanet/reference-server')) {
     // Conformance and simulator users get the reference server (and its native SQLite build) only if they ask for it.
-    throw new Error('the default target is the reference server, which is not installed: install @lanet/reference-server (npm install @lanet/reference-server) or pass --target <url> to test your own backend.');
+    throw new Error(
+      'the default target is the reference server, which is not installed: install @lanet/reference-server (npm install @lanet/reference-server) or pass --target <url> to test your own backend.',
+    );
   }
   const tempDir = options.database ? undefined : mkdtempSync(join(tmpdir(), 'lanet-server-'));
   const database = options.database ?? join(tempDir!, 'lanet.db');
   const args = [
-    LANET_BIN, 'server', '--host', '127.0.0.1', '--port', '0', '--database', database,
+    LANET_BIN,
+    'server',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--database',
+    database,
     ...(options.offlineAfterS !== undefined ? ['--offline-after', String(options.offlineAfterS)] : []),
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Secrets by environment, never as flags: flags show in ps and /proc/PID/cmdline to every local user (D7).
-    env: { ...process.env, LANET_LOG_LEVEL: process.env.LANET_LOG_LEVEL ?? 'warn', LANET_ENROLLMENT_SECRET: options.enrollmentSecret, LANET_ADMIN_TOKEN: options.adminToken, ...options.env },
+    env: {
+      ...process.env,
+      LANET_LOG_LEVEL: process.env.LANET_LOG_LEVEL ?? 'warn',
+      LANET_ENROLLMENT_SECRET: options.enrollmentSecret,
+      LANET_ADMIN_TOKEN: options.adminToken,
+      ...options.env,
+    },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -67,7 +82,9 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
     };
     child.stdout!.on('data', onData);
     // Only the tail is kept: a server logging for an hour must not grow this process (issue 13).
-    child.stderr!.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-65_536); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-65_536);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`The reference server exited (code ${code}) before listening. Its output:\n${output}`));

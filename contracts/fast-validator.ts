@@ -7,7 +7,16 @@ export type FastValidator<T> = (value: unknown) => ValidationResult<T>;
 
 // Check kinds that JSON Schema expresses exactly; anything else (a refine, a transform, coercion) would be dropped
 // silently by z.toJSONSchema, so compiling refuses it instead of producing a validator that accepts too much.
-const REPRESENTABLE_CHECKS = new Set(['min_length', 'max_length', 'length_equals', 'string_format', 'greater_than', 'less_than', 'number_format', 'multiple_of']);
+const REPRESENTABLE_CHECKS = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'string_format',
+  'greater_than',
+  'less_than',
+  'number_format',
+  'multiple_of',
+]);
 
 type Def = { type: string; checks?: Array<{ _zod: { def: { check: string; format?: string } } }>; coerce?: boolean } & Record<string, unknown>;
 
@@ -16,7 +25,8 @@ export function assertRepresentable(schema: z.ZodType, path = '(root)'): void {
   const def = schema._zod.def as unknown as Def;
   for (const check of def.checks ?? []) {
     const kind = check._zod.def.check;
-    if (!REPRESENTABLE_CHECKS.has(kind)) throw new Error(`Cannot compile ${path}: a '${kind}' check has no JSON Schema equivalent. Use validateMessage instead.`);
+    if (!REPRESENTABLE_CHECKS.has(kind))
+      throw new Error(`Cannot compile ${path}: a '${kind}' check has no JSON Schema equivalent. Use validateMessage instead.`);
   }
   if (def.coerce) throw new Error(`Cannot compile ${path}: coercion has no JSON Schema equivalent.`);
   const child = (s: unknown, p: string) => assertRepresentable(s as z.ZodType, p);

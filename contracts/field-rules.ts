@@ -4,7 +4,16 @@ import type { z } from 'zod';
 // ("Too big: expected number to be <=100", "expected string, received undefined") name one bound or the engine's
 // view of the input; an agent developer needs the whole rule: "a number from 0 to 100".
 
-type Check = { check: string; value?: number; inclusive?: boolean; minimum?: number; maximum?: number; length?: number; format?: string; error?: (i: object) => unknown };
+type Check = {
+  check: string;
+  value?: number;
+  inclusive?: boolean;
+  minimum?: number;
+  maximum?: number;
+  length?: number;
+  format?: string;
+  error?: (i: object) => unknown;
+};
 type Def = { type: string; checks?: Array<{ _zod: { def: Check } }>; format?: string; error?: (i: object) => unknown } & Record<string, unknown>;
 
 const defOf = (schema: unknown): Def => (schema as z.ZodType)._zod.def as unknown as Def;
@@ -80,7 +89,12 @@ export function describeRule(schema: z.ZodType): string {
     case 'number': {
       const b = bounds(def);
       const noun = b.int ? 'a whole number' : 'a number';
-      if (b.loOpen || b.hiOpen) return join([noun, b.lo !== undefined ? `above${b.loOpen ? '' : ' or equal to'} ${b.lo}` : undefined, b.hi !== undefined ? `${b.lo !== undefined ? 'and ' : ''}below${b.hiOpen ? '' : ' or equal to'} ${b.hi}` : undefined]);
+      if (b.loOpen || b.hiOpen)
+        return join([
+          noun,
+          b.lo !== undefined ? `above${b.loOpen ? '' : ' or equal to'} ${b.lo}` : undefined,
+          b.hi !== undefined ? `${b.lo !== undefined ? 'and ' : ''}below${b.hiOpen ? '' : ' or equal to'} ${b.hi}` : undefined,
+        ]);
       return join([noun, range(b.lo, b.hi, '')]);
     }
     case 'string': {
@@ -98,7 +112,9 @@ export function describeRule(schema: z.ZodType): string {
     case 'boolean':
       return 'true or false';
     case 'enum':
-      return `one of ${Object.values(def.entries as Record<string, string>).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `one of ${Object.values(def.entries as Record<string, string>)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}`;
     case 'literal':
       return (def.values as unknown[]).map((v) => JSON.stringify(v)).join(' or ');
     case 'null':

@@ -23,7 +23,10 @@ export const FleetAgentSchema = z
       .max(limits.clockSkewMaxS)
       .nullable()
       .meta({ description: 'Agent timestamp minus server receive time of the latest heartbeat, seconds (HB-8); null when never seen.' }),
-    clock_skew_flagged: z.boolean().optional().meta({ description: `True when |clock_skew_s| exceeds ${protocol.skewFlagS} s (HB-8).` }),
+    clock_skew_flagged: z
+      .boolean()
+      .optional()
+      .meta({ description: `True when |clock_skew_s| exceeds ${protocol.skewFlagS} s (HB-8).` }),
     registered_at: ServerTimestampSchema.optional(),
   })
   .meta({ id: 'FleetAgent' });
@@ -52,7 +55,12 @@ export const FleetListQuerySchema = z.object({
     .meta({ description: `Page size, default ${limits.fleetPageDefault}, at most ${limits.fleetPageMax}.`, example: 100 }),
   cursor: z.string().min(1).max(limits.cursorMax).optional().meta({ description: 'The `next_cursor` of the previous page, unchanged.' }),
   status: AgentStatusSchema.optional().meta({ description: 'Only agents with this status.' }),
-  q: z.string().min(1).max(limits.hostnameMax).optional().meta({ description: 'Hostname search: agents whose hostname contains this text, ignoring case.', example: 'ws-0' }),
+  q: z
+    .string()
+    .min(1)
+    .max(limits.hostnameMax)
+    .optional()
+    .meta({ description: 'Hostname search: agents whose hostname contains this text, ignoring case.', example: 'ws-0' }),
   sort: FleetSortSchema.optional().meta({ description: 'Sort order, default `hostname`; a leading `-` sorts descending.' }),
 });
 
@@ -62,13 +70,9 @@ export const FleetListSchema = z
     agents: z.array(FleetAgentSchema).max(FLEET_MAX),
     counts: FleetCountsSchema.optional().meta({ description: 'Over the whole fleet, not the page (FLT-5).' }),
     matched: z.number().int().min(0).optional().meta({ description: 'Agents matching `status` and `q`, over all pages (FLT-5).' }),
-    next_cursor: z
-      .string()
-      .min(1)
-      .max(limits.cursorMax)
-      .nullable()
-      .optional()
-      .meta({ description: 'Pass as `cursor` for the next page; null on the last page. Absent when the backend does not page: then `agents` is the whole fleet.' }),
+    next_cursor: z.string().min(1).max(limits.cursorMax).nullable().optional().meta({
+      description: 'Pass as `cursor` for the next page; null on the last page. Absent when the backend does not page: then `agents` is the whole fleet.',
+    }),
     // Fractional: the conformance suite and the simulator compress time (e.g. 0.5 s for 600 s at 1200x).
     offline_after_s: z.number().positive().meta({ description: 'The offline threshold in force, seconds (FLT-1, FLT-2).' }),
   })
@@ -102,7 +106,13 @@ export const HeartbeatHistoryPageSchema = z
 
 /** Query of the history endpoint. */
 export const HeartbeatHistoryQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(limits.historyPageMax).optional().meta({ description: `Page size, default ${limits.historyPageDefault}.` }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(limits.historyPageMax)
+    .optional()
+    .meta({ description: `Page size, default ${limits.historyPageDefault}.` }),
   cursor: z.string().min(1).max(limits.cursorMax).optional(),
 });
 

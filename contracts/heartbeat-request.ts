@@ -77,17 +77,11 @@ export const BitLockerVolumeSchema = z
     drive_letter: z.string().min(1).max(limits.devicePathMax).meta({ description: 'Drive letter ("C:") or mount path.', example: 'C:' }),
     protection_status: ProtectionStatusSchema,
     encryption_method: z.string().max(limits.shortWordMax).nullable().optional().meta({ example: 'AES-256' }),
-    recovery_key: z
-      .string()
-      .min(1)
-      .max(limits.recoveryKeyMax)
-      .nullable()
-      .optional()
-      .meta({
-        description:
-          'Recovery password or key. Stored encrypted (ESC-1), never returned by fleet endpoints; sent only when it changed or the server asked (ESC-3).',
-        example: 'encrypted-key-data',
-      }),
+    recovery_key: z.string().min(1).max(limits.recoveryKeyMax).nullable().optional().meta({
+      description:
+        'Recovery password or key. Stored encrypted (ESC-1), never returned by fleet endpoints; sent only when it changed or the server asked (ESC-3).',
+      example: 'encrypted-key-data',
+    }),
   })
   .meta({ id: 'BitLockerVolume' });
 
@@ -124,7 +118,12 @@ export const InstalledProgramSchema = z
 /** Software inventory; `python_version` is the deployed agent's legacy field, kept beside the agent's own version fields. */
 export const SoftwareInventorySchema = z
   .object({
-    python_version: z.string().min(1).max(limits.versionMax).optional().meta({ description: 'Legacy: the deployed Python agent\'s runtime version.', example: '3.10.11' }),
+    python_version: z
+      .string()
+      .min(1)
+      .max(limits.versionMax)
+      .optional()
+      .meta({ description: "Legacy: the deployed Python agent's runtime version.", example: '3.10.11' }),
     agent_version: z.string().min(1).max(limits.versionMax).optional().meta({ example: '1.0.0' }),
     agent_runtime: z.string().min(1).max(limits.runtimeMax).optional().meta({ example: 'node v20.20.2 (win32 x64)' }),
     installed_programs: z.array(InstalledProgramSchema).max(limits.programsMax).optional(),
@@ -140,13 +139,10 @@ export const CollectionErrorSchema = z
   .object({
     collector: z.string().min(1).max(limits.collectorNameMax).meta({ example: 'bitlocker' }),
     error: z.string().min(1).max(limits.collectionErrorMax).meta({ example: 'Get-BitLockerVolume timed out after 10 s' }),
-    kind: z
-      .enum(['failed', 'timeout', 'unsupported'])
-      .optional()
-      .meta({
-        description:
-          '"failed" or "timeout": the section is missing or incomplete (HB-4, partial). "unsupported": the collector cannot apply on this host (BitLocker on Linux, no smartctl); the section is sent as far as it can be, and the heartbeat is not partial for it. Absent means "failed".',
-      }),
+    kind: z.enum(['failed', 'timeout', 'unsupported']).optional().meta({
+      description:
+        '"failed" or "timeout": the section is missing or incomplete (HB-4, partial). "unsupported": the collector cannot apply on this host (BitLocker on Linux, no smartctl); the section is sent as far as it can be, and the heartbeat is not partial for it. Absent means "failed".',
+    }),
   })
   .meta({ id: 'CollectionError' });
 
@@ -154,7 +150,9 @@ export const CollectionErrorSchema = z
 export const HeartbeatRequestSchema = z
   .object({
     asset_id: AssetIdSchema,
-    heartbeat_type: z.enum(['full', 'partial']).meta({ description: '"full" as the deployed agent sends; "partial" is allowed when collectors failed.', example: 'full' }),
+    heartbeat_type: z
+      .enum(['full', 'partial'])
+      .meta({ description: '"full" as the deployed agent sends; "partial" is allowed when collectors failed.', example: 'full' }),
     timestamp: AgentTimestampSchema,
     status: StatusSchema.optional(),
     hardware_inventory: HardwareInventorySchema.optional(),

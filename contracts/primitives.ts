@@ -23,8 +23,7 @@ export const AgentTimestampSchema = z
   .regex(new RegExp(AGENT_TIMESTAMP_PATTERN), 'must be an RFC 3339 date-time on a real calendar day (offset optional, read as UTC)')
   .meta({
     id: 'AgentTimestamp',
-    description:
-      'RFC 3339 date-time. The offset is optional for compatibility with the deployed agent (HB-6): a naive value is read as UTC.',
+    description: 'RFC 3339 date-time. The offset is optional for compatibility with the deployed agent (HB-6): a naive value is read as UTC.',
     example: '2025-08-04T12:51:08.123456',
   });
 

@@ -4,7 +4,10 @@ import { limits } from './limits.js';
 /** One offending field of a rejected request (HB-3): a JSON Pointer (RFC 6901) and what is wrong there. */
 export const FieldErrorSchema = z
   .object({
-    path: z.string().max(limits.problemTextMax).meta({ description: 'JSON Pointer to the offending field; "" is the whole body.', example: '/status/cpu_usage' }),
+    path: z
+      .string()
+      .max(limits.problemTextMax)
+      .meta({ description: 'JSON Pointer to the offending field; "" is the whole body.', example: '/status/cpu_usage' }),
     message: z.string().min(1).max(limits.problemTextMax).meta({ example: 'must be a number from 0 to 100 (got 150)' }),
   })
   .meta({ id: 'FieldError' });
@@ -12,7 +15,11 @@ export const FieldErrorSchema = z
 /** RFC 9457 problem details, the body of every error response (GEN-1). */
 export const ProblemSchema = z
   .object({
-    type: z.string().min(1).max(limits.problemTextMax).meta({ description: 'URI reference naming the problem type.', example: 'https://lanet.dev/problems/validation' }),
+    type: z
+      .string()
+      .min(1)
+      .max(limits.problemTextMax)
+      .meta({ description: 'URI reference naming the problem type.', example: 'https://lanet.dev/problems/validation' }),
     title: z.string().min(1).max(limits.problemTextMax).meta({ example: 'Invalid heartbeat' }),
     status: z.number().int().min(400).max(599),
     detail: z.string().max(limits.problemTextMax).meta({ example: '1 field failed validation: /status/cpu_usage' }),

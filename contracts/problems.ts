@@ -5,11 +5,19 @@ import { makeProblem, type FieldError, type Problem } from './problem.js';
  * The reference server, the mock, the MSW handlers and the spec all build problem bodies from this table.
  */
 export const problemTypes = {
-  validation: { status: 400, title: 'Request failed validation', about: 'The body or a parameter breaks the contract; `errors` lists each offending field as a JSON Pointer (HB-3).' },
+  validation: {
+    status: 400,
+    title: 'Request failed validation',
+    about: 'The body or a parameter breaks the contract; `errors` lists each offending field as a JSON Pointer (HB-3).',
+  },
   'malformed-json': { status: 400, title: 'Malformed JSON', about: 'The body is not valid JSON text (GEN-2).' },
   'not-an-object': { status: 400, title: 'Body is not a JSON object', about: 'The body is JSON but not an object, e.g. an array or a string (GEN-2).' },
   'too-deep': { status: 400, title: 'Body nested too deeply', about: 'The body nests deeper than the server reads (GEN-6).' },
-  'duplicate-member': { status: 400, title: 'Duplicate member name', about: 'An object repeats a member name; refused as I-JSON (RFC 7493) so no reader sees another value (ESC-1).' },
+  'duplicate-member': {
+    status: 400,
+    title: 'Duplicate member name',
+    about: 'An object repeats a member name; refused as I-JSON (RFC 7493) so no reader sees another value (ESC-1).',
+  },
   'bad-body': { status: 400, title: 'Unreadable body', about: 'The body could not be read: bad gzip data, or a length that does not match (GEN-2, GEN-5).' },
   unauthorized: { status: 401, title: 'Unauthorized', about: 'No credential, or a wrong one (REG-2, AUTH-1, AUTH-3).' },
   forbidden: { status: 403, title: 'Forbidden', about: 'The credential is valid but not for this (AUTH-2, AUTH-3).' },
@@ -22,7 +30,11 @@ export const problemTypes = {
   'too-many-requests': { status: 429, title: 'Too many requests', about: 'One client is sending too fast; retry after Retry-After seconds (HB-10).' },
   'headers-too-large': { status: 431, title: 'Request header fields too large', about: 'The request headers exceed the server limit (GEN-6).' },
   internal: { status: 500, title: 'Internal error', about: 'A server fault; never the answer to client input (GEN-6).' },
-  overloaded: { status: 503, title: 'Server overloaded', about: 'Too busy, or the store did not commit in time; retry after Retry-After seconds (HB-10, GEN-8).' },
+  overloaded: {
+    status: 503,
+    title: 'Server overloaded',
+    about: 'Too busy, or the store did not commit in time; retry after Retry-After seconds (HB-10, GEN-8).',
+  },
 } as const satisfies Record<string, { status: number; title: string; about: string }>;
 
 /** A problem type's slug. */

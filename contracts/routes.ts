@@ -41,7 +41,10 @@ const retryAfter = ['Retry-After'] as const;
 
 /** Answers any JSON-body operation may give (GEN-2..GEN-5, HB-3). */
 const bodyErrors = {
-  400: { description: 'The body is not a JSON object (GEN-2) or breaks the contract (HB-3): `errors` lists each offending field as a JSON Pointer.', problem: true },
+  400: {
+    description: 'The body is not a JSON object (GEN-2) or breaks the contract (HB-3): `errors` lists each offending field as a JSON Pointer.',
+    problem: true,
+  },
   413: { description: 'The body (inflated, if gzip) exceeds the server limit, between 256 KiB and 4 MiB (GEN-4, GEN-5).', problem: true },
   415: { description: 'The Content-Type is not application/json, or the Content-Encoding is neither gzip nor identity (GEN-3, GEN-5).', problem: true },
 } as const;
@@ -58,9 +61,13 @@ const noSuchAgent = { 404: { description: 'No agent with this asset_id.', proble
  */
 const routeTable = {
   registerAgent: {
-    method: 'post', path: '/api/agents/register', profile: 'auth', tag: 'agents',
+    method: 'post',
+    path: '/api/agents/register',
+    profile: 'auth',
+    tag: 'agents',
     summary: 'Exchange the enrollment secret for an asset id and a per-agent token',
-    description: 'REG-1: 201 with the identity. REG-2: a missing or wrong enrollment secret gets 401. REG-3: the same hardware_fingerprint gets the same asset_id and a new token; the old token stops working.',
+    description:
+      'REG-1: 201 with the identity. REG-2: a missing or wrong enrollment secret gets 401. REG-3: the same hardware_fingerprint gets the same asset_id and a new token; the old token stops working.',
     security: ['enrollmentSecret'],
     request: { body: RegisterRequestSchema },
     responses: {
@@ -71,7 +78,10 @@ const routeTable = {
     },
   },
   postHeartbeat: {
-    method: 'post', path: '/api/agents/heartbeat', profile: 'core', tag: 'agents',
+    method: 'post',
+    path: '/api/agents/heartbeat',
+    profile: 'core',
+    tag: 'agents',
     summary: 'The unified heartbeat: metrics and the full inventory, every 300 s',
     description: [
       'HB-1: a valid heartbeat gets 200 only after it is durably committed (HB-9).',
@@ -87,7 +97,12 @@ const routeTable = {
     request: {
       body: HeartbeatRequestSchema,
       headers: z.object({
-        'Idempotency-Key': z.string().min(1).max(limits.idempotencyKeyMax).optional().meta({ description: 'Same key, same heartbeat: stored once (HB-7). Longer than 128 characters: 400.' }),
+        'Idempotency-Key': z
+          .string()
+          .min(1)
+          .max(limits.idempotencyKeyMax)
+          .optional()
+          .meta({ description: 'Same key, same heartbeat: stored once (HB-7). Longer than 128 characters: 400.' }),
       }),
     },
     responses: {
@@ -96,13 +111,21 @@ const routeTable = {
       401: { description: 'No valid agent token (AUTH-1); the agent registers again (AG-6).', problem: true, headers: ['WWW-Authenticate'] },
       403: { description: 'The token belongs to another asset_id; nothing is stored (AUTH-2).', problem: true },
       429: { description: 'This agent is flooding; retry after Retry-After seconds (HB-10).', problem: true, headers: retryAfter },
-      503: { description: 'Overloaded, or the store did not commit in time; retry after Retry-After seconds (HB-10, GEN-8).', problem: true, headers: retryAfter },
+      503: {
+        description: 'Overloaded, or the store did not commit in time; retry after Retry-After seconds (HB-10, GEN-8).',
+        problem: true,
+        headers: retryAfter,
+      },
     },
   },
   listAgents: {
-    method: 'get', path: '/api/agents', profile: 'fleet', tag: 'fleet',
+    method: 'get',
+    path: '/api/agents',
+    profile: 'fleet',
+    tag: 'fleet',
     summary: 'Fleet list: registered agents with status and last contact, paged and filtered',
-    description: 'FLT-1: online | offline | never_seen, with offline_after_s. FLT-2: offline once no heartbeat arrived for more than offline_after (default 600 s). FLT-5: `limit`/`cursor` paging, `status` and `q` filters; `counts` cover the whole fleet.',
+    description:
+      'FLT-1: online | offline | never_seen, with offline_after_s. FLT-2: offline once no heartbeat arrived for more than offline_after (default 600 s). FLT-5: `limit`/`cursor` paging, `status` and `q` filters; `counts` cover the whole fleet.',
     security: ['adminToken'],
     request: { query: FleetListQuerySchema },
     responses: {
@@ -112,47 +135,90 @@ const routeTable = {
     },
   },
   getAgent: {
-    method: 'get', path: '/api/agents/{asset_id}', profile: 'fleet', tag: 'fleet',
+    method: 'get',
+    path: '/api/agents/{asset_id}',
+    profile: 'fleet',
+    tag: 'fleet',
     summary: 'The latest inventory of one agent, exactly as sent, secrets redacted',
     description: 'FLT-3: round-trip equal to the latest accepted heartbeat, recovery keys redacted (ESC-1).',
     security: ['adminToken'],
     request: { params: assetParams },
-    responses: { 200: { description: 'The agent.', json: AgentDetailSchema }, 400: { description: 'The asset_id is not a UUID.', problem: true }, ...adminErrors, ...noSuchAgent },
+    responses: {
+      200: { description: 'The agent.', json: AgentDetailSchema },
+      400: { description: 'The asset_id is not a UUID.', problem: true },
+      ...adminErrors,
+      ...noSuchAgent,
+    },
   },
   listHeartbeats: {
-    method: 'get', path: '/api/agents/{asset_id}/heartbeats', profile: 'fleet', tag: 'fleet',
+    method: 'get',
+    path: '/api/agents/{asset_id}/heartbeats',
+    profile: 'fleet',
+    tag: 'fleet',
     summary: 'Stored heartbeats of one agent, newest first, paginated',
-    description: 'FLT-4: exactly the accepted heartbeats, none lost, none doubled. GEN-6: a page may hold fewer items than `limit` when its heartbeats are large; follow next_cursor.',
+    description:
+      'FLT-4: exactly the accepted heartbeats, none lost, none doubled. GEN-6: a page may hold fewer items than `limit` when its heartbeats are large; follow next_cursor.',
     security: ['adminToken'],
     request: { params: assetParams, query: HeartbeatHistoryQuerySchema },
-    responses: { 200: { description: 'One page.', json: HeartbeatHistoryPageSchema }, 400: { description: 'Invalid asset_id, limit or cursor.', problem: true }, ...adminErrors, ...noSuchAgent },
+    responses: {
+      200: { description: 'One page.', json: HeartbeatHistoryPageSchema },
+      400: { description: 'Invalid asset_id, limit or cursor.', problem: true },
+      ...adminErrors,
+      ...noSuchAgent,
+    },
   },
   readRecoveryKeys: {
-    method: 'get', path: '/api/agents/{asset_id}/recovery-keys', profile: 'escrow', tag: 'escrow',
+    method: 'get',
+    path: '/api/agents/{asset_id}/recovery-keys',
+    profile: 'escrow',
+    tag: 'escrow',
     summary: 'Escrowed BitLocker recovery keys; every read is audited',
     description: 'ESC-2: needs the admin token and writes an audit record (who, when, which keys), returned with the keys.',
     security: ['adminToken'],
     request: { params: assetParams },
-    responses: { 200: { description: 'The keys and the audit record of this read.', json: RecoveryKeysResponseSchema }, 400: { description: 'The asset_id is not a UUID.', problem: true }, ...adminErrors, ...noSuchAgent },
+    responses: {
+      200: { description: 'The keys and the audit record of this read.', json: RecoveryKeysResponseSchema },
+      400: { description: 'The asset_id is not a UUID.', problem: true },
+      ...adminErrors,
+      ...noSuchAgent,
+    },
   },
   healthz: {
-    method: 'get', path: '/healthz', profile: 'operations', tag: 'operations',
-    summary: 'Liveness', description: 'Answers while the process serves HTTP; costs nothing on the ingest path (GEN-8).',
-    security: ['none'], request: {},
+    method: 'get',
+    path: '/healthz',
+    profile: 'operations',
+    tag: 'operations',
+    summary: 'Liveness',
+    description: 'Answers while the process serves HTTP; costs nothing on the ingest path (GEN-8).',
+    security: ['none'],
+    request: {},
     responses: { 200: { description: 'Alive.', json: HealthSchema } },
   },
   readyz: {
-    method: 'get', path: '/readyz', profile: 'operations', tag: 'operations',
-    summary: 'Readiness: the database answers', description: '503 while the store does not answer in time (GEN-8).',
-    security: ['none'], request: {},
+    method: 'get',
+    path: '/readyz',
+    profile: 'operations',
+    tag: 'operations',
+    summary: 'Readiness: the database answers',
+    description: '503 while the store does not answer in time (GEN-8).',
+    security: ['none'],
+    request: {},
     responses: { 200: { description: 'Ready.', json: ReadinessSchema }, 503: { description: 'Not ready.', json: ReadinessSchema } },
   },
   metrics: {
-    method: 'get', path: '/metrics', profile: 'operations', tag: 'operations',
+    method: 'get',
+    path: '/metrics',
+    profile: 'operations',
+    tag: 'operations',
     summary: 'Prometheus text exposition',
-    description: 'Open, or behind a metrics or admin token when the server is configured so ("none or admin"). Figures are cached, so scraping costs nothing on the ingest path (GEN-8).',
-    security: ['none', 'adminToken'], request: {},
-    responses: { 200: { description: 'Metrics.', text: true }, 401: { description: 'The server protects /metrics and no valid token was sent.', problem: true, headers: ['WWW-Authenticate'] } },
+    description:
+      'Open, or behind a metrics or admin token when the server is configured so ("none or admin"). Figures are cached, so scraping costs nothing on the ingest path (GEN-8).',
+    security: ['none', 'adminToken'],
+    request: {},
+    responses: {
+      200: { description: 'Metrics.', text: true },
+      401: { description: 'The server protects /metrics and no valid token was sent.', problem: true, headers: ['WWW-Authenticate'] },
+    },
   },
 } satisfies Record<string, RouteDefinition>;
 

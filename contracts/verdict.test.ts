@@ -15,7 +15,11 @@ describe('verdicts', () => {
 
   it('all skipped is skip; any failure is fail whatever else passed', () => {
     expect(rollUp([checkVerdict('GEN-1', 'probes', 'skip', 'precondition failed')])[0]?.status).toBe('skip');
-    const [v] = rollUp([checkVerdict('GEN-1', 'a', 'pass', 'ok'), checkVerdict('GEN-1', 'b', 'fail', '500 on a missing field'), checkVerdict('GEN-1', 'c', 'skip', 'x')]);
+    const [v] = rollUp([
+      checkVerdict('GEN-1', 'a', 'pass', 'ok'),
+      checkVerdict('GEN-1', 'b', 'fail', '500 on a missing field'),
+      checkVerdict('GEN-1', 'c', 'skip', 'x'),
+    ]);
     expect(v).toMatchObject({ status: 'fail', summary: 'b: 500 on a missing field' });
   });
 
@@ -28,7 +32,15 @@ describe('verdicts', () => {
     expect(isGating({ level: 'SHOULD', status: 'fail' }, false)).toBe(false);
     expect(isGating({ level: 'SHOULD', status: 'fail' }, true)).toBe(true);
     expect(isGating({ level: 'MUST', status: 'partial' }, true)).toBe(false);
-    expect(gateExitCode([{ level: 'SHOULD', status: 'fail' }, { level: 'MUST', status: 'pass' }], false)).toBe(0);
+    expect(
+      gateExitCode(
+        [
+          { level: 'SHOULD', status: 'fail' },
+          { level: 'MUST', status: 'pass' },
+        ],
+        false,
+      ),
+    ).toBe(0);
     expect(gateExitCode([{ level: 'MUST', status: 'fail' }], false)).toBe(1);
   });
 });

@@ -60,17 +60,27 @@ export const defaultConfig = {
 export function checkConfig(c: ServerConfig): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(c.port) || c.port < 0 || c.port > 65535) problems.push(`--port must be an integer 0..65535, got ${c.port}.`);
-  if (!(c.offlineAfterS > 0) || !Number.isFinite(c.offlineAfterS)) problems.push(`--offline-after must be a positive number of seconds, got ${c.offlineAfterS}.`);
+  if (!(c.offlineAfterS > 0) || !Number.isFinite(c.offlineAfterS))
+    problems.push(`--offline-after must be a positive number of seconds, got ${c.offlineAfterS}.`);
   if (!Number.isInteger(c.heartbeatIntervalS) || c.heartbeatIntervalS < limits.minHeartbeatIntervalS || c.heartbeatIntervalS > limits.maxHeartbeatIntervalS) {
-    problems.push(`--heartbeat-interval must be an integer ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS} (HB-11), got ${c.heartbeatIntervalS}.`);
+    problems.push(
+      `--heartbeat-interval must be an integer ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS} (HB-11), got ${c.heartbeatIntervalS}.`,
+    );
   }
-  for (const [flag, value] of [['--enrollment-secret', c.enrollmentSecret], ['--admin-token', c.adminToken], ['--metrics-token', c.metricsToken]] as const) {
-    if (value !== undefined && value.length < 8) problems.push(`${flag} must be at least 8 characters; use a long random value (e.g. \`openssl rand -hex 32\`).`);
+  for (const [flag, value] of [
+    ['--enrollment-secret', c.enrollmentSecret],
+    ['--admin-token', c.adminToken],
+    ['--metrics-token', c.metricsToken],
+  ] as const) {
+    if (value !== undefined && value.length < 8)
+      problems.push(`${flag} must be at least 8 characters; use a long random value (e.g. \`openssl rand -hex 32\`).`);
   }
   if (!Number.isInteger(c.maxBatch) || c.maxBatch < 1) problems.push(`--max-batch must be a positive integer, got ${c.maxBatch}.`);
   if (!Number.isInteger(c.maxPendingCommits) || c.maxPendingCommits < 0) problems.push(`--max-pending must be an integer >= 0, got ${c.maxPendingCommits}.`);
-  if (!(c.agentRateLimit >= 0) || !Number.isFinite(c.agentRateLimit)) problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
-  if (!(c.authFailureLimit >= 0) || !Number.isFinite(c.authFailureLimit)) problems.push(`--auth-failure-limit must be a number of failed attempts a minute >= 0 (0: no limit), got ${c.authFailureLimit}.`);
+  if (!(c.agentRateLimit >= 0) || !Number.isFinite(c.agentRateLimit))
+    problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
+  if (!(c.authFailureLimit >= 0) || !Number.isFinite(c.authFailureLimit))
+    problems.push(`--auth-failure-limit must be a number of failed attempts a minute >= 0 (0: no limit), got ${c.authFailureLimit}.`);
   if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
   return problems;
 }

@@ -25,7 +25,10 @@ export function readLayoutRules(readme: string): Map<string, LayoutRule> {
   const section = readme.split(/^## Layout\s*$/m)[1]?.split(/^## /m)[0] ?? '';
   const rules = new Map<string, LayoutRule>();
   for (const line of section.split('\n')) {
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const folder = /^`([a-z-]+)\/`$/.exec(cells[0] ?? '')?.[1];
     if (!folder || cells.length < 5) continue;
     rules.set(folder, { imports: parseAllowed(cells[3]!), testImports: parseAllowed(cells[4]!) });
@@ -103,7 +106,9 @@ export function checkLayout(root: string): string[] {
           const target = resolve(dirname(file), specifier);
           const targetPart = partOf(parts, target);
           if (targetPart !== part) {
-            problems.push(`${where}: '${specifier}' reaches outside ${part.folder}/ by a relative path; import the package instead (npm run rewrite-imports does it).`);
+            problems.push(
+              `${where}: '${specifier}' reaches outside ${part.folder}/ by a relative path; import the package instead (npm run rewrite-imports does it).`,
+            );
           } else if (/\.js$/.test(specifier) && !typeOnly) {
             edges.add(`${part.folder}/${partRelative(part, target).replace(/\.js$/, '.ts')}`);
           }
@@ -116,7 +121,10 @@ export function checkLayout(root: string): string[] {
           if (target === part) continue;
           const subpath = specifier.slice(name.length + 1);
           const ok = allowed(rule.imports, target.folder, subpath) || (devOnly && allowed(rule.testImports, target.folder, subpath));
-          if (!ok) problems.push(`${where}: imports '${specifier}', but README.md's layout table does not let ${part.folder}/ import ${target.folder}/${subpath ? ` ${subpath}` : ''}${devOnly ? ' (not even from tests)' : ''}.`);
+          if (!ok)
+            problems.push(
+              `${where}: imports '${specifier}', but README.md's layout table does not let ${part.folder}/ import ${target.folder}/${subpath ? ` ${subpath}` : ''}${devOnly ? ' (not even from tests)' : ''}.`,
+            );
           const exportsMap = readPackageJson(join(target.dir, 'package.json')).exports ?? {};
           if (!(`./${subpath}` in exportsMap) && !(subpath === '' && '.' in exportsMap)) {
             problems.push(`${where}: '${specifier}' is not in ${name}'s package.json exports; add it (npm run rewrite-imports adds the ones it rewrites).`);
@@ -126,14 +134,16 @@ export function checkLayout(root: string): string[] {
           continue;
         }
         if (!(devOnly ? devDeclared : declared).has(name)) {
-          problems.push(`${where}: imports '${name}', which is not in ${devOnly ? `${part.folder}/package.json or the root devDependencies` : `${part.folder}/package.json dependencies (npm install ${name} -w ${part.name})`}.`);
+          problems.push(
+            `${where}: imports '${name}', which is not in ${devOnly ? `${part.folder}/package.json or the root devDependencies` : `${part.folder}/package.json dependencies (npm install ${name} -w ${part.name})`}.`,
+          );
         }
       }
       moduleGraph.set(`${part.folder}/${rel.replace(/\.js$/, '.ts')}`, edges);
     }
   }
   for (const cycle of findCycles(partGraph)) problems.push(`the parts import each other in a cycle: ${cycle.join(' -> ')}.`);
-  for (const cycle of findCycles(moduleGraph)) problems.push(`modules import each other in a cycle: ${cycle.join(' -> ')}; move what both need into a third module.`);
+  for (const cycle of findCycles(moduleGraph))
+    problems.push(`modules import each other in a cycle: ${cycle.join(' -> ')}; move what both need into a third module.`);
   return problems;
 }
-

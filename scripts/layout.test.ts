@@ -75,41 +75,71 @@ describe('checkLayout fails on each kind of violation', () => {
   });
 
   it('a package dependency the part does not declare, and a subpath the target does not export', () => {
-    const problems = checkLayout(miniRepo({ 'agent/net.ts': "import express from 'express';\nimport { s } from '@lanet/contracts/hidden';\nexport const u = [express, s];\n" }));
+    const problems = checkLayout(
+      miniRepo({ 'agent/net.ts': "import express from 'express';\nimport { s } from '@lanet/contracts/hidden';\nexport const u = [express, s];\n" }),
+    );
     expect(problems.join('\n')).toMatch(/agent\/net\.ts: imports 'express', which is not in agent\/package\.json dependencies/);
     expect(problems.join('\n')).toMatch(/'@lanet\/contracts\/hidden' is not in @lanet\/contracts's package\.json exports/);
   });
 
   it('a cycle between modules (type-only imports excepted: they are erased)', () => {
-    const problems = checkLayout(miniRepo({
-      'agent/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
-      'agent/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
-      'agent/c.ts': "import type { D } from './d.js';\nexport type C = D;\n",
-      'agent/d.ts': "import type { C } from './c.js';\nexport type D = C | 1;\n",
-    }));
+    const problems = checkLayout(
+      miniRepo({
+        'agent/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
+        'agent/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+        'agent/c.ts': "import type { D } from './d.js';\nexport type C = D;\n",
+        'agent/d.ts': "import type { C } from './c.js';\nexport type D = C | 1;\n",
+      }),
+    );
     expect(problems).toEqual(['modules import each other in a cycle: agent/a.ts -> agent/b.ts -> agent/a.ts; move what both need into a third module.']);
   });
 
   it('a part with no row in the table', () => {
-    const problems = checkLayout(miniRepo({ 'package.json': JSON.stringify({ name: 'mini', workspaces: ['contracts', 'agent', 'extra'] }), 'extra/package.json': JSON.stringify({ name: '@lanet/extra' }) }));
+    const problems = checkLayout(
+      miniRepo({
+        'package.json': JSON.stringify({ name: 'mini', workspaces: ['contracts', 'agent', 'extra'] }),
+        'extra/package.json': JSON.stringify({ name: '@lanet/extra' }),
+      }),
+    );
     expect(problems).toContain("extra/ has no row in README.md's layout table: add one saying what it may import.");
   });
 });
 
 describe('findCycles', () => {
   it('finds a cycle between parts and none in a tree', () => {
-    expect(findCycles(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]))).toEqual([['a', 'b', 'c', 'a']]);
-    expect(findCycles(new Map([['a', new Set(['b', 'c'])], ['b', new Set(['c'])], ['c', new Set<string>()]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['c'])],
+          ['c', new Set(['a'])],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c', 'a']]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', new Set(['b', 'c'])],
+          ['b', new Set(['c'])],
+          ['c', new Set<string>()],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('the codemod', () => {
   it('rewrites a relative cross-part import to the package and exports the subpath, and a second run changes nothing', () => {
-    const root = miniRepo({ 'agent/deep.ts': "import { s } from '../contracts/index.js';\nimport { v } from '../contracts/sub/values.js';\nexport const w = [s, v];\n", 'contracts/sub/values.ts': 'export const v = 1;\n' });
+    const root = miniRepo({
+      'agent/deep.ts': "import { s } from '../contracts/index.js';\nimport { v } from '../contracts/sub/values.js';\nexport const w = [s, v];\n",
+      'contracts/sub/values.ts': 'export const v = 1;\n',
+    });
     const first = rewriteCrossPartImports(root, true);
     expect(first.changedFiles).toEqual(['agent/deep.ts']);
     expect(first.addedExports).toEqual(['@lanet/contracts ./sub/values']);
-    expect(readFileSync(join(root, 'agent/deep.ts'), 'utf8')).toBe("import { s } from '@lanet/contracts';\nimport { v } from '@lanet/contracts/sub/values';\nexport const w = [s, v];\n");
+    expect(readFileSync(join(root, 'agent/deep.ts'), 'utf8')).toBe(
+      "import { s } from '@lanet/contracts';\nimport { v } from '@lanet/contracts/sub/values';\nexport const w = [s, v];\n",
+    );
     const second = rewriteCrossPartImports(root, true);
     expect(second.changedFiles).toEqual([]);
     expect(second.addedExports).toEqual([]);

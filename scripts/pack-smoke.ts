@@ -16,7 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listParts, repoRoot } from './workspace-parts.js';
 
-interface Outcome { project: string; check: string; ok: boolean; detail: string }
+interface Outcome {
+  project: string;
+  check: string;
+  ok: boolean;
+  detail: string;
+}
 const outcomes: Outcome[] = [];
 const figures: string[] = [];
 
@@ -51,13 +56,18 @@ function installProject(root: string, name: string, packages: string[], tarballs
   mkdirSync(dir, { recursive: true });
   const file = (p: string) => `file:${tarballs.get(p)}`;
   const overrides = Object.fromEntries([...tarballs.keys()].filter((p) => !packages.includes(p)).map((p) => [p, file(p)]));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module', dependencies: Object.fromEntries(packages.map((p) => [p, file(p)])), overrides }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name, private: true, type: 'module', dependencies: Object.fromEntries(packages.map((p) => [p, file(p)])), overrides }, null, 2),
+  );
   const started = Date.now();
   const r = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], dir, 2_400_000);
   const seconds = (Date.now() - started) / 1000;
   if (r.status !== 0) throw new Error(`npm install in ${dir} failed:\n${r.out}`);
   const kib = sizeKiB(join(dir, 'node_modules'));
-  figures.push(`${name.padEnd(12)} ${packages.join(' + ').padEnd(60)} install ${seconds.toFixed(1).padStart(6)} s   node_modules ${(kib / 1024).toFixed(1).padStart(6)} MiB`);
+  figures.push(
+    `${name.padEnd(12)} ${packages.join(' + ').padEnd(60)} install ${seconds.toFixed(1).padStart(6)} s   node_modules ${(kib / 1024).toFixed(1).padStart(6)} MiB`,
+  );
   return dir;
 }
 
@@ -96,7 +106,12 @@ function smoke(): void {
     const info = (JSON.parse(packed.out.slice(packed.out.indexOf('['))) as { filename: string; files: { path: string }[] }[])[0]!;
     const shipped = info.files.map((f) => f.path);
     const stray = shipped.filter((f) => /\.test\.|(^|\/)(test|bench|test-support|\.ci)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
-    outcomes.push({ project: 'pack', check: `${part.name}: no tests, benches or TypeScript sources; has LICENSE`, ok: stray.length === 0 && shipped.includes('LICENSE'), detail: stray.join(', ') });
+    outcomes.push({
+      project: 'pack',
+      check: `${part.name}: no tests, benches or TypeScript sources; has LICENSE`,
+      ok: stray.length === 0 && shipped.includes('LICENSE'),
+      detail: stray.join(', '),
+    });
     tarballs.set(part.name, join(tarDir, info.filename));
     figures.push(`tarball      ${info.filename.padEnd(60)} ${shipped.length} files`);
   }
@@ -105,37 +120,90 @@ function smoke(): void {
   // An agent developer: the contracts alone (plus the `lanet` command they bring); no native build.
   const a = installProject(root, 'contracts', ['@lanet/contracts'], tarballs);
   cpSync(seed, join(a, 'seed.json'));
-  check('contracts', 'no native module installed', 'node', ['-e', "import('node:fs').then(f=>process.exit(f.existsSync('node_modules/better-sqlite3')||f.existsSync('node_modules/pg')?1:0))"], a);
-  check('contracts', "node -e import('@lanet/contracts') validates the seed", 'node', ['-e', "import('@lanet/contracts').then(m=>{if(!m.validateMessage(m.HeartbeatRequestSchema,m.seedHeartbeat()).ok)process.exit(1)})"], a);
+  check(
+    'contracts',
+    'no native module installed',
+    'node',
+    ['-e', "import('node:fs').then(f=>process.exit(f.existsSync('node_modules/better-sqlite3')||f.existsSync('node_modules/pg')?1:0))"],
+    a,
+  );
+  check(
+    'contracts',
+    "node -e import('@lanet/contracts') validates the seed",
+    'node',
+    ['-e', "import('@lanet/contracts').then(m=>{if(!m.validateMessage(m.HeartbeatRequestSchema,m.seedHeartbeat()).ok)process.exit(1)})"],
+    a,
+  );
   check('contracts', 'npx lanet validate seed.json', 'npx', ['--no-install', 'lanet', 'validate', 'seed.json'], a, { includes: 'valid heartbeat' });
   check('contracts', 'npx lanet --version', 'npx', ['--no-install', 'lanet', '--version'], a, { includes: '@lanet/contracts 0.1.0' });
   check('contracts', 'npx lanet mock --help', 'npx', ['--no-install', 'lanet', 'mock', '--help'], a, { includes: 'Usage: lanet mock' });
-  check('contracts', 'npx lanet conformance says which package to install', 'npx', ['--no-install', 'lanet', 'conformance', '--list'], a, { status: 2, includes: 'npm install @lanet/conformance' });
+  check('contracts', 'npx lanet conformance says which package to install', 'npx', ['--no-install', 'lanet', 'conformance', '--list'], a, {
+    status: 2,
+    includes: 'npm install @lanet/conformance',
+  });
   for (const v of nodeVersions) {
-    check('contracts', `node ${v}: import('@lanet/contracts') and lanet validate`, 'npx', ['-y', `node@${v}`, 'node_modules/@lanet/cli/bin/lanet.js', 'validate', 'seed.json'], a, { includes: 'valid heartbeat' });
+    check(
+      'contracts',
+      `node ${v}: import('@lanet/contracts') and lanet validate`,
+      'npx',
+      ['-y', `node@${v}`, 'node_modules/@lanet/cli/bin/lanet.js', 'validate', 'seed.json'],
+      a,
+      { includes: 'valid heartbeat' },
+    );
   }
   // The agent developer's own test dependencies, to load the MSW handlers and type-check against the packages.
   const extra = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', 'msw@2.15.0', 'typescript@5.9.3'], a);
   if (extra.status !== 0) throw new Error(`npm install msw typescript failed:\n${extra.out}`);
-  check('contracts', "node -e import('@lanet/contracts/msw') (MSW handlers)", 'node', ['-e', "import('@lanet/contracts/msw').then(m=>{const l=m.createLanetHandlers({baseUrl:'http://lanet.test',enrollmentSecret:'secret'});if(!l.handlers.length)process.exit(1)})"], a);
-  writeFileSync(join(a, 'check.ts'), [
-    "import { HeartbeatRequestSchema, validateMessage, type HeartbeatRequest } from '@lanet/contracts';",
-    "import { heartbeatArbitrary } from '@lanet/contracts/arbitraries';",
-    "import { createLanetHandlers } from '@lanet/contracts/msw';",
-    "const payload: HeartbeatRequest = { asset_id: '6f1c1c2e-3b7a-4c1e-9a51-0c2f3d4e5f60', heartbeat_type: 'partial', timestamp: '2026-12-02T07:00:00Z' };",
-    'export const used = [validateMessage(HeartbeatRequestSchema, payload).ok, createLanetHandlers({ baseUrl: "http://lanet.test", enrollmentSecret: "s" }).handlers, heartbeatArbitrary];',
-    '// @ts-expect-error heartbeat_type is an enum: the types come from the package, so a wrong value must not compile',
-    "export const wrong: HeartbeatRequest = { ...payload, heartbeat_type: 'sometimes' };",
-    '',
-  ].join('\n'));
-  writeFileSync(join(a, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, files: ['check.ts'] }));
+  check(
+    'contracts',
+    "node -e import('@lanet/contracts/msw') (MSW handlers)",
+    'node',
+    [
+      '-e',
+      "import('@lanet/contracts/msw').then(m=>{const l=m.createLanetHandlers({baseUrl:'http://lanet.test',enrollmentSecret:'secret'});if(!l.handlers.length)process.exit(1)})",
+    ],
+    a,
+  );
+  writeFileSync(
+    join(a, 'check.ts'),
+    [
+      "import { HeartbeatRequestSchema, validateMessage, type HeartbeatRequest } from '@lanet/contracts';",
+      "import { heartbeatArbitrary } from '@lanet/contracts/arbitraries';",
+      "import { createLanetHandlers } from '@lanet/contracts/msw';",
+      "const payload: HeartbeatRequest = { asset_id: '6f1c1c2e-3b7a-4c1e-9a51-0c2f3d4e5f60', heartbeat_type: 'partial', timestamp: '2026-12-02T07:00:00Z' };",
+      'export const used = [validateMessage(HeartbeatRequestSchema, payload).ok, createLanetHandlers({ baseUrl: "http://lanet.test", enrollmentSecret: "s" }).handlers, heartbeatArbitrary];',
+      '// @ts-expect-error heartbeat_type is an enum: the types come from the package, so a wrong value must not compile',
+      "export const wrong: HeartbeatRequest = { ...payload, heartbeat_type: 'sometimes' };",
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(a, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] },
+      files: ['check.ts'],
+    }),
+  );
   check('contracts', 'a TypeScript file type-checks against the packages (tsc, strict, NodeNext)', 'npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], a);
 
   // A backend implementer and QA: conformance and simulator, without the reference server's native dependencies.
   const c = installProject(root, 'conformance', ['@lanet/conformance', '@lanet/simulator'], tarballs);
-  check('conformance', 'no better-sqlite3 or pg installed', 'node', ['-e', "import('node:fs').then(f=>process.exit(f.existsSync('node_modules/better-sqlite3')||f.existsSync('node_modules/pg')?1:0))"], c);
+  check(
+    'conformance',
+    'no better-sqlite3 or pg installed',
+    'node',
+    ['-e', "import('node:fs').then(f=>process.exit(f.existsSync('node_modules/better-sqlite3')||f.existsSync('node_modules/pg')?1:0))"],
+    c,
+  );
   check('conformance', 'npx lanet conformance --list', 'npx', ['--no-install', 'lanet', 'conformance', '--list'], c, { includes: 'HB-1' });
-  check('conformance', 'without --target: a clear error naming @lanet/reference-server', 'npx', ['--no-install', 'lanet', 'conformance', '--checks', 'HB-1'], c, { status: 2, includes: 'install @lanet/reference-server' });
+  check(
+    'conformance',
+    'without --target: a clear error naming @lanet/reference-server',
+    'npx',
+    ['--no-install', 'lanet', 'conformance', '--checks', 'HB-1'],
+    c,
+    { status: 2, includes: 'install @lanet/reference-server' },
+  );
 
   // The whole kit, reference server included (its native SQLite build is most of the install time).
   const k = installProject(root, 'kit', [...tarballs.keys()], tarballs);
@@ -144,7 +212,14 @@ function smoke(): void {
   check('kit', 'npx lanet validate seed.json', 'npx', ['--no-install', 'lanet', 'validate', 'seed.json'], k, { includes: 'valid heartbeat' });
   check('kit', 'npx lanet mock --help', 'npx', ['--no-install', 'lanet', 'mock', '--help'], k, { includes: 'Usage: lanet mock' });
   check('kit', 'npx lanet conformance --list', 'npx', ['--no-install', 'lanet', 'conformance', '--list'], k, { includes: 'HB-1' });
-  check('kit', 'npx lanet conformance against the compiled reference server (ingest thread included)', 'npx', ['--no-install', 'lanet', 'conformance', '--checks', 'HB-1,HB-9,REG-1', '--max-examples', '3'], k, { includes: 'Conformant' });
+  check(
+    'kit',
+    'npx lanet conformance against the compiled reference server (ingest thread included)',
+    'npx',
+    ['--no-install', 'lanet', 'conformance', '--checks', 'HB-1,HB-9,REG-1', '--max-examples', '3'],
+    k,
+    { includes: 'Conformant' },
+  );
 }
 
 main();

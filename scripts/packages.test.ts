@@ -11,7 +11,14 @@ const parts = listParts();
 
 describe('package manifests', () => {
   it('one package per part, all at the root version, with the same engines and an identical LICENSE', () => {
-    expect(parts.map((p) => p.name).sort()).toEqual(['@lanet/cli', '@lanet/conformance', '@lanet/contracts', '@lanet/reference-agent', '@lanet/reference-server', '@lanet/simulator']);
+    expect(parts.map((p) => p.name).sort()).toEqual([
+      '@lanet/cli',
+      '@lanet/conformance',
+      '@lanet/contracts',
+      '@lanet/reference-agent',
+      '@lanet/reference-server',
+      '@lanet/simulator',
+    ]);
     const license = readFileSync(join(repoRoot, 'LICENSE'), 'utf8');
     for (const part of parts) {
       const pkg = JSON.parse(readFileSync(join(part.dir, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -28,7 +35,10 @@ describe('package manifests', () => {
       for (const [key, target] of Object.entries(readPackageJson(join(part.dir, 'package.json')).exports ?? {})) {
         if (typeof target === 'string') {
           const shipped = readPackageJson(join(part.dir, 'package.json')).files ?? [];
-          expect(shipped.some((f) => target === `./${f}` || target.startsWith(`./${f}/`)) || target === './package.json', `${part.name} ${key} -> ${target} is in files`).toBe(true);
+          expect(
+            shipped.some((f) => target === `./${f}` || target.startsWith(`./${f}/`)) || target === './package.json',
+            `${part.name} ${key} -> ${target} is in files`,
+          ).toBe(true);
           continue;
         }
         const t = target as Record<string, string>;
@@ -49,7 +59,10 @@ describe('package manifests', () => {
       for (const asset of runtimeAssets[part.folder] ?? []) {
         expect(existsSync(join(part.dir, asset.from)), `${part.folder}: run-time asset ${asset.from} exists`).toBe(true);
         const shippedAs = asset.to ?? join('dist', asset.from);
-        expect(files.some((f) => shippedAs === f || shippedAs.startsWith(`${f}/`)), `${part.folder}: ${shippedAs} is in files`).toBe(true);
+        expect(
+          files.some((f) => shippedAs === f || shippedAs.startsWith(`${f}/`)),
+          `${part.folder}: ${shippedAs} is in files`,
+        ).toBe(true);
       }
     }
   });

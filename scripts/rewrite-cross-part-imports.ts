@@ -62,7 +62,9 @@ export function rewriteCrossPartImports(root: string, write: boolean): Result {
           continue;
         }
         if (!existsSync(join(target.dir, mapped.sourcePath))) {
-          result.problems.push(`${part.folder}/${partRelative(part, file)}: '${found.specifier}' points at ${target.folder}/${mapped.sourcePath}, which does not exist`);
+          result.problems.push(
+            `${part.folder}/${partRelative(part, file)}: '${found.specifier}' points at ${target.folder}/${mapped.sourcePath}, which does not exist`,
+          );
           continue;
         }
         out += text.slice(last, found.start) + mapped.specifier;

@@ -17,7 +17,14 @@ export interface AgentBackend {
   close: () => Promise<void>;
 }
 
-function problem(res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): void {
+function problem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
   res.end(JSON.stringify({ type: `https://lanet.dev/problems/${status}`, title, status, detail, ...extra }));
 }
@@ -48,9 +55,14 @@ export async function startAgentBackend(options: { host: string; port: number; i
   // Times are seconds since the agent's first request: an agent started minutes after the mock is judged the same.
   let started: number | undefined;
   let arrive: () => void = () => undefined;
-  const arrived = new Promise<void>((resolve) => { arrive = resolve; });
+  const arrived = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
   const now = () => {
-    if (started === undefined) { started = performance.now(); arrive(); }
+    if (started === undefined) {
+      started = performance.now();
+      arrive();
+    }
     return (performance.now() - started) / 1000;
   };
   const events: AgentEvent[] = [];
@@ -60,7 +72,9 @@ export async function startAgentBackend(options: { host: string; port: number; i
   let anchor: number | undefined;
   let accepted = 0;
   let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
 
   const server = createServer(async (req, res) => {
     const atS = now();
@@ -79,7 +93,8 @@ export async function startAgentBackend(options: { host: string; port: number; i
       res.writeHead(201, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ asset_id: asset, agent_token: token, heartbeat_interval_s: 300 }));
     }
-    if (req.method !== 'POST' || req.url !== '/api/agents/heartbeat') return problem(res, 404, 'Not found', `${req.method} ${req.url} is not part of this mock.`);
+    if (req.method !== 'POST' || req.url !== '/api/agents/heartbeat')
+      return problem(res, 404, 'Not found', `${req.method} ${req.url} is not part of this mock.`);
     const checked = validateMessage(HeartbeatRequestSchema, body);
     const problems = checked.ok ? [] : checked.errors.map((e) => `${e.path}: ${e.message}`);
     const collectionErrors = checked.ok ? (checked.value.collection_errors ?? []).map((c) => c.collector) : undefined;
@@ -101,7 +116,9 @@ export async function startAgentBackend(options: { host: string; port: number; i
       case 'unavailable':
         return problem(res, 503, 'Unavailable', 'Injected overload.', {}, { 'retry-after': String(retryAfterS(intervalS)) });
       case 'reject':
-        return problem(res, 400, 'Invalid heartbeat', 'Injected rejection.', { errors: [{ path: '/status/cpu_usage', message: 'injected by the conformance backend' }] });
+        return problem(res, 400, 'Invalid heartbeat', 'Injected rejection.', {
+          errors: [{ path: '/status/cpu_usage', message: 'injected by the conformance backend' }],
+        });
       case 'unauthorized':
         tokens.delete(bearer);
         return problem(res, 401, 'Unauthorized', 'Injected: the token was revoked; register again.');
@@ -122,6 +139,10 @@ export async function startAgentBackend(options: { host: string; port: number; i
     events,
     arrived,
     finished,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

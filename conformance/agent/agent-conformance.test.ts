@@ -13,7 +13,12 @@ const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 /** A writable that keeps what was written. */
 function capture(): Writable & { text: () => string } {
   let text = '';
-  const w = new Writable({ write: (c, _e, cb) => { text += c.toString(); cb(); } }) as Writable & { text: () => string };
+  const w = new Writable({
+    write: (c, _e, cb) => {
+      text += c.toString();
+      cb();
+    },
+  }) as Writable & { text: () => string };
   w.text = () => text;
   return w;
 }
@@ -25,10 +30,36 @@ describe('lanet conformance agent against the reference agent', () => {
     let late: NodeJS.Timeout | undefined;
     try {
       const run = await runAgentConformance({
-        host: '127.0.0.1', port: 0, intervalS: 4, failOn: 'should', waitS: 60, timeoutS: 120, out: sink(), err: sink(),
+        host: '127.0.0.1',
+        port: 0,
+        intervalS: 4,
+        failOn: 'should',
+        waitS: 60,
+        timeoutS: 120,
+        out: sink(),
+        err: sink(),
         onListening: (url, secret) => {
           late = setTimeout(() => {
-            agent = spawn(process.execPath, [LANET, 'agent', '--server', url, '--enrollment-secret', secret, '--interval', '4', '--startup-delay', '0', '--config-dir', configDir, '--log-level', 'silent'], { stdio: 'ignore' });
+            agent = spawn(
+              process.execPath,
+              [
+                LANET,
+                'agent',
+                '--server',
+                url,
+                '--enrollment-secret',
+                secret,
+                '--interval',
+                '4',
+                '--startup-delay',
+                '0',
+                '--config-dir',
+                configDir,
+                '--log-level',
+                'silent',
+              ],
+              { stdio: 'ignore' },
+            );
           }, 0);
         },
       });
@@ -42,15 +73,30 @@ describe('lanet conformance agent against the reference agent', () => {
     }
   }, 150_000);
 
-  it('starts its clock at the agent\'s first request: an agent arriving after the run\'s timeout is still judged', async () => {
+  it("starts its clock at the agent's first request: an agent arriving after the run's timeout is still judged", async () => {
     const started = performance.now();
     let arrival: NodeJS.Timeout | undefined;
     // The "agent" registers 3 s after listen, then goes silent; the run lasts timeoutS = 2 s from that request. A clock
     // started at listen would have ended at 2 s with nobody there (exit 2); judged from the arrival it is a FAIL (exit 1).
     const run = await runAgentConformance({
-      host: '127.0.0.1', port: 0, intervalS: 1, failOn: 'must', waitS: 30, timeoutS: 2, out: sink(), err: sink(),
+      host: '127.0.0.1',
+      port: 0,
+      intervalS: 1,
+      failOn: 'must',
+      waitS: 30,
+      timeoutS: 2,
+      out: sink(),
+      err: sink(),
       onListening: (url, secret) => {
-        arrival = setTimeout(() => void fetch(`${url}/api/agents/register`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify({ hardware_fingerprint: 'f'.repeat(32), hostname: 'late-agent' }) }).then((r) => r.text()), 3_000);
+        arrival = setTimeout(
+          () =>
+            void fetch(`${url}/api/agents/register`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+              body: JSON.stringify({ hardware_fingerprint: 'f'.repeat(32), hostname: 'late-agent' }),
+            }).then((r) => r.text()),
+          3_000,
+        );
       },
     });
     clearTimeout(arrival);

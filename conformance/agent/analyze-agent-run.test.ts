@@ -18,7 +18,16 @@ interface Misbehaviour {
 function timeline(m: Misbehaviour = {}): AgentEvent[] {
   const events: AgentEvent[] = [{ atS: 0, kind: 'register', fault: 'ok', problems: [] }];
   let token = 'token-1';
-  const beat = (atS: number, fault: AgentEvent['fault']) => events.push({ atS, kind: 'heartbeat', fault, problems: m.invalidPayload ? ['/status/cpu_usage: Too big'] : [], token, collectionErrors: [], sectionsConsistent: true });
+  const beat = (atS: number, fault: AgentEvent['fault']) =>
+    events.push({
+      atS,
+      kind: 'heartbeat',
+      fault,
+      problems: m.invalidPayload ? ['/status/cpu_usage: Too big'] : [],
+      token,
+      collectionErrors: [],
+      sectionsConsistent: true,
+    });
   beat(0.5, 'ok');
   const anchor = 0.5 + I;
   schedule.forEach((fault, n) => {
@@ -40,7 +49,16 @@ const statusOf = (events: AgentEvent[]) => Object.fromEntries(analyzeAgentRun(ev
 
 describe('analyzeAgentRun', () => {
   it('passes an agent that keeps the grid, retries, honours Retry-After, does not loop on 400 and re-registers', () => {
-    expect(statusOf(timeline())).toEqual({ 'HB-2': 'pass', 'AG-1': 'pass', 'AG-2': 'pass', 'AG-3': 'pass', 'AG-4': 'pass', 'AG-5': 'skip', 'AG-6': 'pass', 'AG-7': 'pass' });
+    expect(statusOf(timeline())).toEqual({
+      'HB-2': 'pass',
+      'AG-1': 'pass',
+      'AG-2': 'pass',
+      'AG-3': 'pass',
+      'AG-4': 'pass',
+      'AG-5': 'skip',
+      'AG-6': 'pass',
+      'AG-7': 'pass',
+    });
   });
 
   it.each([
@@ -51,7 +69,9 @@ describe('analyzeAgentRun', () => {
     ['AG-6', { noReregister: true }],
     ['HB-2', { invalidPayload: true }],
   ] as const)('fails %s alone for the matching misbehaviour', (id, m) => {
-    const failed = Object.entries(statusOf(timeline(m))).filter(([, s]) => s === 'fail').map(([k]) => k);
+    const failed = Object.entries(statusOf(timeline(m)))
+      .filter(([, s]) => s === 'fail')
+      .map(([k]) => k);
     expect(failed).toEqual([id]);
   });
 

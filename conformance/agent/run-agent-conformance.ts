@@ -42,11 +42,16 @@ export async function runAgentConformance(o: AgentConformanceOptions): Promise<A
   const secret = o.enrollmentSecret ?? randomBytes(16).toString('hex');
   const backend = await startAgentBackend({ host: o.host, port: o.port, intervalS: o.intervalS, enrollmentSecret: secret });
   const scheduleS = schedule.length * o.intervalS;
-  o.err.write(`listening on ${backend.url}\nRun the agent under test against it, e.g.\n  lanet agent --server ${backend.url} --enrollment-secret ${secret} --interval ${o.intervalS} --startup-delay 0 --config-dir $(mktemp -d)\nThe fault schedule (${schedule.join(', ')}) takes about ${Math.ceil(scheduleS)} s after its first heartbeat.\n`);
+  o.err.write(
+    `listening on ${backend.url}\nRun the agent under test against it, e.g.\n  lanet agent --server ${backend.url} --enrollment-secret ${secret} --interval ${o.intervalS} --startup-delay 0 --config-dir $(mktemp -d)\nThe fault schedule (${schedule.join(', ')}) takes about ${Math.ceil(scheduleS)} s after its first heartbeat.\n`,
+  );
   o.onListening?.(backend.url, secret);
   const waitS = o.waitS ?? DEFAULT_WAIT_S;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = (s: number) => new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), s * 1000); });
+  const timeout = (s: number) =>
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), s * 1000);
+    });
   // The clock starts with the agent's first request: waiting for the agent is not the agent's fault.
   const noAgent = await Promise.race([backend.arrived.then(() => false), timeout(waitS)]);
   clearTimeout(timer);
@@ -61,7 +66,12 @@ export async function runAgentConformance(o: AgentConformanceOptions): Promise<A
   clearTimeout(timer);
   await backend.close();
   const results = analyzeAgentRun(backend.events, o.intervalS);
-  const lines = ['', 'Requirement  level   result   detail', ...results.map((r) => `${r.id.padEnd(11)}  ${r.level.padEnd(6)}  ${r.status.toUpperCase().padEnd(7)}  ${r.detail}`), ''];
+  const lines = [
+    '',
+    'Requirement  level   result   detail',
+    ...results.map((r) => `${r.id.padEnd(11)}  ${r.level.padEnd(6)}  ${r.status.toUpperCase().padEnd(7)}  ${r.detail}`),
+    '',
+  ];
   o.out.write(lines.join('\n'));
   const failed = results.some((r) => gates(r, o.failOn));
   return { exitCode: failed ? 1 : 0, results, url: backend.url };

@@ -114,7 +114,8 @@ export class AgentFixtures {
   async detail(assetId: string): Promise<AgentDetail> {
     const ex = await this.detailExchange(assetId);
     const parsed = validateMessage(AgentDetailSchema, ex.json);
-    if (ex.status !== 200 || !parsed.ok) throw new SkipCheck(`precondition failed: GET /api/agents/${assetId} did not answer an AgentDetail: ${describeResponse(ex)}`);
+    if (ex.status !== 200 || !parsed.ok)
+      throw new SkipCheck(`precondition failed: GET /api/agents/${assetId} did not answer an AgentDetail: ${describeResponse(ex)}`);
     return parsed.value;
   }
 
@@ -126,7 +127,8 @@ export class AgentFixtures {
       const query: string = cursor ? `?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}` : `?limit=${pageSize}`;
       const ex = await this.http.send({ method: 'GET', path: `/api/agents/${assetId}/heartbeats${query}`, bearer: this.settings.adminToken });
       const parsed = validateMessage(HeartbeatHistoryPageSchema, ex.json);
-      if (ex.status !== 200 || !parsed.ok) throw new SkipCheck(`precondition failed: GET /api/agents/${assetId}/heartbeats did not answer a page: ${describeResponse(ex)}`);
+      if (ex.status !== 200 || !parsed.ok)
+        throw new SkipCheck(`precondition failed: GET /api/agents/${assetId}/heartbeats did not answer a page: ${describeResponse(ex)}`);
       items.push(...parsed.value.items);
       cursor = parsed.value.next_cursor;
       if (!cursor) break;

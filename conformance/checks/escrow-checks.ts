@@ -27,7 +27,11 @@ const FLEET_READ = /^\/api\/agents(\/[^/]+(\/heartbeats)?)?(\?.*)?$/;
 /** ESC checks: keys never returned by fleet endpoints, audited admin reads, escrow_required. */
 export const escrowChecks: Check[] = [
   {
-    id: 'ESC-1', name: 'key-not-returned', level: 'MUST', profile: 'escrow', needs: ['fleet'],
+    id: 'ESC-1',
+    name: 'key-not-returned',
+    level: 'MUST',
+    profile: 'escrow',
+    needs: ['fleet'],
     description: 'a recovery_key sent in a heartbeat never comes back from the fleet list, detail or history',
     run: async (ctx) => {
       ctx.agents.requireFleet('checking that fleet reads omit the key');
@@ -39,24 +43,34 @@ export const escrowChecks: Check[] = [
         const ex = await ctx.http.send({ method: 'GET', path, bearer: ctx.settings.adminToken, ...(path === '/api/agents' ? { contractOwner: 'FLT-1' } : {}) });
         const f = expectStatus(ex, [200], `GET ${path}`);
         if (f) findings.push(f);
-        else if (ex.bodyText.includes(key)) findings.push(findingFor(ex, `GET ${path} returned the recovery key in plain text`, 'every recovery_key omitted or redacted'));
+        else if (ex.bodyText.includes(key))
+          findings.push(findingFor(ex, `GET ${path} returned the recovery key in plain text`, 'every recovery_key omitted or redacted'));
       }
       return outcomeOf(findings, 'the key is absent from list, detail and history (encryption at rest is not visible over HTTP)');
     },
   },
   {
-    id: 'ESC-1', name: 'never-in-fleet-bodies', level: 'MUST', profile: 'escrow', phase: 'after',
+    id: 'ESC-1',
+    name: 'never-in-fleet-bodies',
+    level: 'MUST',
+    profile: 'escrow',
+    phase: 'after',
     description: 'no escrowed key appears in any fleet read of the whole run',
     run: async (ctx) => {
       const keys = [...ctx.http.log.recoveryKeys];
       if (keys.length === 0) throw new SkipCheck('no recovery key was escrowed in this run (the escrow checks did not get that far): nothing to look for');
       const reads = ctx.allExchanges().filter((ex) => ex.sent.method === 'GET' && FLEET_READ.test(ex.sent.path));
-      const findings = reads.filter((ex) => keys.some((k) => ex.bodyText.includes(k))).map((ex) => findingFor(ex, `GET ${ex.sent.path} returned an escrowed recovery key`, 'recovery keys only from the audited recovery-keys endpoint'));
+      const findings = reads
+        .filter((ex) => keys.some((k) => ex.bodyText.includes(k)))
+        .map((ex) => findingFor(ex, `GET ${ex.sent.path} returned an escrowed recovery key`, 'recovery keys only from the audited recovery-keys endpoint'));
       return outcomeOf(findings, `${reads.length} fleet reads scanned for ${keys.length} keys`);
     },
   },
   {
-    id: 'ESC-2', name: 'audited-read', level: 'MUST', profile: 'escrow',
+    id: 'ESC-2',
+    name: 'audited-read',
+    level: 'MUST',
+    profile: 'escrow',
     description: 'GET recovery-keys needs the admin token, returns the key and an audit record (who, when, which key)',
     run: async (ctx) => {
       ctx.agents.requireFleet('reading escrowed keys');
@@ -72,7 +86,10 @@ export const escrowChecks: Check[] = [
       for (let i = 0; i < 2; i++) {
         const ex = await ctx.http.send({ method: 'GET', path, bearer: ctx.settings.adminToken });
         const parsed = validateMessage(RecoveryKeysResponseSchema, ex.json);
-        if (ex.status !== 200 || !parsed.ok) { findings.push(findingFor(ex, `GET ${path} with the admin token answered ${ex.status}`, '200 with keys and an audit record')); break; }
+        if (ex.status !== 200 || !parsed.ok) {
+          findings.push(findingFor(ex, `GET ${path} with the admin token answered ${ex.status}`, '200 with keys and an audit record'));
+          break;
+        }
         const r = parsed.value;
         const entry = r.keys.find((k) => k.recovery_key === key);
         const problems: string[] = [];
@@ -81,26 +98,34 @@ export const escrowChecks: Check[] = [
         if (r.audit.asset_id !== agent.assetId) problems.push(`audit.asset_id ${r.audit.asset_id}`);
         if (entry && !r.audit.key_ids.includes(entry.key_id)) problems.push('audit.key_ids does not name the key read');
         if (Math.abs(Date.now() - Date.parse(r.audit.read_at)) > 60_000) problems.push(`audit.read_at ${r.audit.read_at}`);
-        if (audits.includes(r.audit.audit_id)) problems.push('the second read returned the first read\'s audit_id (no new audit record)');
+        if (audits.includes(r.audit.audit_id)) problems.push("the second read returned the first read's audit_id (no new audit record)");
         audits.push(r.audit.audit_id);
-        if (problems.length) findings.push(findingFor(ex, `read ${i + 1}: ${problems.join('; ')}`, 'the key for C:, and a new audit record naming this asset, the key id and the time'));
+        if (problems.length)
+          findings.push(
+            findingFor(ex, `read ${i + 1}: ${problems.join('; ')}`, 'the key for C:, and a new audit record naming this asset, the key id and the time'),
+          );
       }
       return outcomeOf(findings, 'admin-only, key returned, each read audited');
     },
   },
   {
-    id: 'ESC-3', name: 'escrow-required', level: 'SHOULD', profile: 'escrow',
+    id: 'ESC-3',
+    name: 'escrow-required',
+    level: 'SHOULD',
+    profile: 'escrow',
     description: 'escrow_required is true while a protected volume has no escrowed key, and not after one was sent',
     run: async (ctx) => {
       const agent = await ctx.agents.fresh('esc3');
       const findings: Finding[] = [];
       const first = await escrowKey(ctx, agent, null);
       const r1 = validateMessage(HeartbeatResponseSchema, first.json);
-      if (r1.ok && r1.value.escrow_required !== true) findings.push(findingFor(first, `a protected volume without an escrowed key got escrow_required ${r1.value.escrow_required}`, 'escrow_required: true'));
+      if (r1.ok && r1.value.escrow_required !== true)
+        findings.push(findingFor(first, `a protected volume without an escrowed key got escrow_required ${r1.value.escrow_required}`, 'escrow_required: true'));
       await escrowKey(ctx, agent, newRecoveryKey());
       const third = await escrowKey(ctx, agent, null);
       const r3 = validateMessage(HeartbeatResponseSchema, third.json);
-      if (r3.ok && r3.value.escrow_required === true) findings.push(findingFor(third, 'after the key was escrowed the server still asks for it', 'escrow_required absent or false'));
+      if (r3.ok && r3.value.escrow_required === true)
+        findings.push(findingFor(third, 'after the key was escrowed the server still asks for it', 'escrow_required absent or false'));
       return outcomeOf(findings, 'asked for the key until it was escrowed');
     },
   },

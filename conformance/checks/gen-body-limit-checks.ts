@@ -35,9 +35,14 @@ function requestHead(baseUrl: string, agent: TestAgent, extra: string): string {
 }
 
 /** Why a GEN-4 body-limit probe usually fails, named in the report next to its replay script. */
-const GEN4_CAUSE = 'the server reads (buffers) the body before checking its size: a streaming server counts bytes as they arrive and answers 413 at its limit (256 KiB..4 MiB); after the 413 it must keep draining the body or close cleanly, or the client loses the answer (ECONNRESET)';
+const GEN4_CAUSE =
+  'the server reads (buffers) the body before checking its size: a streaming server counts bytes as they arrive and answers 413 at its limit (256 KiB..4 MiB); after the 413 it must keep draining the body or close cleanly, or the client loses the answer (ECONNRESET)';
 
-function oversizeFinding(what: string, head: string, r: { status: number; head: string; bytesSent: number; elapsedMs: number; error?: string }): Finding | undefined {
+function oversizeFinding(
+  what: string,
+  head: string,
+  r: { status: number; head: string; bytesSent: number; elapsedMs: number; error?: string },
+): Finding | undefined {
   if (r.status === 413) return undefined;
   return {
     message: `${what}: expected 413 before the whole body was read, got ${r.status || 'no answer'} after ${r.bytesSent} bytes and ${Math.round(r.elapsedMs)} ms${r.error ? ` (${r.error})` : ''}`,
@@ -50,7 +55,10 @@ function oversizeFinding(what: string, head: string, r: { status: number; head: 
 /** GEN-4 and GEN-5: the body limit, streamed and gzip-inflated. */
 export const genBodyLimitChecks: Check[] = [
   {
-    id: 'GEN-4', name: 'body-limit', level: 'MUST', profile: 'core',
+    id: 'GEN-4',
+    name: 'body-limit',
+    level: 'MUST',
+    profile: 'core',
     description: 'bodies past the limit (declared, chunked) get 413 without being buffered whole; 256 KiB is accepted',
     run: async (ctx) => {
       const agent = await ctx.agents.fresh('gen4');
@@ -59,7 +67,14 @@ export const genBodyLimitChecks: Check[] = [
       const big = nearMinLimitHeartbeat(agent.assetId, new Date().toISOString());
       const ok = await ctx.agents.post(agent, big);
       const f = expectStatus(ok, [200, 201, 202, 204], `a valid ${JSON.stringify(big).length}-byte heartbeat (the limit is at least 256 KiB)`);
-      if (f) findings.push({ ...f, sent: { ...f.sent!, body: `<${JSON.stringify(big).length}-byte heartbeat: ${big.software_inventory?.installed_programs?.length} programs with 200-character names>` } });
+      if (f)
+        findings.push({
+          ...f,
+          sent: {
+            ...f.sent!,
+            body: `<${JSON.stringify(big).length}-byte heartbeat: ${big.software_inventory?.installed_programs?.length} programs with 200-character names>`,
+          },
+        });
       // Both edges of the allowed range: exactly 256 KiB must be accepted, one byte over 4 MiB must get 413.
       const edge = paddedHeartbeat(ctx.agents.heartbeat(agent), MIN_LIMIT);
       const atMin = await ctx.agents.post(agent, edge);
@@ -80,21 +95,39 @@ export const genBodyLimitChecks: Check[] = [
       const chunked = await streamBody(ctx.http.baseUrl, chunkedHead, frame, MAX_LIMIT + 4 * 1024 * 1024, 10_000);
       const f3 = oversizeFinding('a chunked body of 8 MiB', `${chunkedHead}4000000\r\n`, chunked);
       if (f3) findings.push(f3);
-      return outcomeOf(findings, `254 KiB and exactly 256 KiB accepted; 4 MiB + 1 -> 413; 64 MiB declared -> 413 after ${declared.bytesSent} bytes; chunked -> 413 after ${chunked.bytesSent} bytes`);
+      return outcomeOf(
+        findings,
+        `254 KiB and exactly 256 KiB accepted; 4 MiB + 1 -> 413; 64 MiB declared -> 413 after ${declared.bytesSent} bytes; chunked -> 413 after ${chunked.bytesSent} bytes`,
+      );
     },
   },
   {
-    id: 'GEN-5', name: 'gzip', level: 'SHOULD', profile: 'core',
+    id: 'GEN-5',
+    name: 'gzip',
+    level: 'SHOULD',
+    profile: 'core',
     description: 'a gzip request body is accepted; a gzip bomb (inflating past the limit) gets 413',
     run: async (ctx) => {
       const agent = await ctx.agents.fresh('gen5');
       const findings: Finding[] = [];
       const hb = ctx.agents.heartbeat(agent);
-      const ex = await ctx.http.send({ method: 'POST', path: '/api/agents/heartbeat', body: gzipSync(JSON.stringify(hb)), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, bearer: agent.token });
+      const ex = await ctx.http.send({
+        method: 'POST',
+        path: '/api/agents/heartbeat',
+        body: gzipSync(JSON.stringify(hb)),
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        bearer: agent.token,
+      });
       const f = expectStatus(ex, [200, 201, 202, 204], 'a gzip-compressed valid heartbeat');
       if (f) findings.push({ ...f, sent: { ...f.sent!, body: JSON.stringify(hb) } });
       const bomb = gzipSync(`{"asset_id":"${agent.assetId}","padding":"${' '.repeat(MAX_LIMIT * 4)}"}`);
-      const ex2 = await ctx.http.send({ method: 'POST', path: '/api/agents/heartbeat', body: bomb, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, bearer: agent.token });
+      const ex2 = await ctx.http.send({
+        method: 'POST',
+        path: '/api/agents/heartbeat',
+        body: bomb,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        bearer: agent.token,
+      });
       const f2 = expectStatus(ex2, [413], `a ${bomb.length}-byte gzip body inflating to 16 MiB`);
       if (f2) findings.push({ ...f2, sent: { ...f2.sent!, body: '<gzip of {"asset_id":..., "padding": 16 MiB of spaces}>' } });
       return outcomeOf(findings, `gzip accepted; a ${bomb.length}-byte gzip bomb got 413`);

@@ -9,9 +9,11 @@ export function mediaTypeFinding(ex: Exchange): Finding | undefined {
   if (ex.status === 0 || ex.sent.method === 'HEAD') return undefined;
   const type = (ex.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (ex.status >= 400 && !(ex.sent.path === '/readyz' && ex.status === 503)) {
-    if (type !== 'application/problem+json') return findingFor(ex, `error ${ex.status} has Content-Type '${type || 'none'}'`, 'Content-Type: application/problem+json (RFC 9457)');
+    if (type !== 'application/problem+json')
+      return findingFor(ex, `error ${ex.status} has Content-Type '${type || 'none'}'`, 'Content-Type: application/problem+json (RFC 9457)');
     const problem = validateMessage(ProblemSchema, ex.json);
-    if (problem.ok && problem.value.status !== ex.status) return findingFor(ex, `problem.status ${problem.value.status} differs from the HTTP status ${ex.status}`, `"status": ${ex.status}`);
+    if (problem.ok && problem.value.status !== ex.status)
+      return findingFor(ex, `problem.status ${problem.value.status} differs from the HTTP status ${ex.status}`, `"status": ${ex.status}`);
     return undefined;
   }
   const contract = contractFor(ex.sent.method, ex.sent.path, ex.status);
@@ -26,7 +28,13 @@ async function gen1Probes(ctx: CheckContext): Promise<Exchange[]> {
   const agent = await ctx.agents.fresh('gen1');
   return [
     await ctx.agents.post(agent, ctx.agents.heartbeat(agent)),
-    await ctx.http.send({ method: 'POST', path: '/api/agents/heartbeat', body: '{"asset_id":', headers: { 'content-type': 'application/json' }, bearer: agent.token }),
+    await ctx.http.send({
+      method: 'POST',
+      path: '/api/agents/heartbeat',
+      body: '{"asset_id":',
+      headers: { 'content-type': 'application/json' },
+      bearer: agent.token,
+    }),
     await ctx.http.send({ method: 'POST', path: '/api/agents/heartbeat', body: '{}', headers: { 'content-type': 'text/plain' }, bearer: agent.token }),
     await ctx.http.send({ method: 'GET', path: '/healthz' }),
     await ctx.http.send({ method: 'GET', path: '/api/conformance-unknown-path' }),
@@ -49,7 +57,10 @@ const BODIES_NOT_OBJECTS: ReadonlyArray<readonly [string, string]> = [
 /** GEN checks that need no slow clients or big bodies: media types, non-object bodies, 415, 404/405. */
 export const genChecks: Check[] = [
   {
-    id: 'GEN-1', name: 'probes', level: 'MUST', profile: 'core',
+    id: 'GEN-1',
+    name: 'probes',
+    level: 'MUST',
+    profile: 'core',
     description: 'JSON answers are application/json; errors are application/problem+json with type, title, status, detail',
     run: async (ctx) => {
       const findings = (await gen1Probes(ctx)).map(mediaTypeFinding).filter((f): f is Finding => f !== undefined);
@@ -57,7 +68,11 @@ export const genChecks: Check[] = [
     },
   },
   {
-    id: 'GEN-1', name: 'all-responses', level: 'MUST', profile: 'core', phase: 'after',
+    id: 'GEN-1',
+    name: 'all-responses',
+    level: 'MUST',
+    profile: 'core',
+    phase: 'after',
     description: 'every response of the whole run has the right media type (problem+json for errors)',
     run: async (ctx) => {
       const answered = ctx.allExchanges().filter((ex) => ex.status !== 0);
@@ -67,19 +82,34 @@ export const genChecks: Check[] = [
     },
   },
   {
-    id: 'GEN-2', name: 'not-an-object', level: 'MUST', profile: 'core',
+    id: 'GEN-2',
+    name: 'not-an-object',
+    level: 'MUST',
+    profile: 'core',
     description: 'malformed JSON, arrays, strings, numbers and null as a body get 400',
     run: async (ctx) => {
       const agent = await ctx.agents.fresh('gen2');
       const findings: Finding[] = [];
       for (const [label, body] of BODIES_NOT_OBJECTS) {
-        const ex = await ctx.http.send({ method: 'POST', path: '/api/agents/heartbeat', body, headers: { 'content-type': 'application/json' }, bearer: agent.token });
+        const ex = await ctx.http.send({
+          method: 'POST',
+          path: '/api/agents/heartbeat',
+          body,
+          headers: { 'content-type': 'application/json' },
+          bearer: agent.token,
+        });
         const f = expectStatus(ex, [400], `heartbeat body that is ${label}`);
         if (f) findings.push(f);
       }
       if (ctx.agents.authenticated) {
         for (const [label, body] of BODIES_NOT_OBJECTS.slice(0, 5)) {
-          const ex = await ctx.http.send({ method: 'POST', path: '/api/agents/register', body, headers: { 'content-type': 'application/json' }, bearer: ctx.settings.enrollmentSecret });
+          const ex = await ctx.http.send({
+            method: 'POST',
+            path: '/api/agents/register',
+            body,
+            headers: { 'content-type': 'application/json' },
+            bearer: ctx.settings.enrollmentSecret,
+          });
           const f = expectStatus(ex, [400], `register body that is ${label}`);
           if (f) findings.push(f);
         }
@@ -88,7 +118,10 @@ export const genChecks: Check[] = [
     },
   },
   {
-    id: 'GEN-3', name: 'media-type', level: 'MUST', profile: 'core',
+    id: 'GEN-3',
+    name: 'media-type',
+    level: 'MUST',
+    profile: 'core',
     description: 'a non-JSON Content-Type gets 415; application/json with a charset is accepted',
     run: async (ctx) => {
       const agent = await ctx.agents.fresh('gen3');
@@ -100,18 +133,33 @@ export const genChecks: Check[] = [
         if (f) findings.push(f);
       }
       if (ctx.agents.authenticated) {
-        const ex = await ctx.http.send({ method: 'POST', path: '/api/agents/register', body: '{}', headers: { 'content-type': 'text/plain' }, bearer: ctx.settings.enrollmentSecret });
+        const ex = await ctx.http.send({
+          method: 'POST',
+          path: '/api/agents/register',
+          body: '{}',
+          headers: { 'content-type': 'text/plain' },
+          bearer: ctx.settings.enrollmentSecret,
+        });
         const f = expectStatus(ex, [415], 'a registration sent as text/plain');
         if (f) findings.push(f);
       }
-      const ok = await ctx.http.send({ method: 'POST', path: '/api/agents/heartbeat', body: JSON.stringify(ctx.agents.heartbeat(agent)), headers: { 'content-type': 'application/json; charset=utf-8' }, bearer: agent.token });
+      const ok = await ctx.http.send({
+        method: 'POST',
+        path: '/api/agents/heartbeat',
+        body: JSON.stringify(ctx.agents.heartbeat(agent)),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        bearer: agent.token,
+      });
       const f = expectStatus(ok, [200, 201, 202, 204], 'a valid heartbeat sent as application/json; charset=utf-8');
       if (f) findings.push(f);
       return outcomeOf(findings, 'non-JSON media types got 415, JSON with a charset was accepted');
     },
   },
   {
-    id: 'GEN-7', name: 'not-found-and-method', level: 'SHOULD', profile: 'core',
+    id: 'GEN-7',
+    name: 'not-found-and-method',
+    level: 'SHOULD',
+    profile: 'core',
     description: 'an unknown path gets 404; a known path with the wrong method gets 405 with Allow',
     run: async (ctx) => {
       const findings: Finding[] = [];
@@ -131,7 +179,12 @@ export const genChecks: Check[] = [
         const ex = await ctx.http.send({ method, path, ...(method === 'GET' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } }) });
         const f = expectStatus(ex, [405], `${method} ${path}`);
         if (f) findings.push(f);
-        else if (!(ex.headers['allow'] ?? '').toUpperCase().split(/[\s,]+/).includes(allow)) {
+        else if (
+          !(ex.headers['allow'] ?? '')
+            .toUpperCase()
+            .split(/[\s,]+/)
+            .includes(allow)
+        ) {
           findings.push(findingFor(ex, `405 for ${method} ${path} has Allow '${ex.headers['allow'] ?? '(missing)'}'`, `an Allow header listing ${allow}`));
         }
       }

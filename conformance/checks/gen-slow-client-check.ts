@@ -19,15 +19,20 @@ async function openSlow(baseUrl: string, kind: 'headers' | 'body'): Promise<Slow
   const socket = await openSocket(baseUrl);
   const watch = watchSocket(socket);
   const host = new URL(baseUrl).host;
-  socket.write(kind === 'headers'
-    ? `POST /api/agents/heartbeat HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `
-    : `POST /api/agents/heartbeat HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+  socket.write(
+    kind === 'headers'
+      ? `POST /api/agents/heartbeat HTTP/1.1\r\nHost: ${host}\r\nX-Slow: `
+      : `POST /api/agents/heartbeat HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+  );
   return { kind, socket, outcome: watch.outcome };
 }
 
 /** GEN-8: slow clients are cut off within the limit and do not starve normal requests (each answered within 15 s). */
 export const genSlowClientCheck: Check = {
-  id: 'GEN-8', name: 'slow-clients', level: 'MUST', profile: 'core',
+  id: 'GEN-8',
+  name: 'slow-clients',
+  level: 'MUST',
+  profile: 'core',
   description: 'slowloris headers and bodies are cut off, and normal requests meanwhile are answered within 15 s',
   run: async (ctx) => {
     const limitMs = ctx.settings.slowClientLimitS * 1000;
@@ -39,7 +44,11 @@ export const genSlowClientCheck: Check = {
       }
     } catch (err) {
       for (const c of slow) c.socket.destroy();
-      return { status: 'fail', summary: `could not open slow connections: ${String(err)}`, findings: [{ message: `opening ${SLOW_CONNECTIONS * 2} connections failed: ${String(err)}`, expected: 'the target accepts connections' }] };
+      return {
+        status: 'fail',
+        summary: `could not open slow connections: ${String(err)}`,
+        findings: [{ message: `opening ${SLOW_CONNECTIONS * 2} connections failed: ${String(err)}`, expected: 'the target accepts connections' }],
+      };
     }
     const started = performance.now();
     const findings: Finding[] = [];
@@ -61,7 +70,13 @@ export const genSlowClientCheck: Check = {
         for (const ex of [health, beat]) {
           slowestProbeMs = Math.max(slowestProbeMs, ex.durationMs);
           if (ex.status === 0 || ex.durationMs > AGENT_TIMEOUT_MS || ex.status >= 500) {
-            findings.push(findingFor(ex, `a normal ${ex.sent.method} ${ex.sent.path} during the slowloris got ${describeResponse(ex).slice(0, 80)} after ${Math.round(ex.durationMs)} ms`, 'an answer within 15 s while slow clients hold connections'));
+            findings.push(
+              findingFor(
+                ex,
+                `a normal ${ex.sent.method} ${ex.sent.path} during the slowloris got ${describeResponse(ex).slice(0, 80)} after ${Math.round(ex.durationMs)} ms`,
+                'an answer within 15 s while slow clients hold connections',
+              ),
+            );
           }
         }
       }
@@ -79,18 +94,27 @@ export const genSlowClientCheck: Check = {
       });
     }
     const worst = Math.max(...cutAfter.filter(Number.isFinite), 0);
-    return outcomeOf(findings, `${slow.length} slow connections cut off within ${(worst / 1000).toFixed(1)} s; ${probes * 2} normal requests meanwhile, slowest ${Math.round(slowestProbeMs)} ms`);
+    return outcomeOf(
+      findings,
+      `${slow.length} slow connections cut off within ${(worst / 1000).toFixed(1)} s; ${probes * 2} normal requests meanwhile, slowest ${Math.round(slowestProbeMs)} ms`,
+    );
   },
 };
 
 /** GEN-8 monitor: every response of the whole run arrived within the agent's 15 s timeout. */
 export const genResponseTimeMonitor: Check = {
-  id: 'GEN-8', name: 'all-responses-within-15s', level: 'MUST', profile: 'core', phase: 'after',
+  id: 'GEN-8',
+  name: 'all-responses-within-15s',
+  level: 'MUST',
+  profile: 'core',
+  phase: 'after',
   description: 'every response of the whole run arrived within 15 s (the agent timeout)',
   run: async (ctx) => {
     if (ctx.allExchanges().length === 0) throw new SkipCheck('no request was sent in this run: nothing to time');
     const slowOnes = ctx.allExchanges().filter((ex) => ex.durationMs > AGENT_TIMEOUT_MS);
-    const findings = slowOnes.map((ex) => findingFor(ex, `${ex.sent.method} ${ex.sent.path} took ${(ex.durationMs / 1000).toFixed(1)} s`, 'a response within 15 s'));
+    const findings = slowOnes.map((ex) =>
+      findingFor(ex, `${ex.sent.method} ${ex.sent.path} took ${(ex.durationMs / 1000).toFixed(1)} s`, 'a response within 15 s'),
+    );
     const slowest = Math.max(0, ...ctx.allExchanges().map((ex) => ex.durationMs));
     return outcomeOf(findings, `${ctx.allExchanges().length} responses, slowest ${Math.round(slowest)} ms`);
   },

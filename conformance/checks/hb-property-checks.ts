@@ -28,26 +28,28 @@ export async function runHttpProperty<T>(
   const lanes = Math.min(PROPERTY_LANES, numRuns);
   // A skip (the target stopped answering in time) must not read as a counterexample and start a slow shrink.
   let skipped: SkipCheck | undefined;
-  const runs = await Promise.all(Array.from({ length: lanes }, async (_, lane) => {
-    let last: { value: T; ex: Exchange; problem: string } | undefined;
-    const property = fc.asyncProperty(arbitrary, async (value) => {
-      if (skipped) return true;
-      let ex: Exchange;
-      try {
-        ex = await send(value);
-      } catch (err) {
-        if (!(err instanceof SkipCheck)) throw err;
-        skipped = err;
-        return true;
-      }
-      const problem = ex.contractErrors[0] ?? verdict(value, ex);
-      if (problem !== undefined) last = { value, ex, problem };
-      return problem === undefined;
-    });
-    const laneRuns = Math.floor(numRuns / lanes) + (lane < numRuns % lanes ? 1 : 0);
-    const details = await fc.check(property, { seed: seed + lane, numRuns: laneRuns, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
-    return { details, last, laneSeed: seed + lane, laneRuns };
-  }));
+  const runs = await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      let last: { value: T; ex: Exchange; problem: string } | undefined;
+      const property = fc.asyncProperty(arbitrary, async (value) => {
+        if (skipped) return true;
+        let ex: Exchange;
+        try {
+          ex = await send(value);
+        } catch (err) {
+          if (!(err instanceof SkipCheck)) throw err;
+          skipped = err;
+          return true;
+        }
+        const problem = ex.contractErrors[0] ?? verdict(value, ex);
+        if (problem !== undefined) last = { value, ex, problem };
+        return problem === undefined;
+      });
+      const laneRuns = Math.floor(numRuns / lanes) + (lane < numRuns % lanes ? 1 : 0);
+      const details = await fc.check(property, { seed: seed + lane, numRuns: laneRuns, interruptAfterTimeLimit: PROPERTY_TIME_LIMIT_MS });
+      return { details, last, laneSeed: seed + lane, laneRuns };
+    }),
+  );
   if (skipped) throw skipped;
   const failed = runs.find((r) => r.details.failed);
   if (!failed) return pass(`${runs.reduce((n, r) => n + r.details.numRuns, 0)} ${passSummary} (seed ${seed})`);
@@ -60,7 +62,12 @@ export async function runHttpProperty<T>(
     const problem = ex.contractErrors[0] ?? verdict(counterexample, ex);
     shown = { value: counterexample, ex, problem: problem ?? `${failed.last?.problem ?? 'failed'} (did not fail again on replay: flaky)` };
   }
-  if (!shown) return { status: 'fail', summary: `property failed without a counterexample (seed ${seed})`, findings: [{ message: 'the property failed without a counterexample', seed }] };
+  if (!shown)
+    return {
+      status: 'fail',
+      summary: `property failed without a counterexample (seed ${seed})`,
+      findings: [{ message: 'the property failed without a counterexample', seed }],
+    };
   const finding: Finding = {
     message: `${shown.problem} (minimized after ${details.numShrinks} shrinks; fast-check seed ${laneSeed})`,
     sent: shown.ex.sent,
@@ -95,16 +102,32 @@ async function agentFor(ctx: CheckContext, label: string): Promise<TestAgent> {
  * the HB-2 example count, at least 10, is enough for a variant the main property already covers in part.
  */
 function acceptedVariantCheck(
-  id: string, name: string, agentLabel: string, variant: Pick<HeartbeatArbitraryOptions, 'partial' | 'extras'>,
-  description: string, expected: string, summary: string,
+  id: string,
+  name: string,
+  agentLabel: string,
+  variant: Pick<HeartbeatArbitraryOptions, 'partial' | 'extras'>,
+  description: string,
+  expected: string,
+  summary: string,
 ): Check {
   return {
-    id, name, level: 'MUST', profile: 'core', description,
+    id,
+    name,
+    level: 'MUST',
+    profile: 'core',
+    description,
     run: async (ctx) => {
       const agent = await agentFor(ctx, agentLabel);
       const arb = heartbeatArbitrary({ assetId: agent.assetId, ...variant, programs: { min: 0, max: 60 } });
-      return runHttpProperty(ctx, arb, Math.max(10, Math.ceil(ctx.settings.maxExamples / 20)), (hb) => ctx.agents.post(agent, hb), acceptedVerdict,
-        () => expected, summary);
+      return runHttpProperty(
+        ctx,
+        arb,
+        Math.max(10, Math.ceil(ctx.settings.maxExamples / 20)),
+        (hb) => ctx.agents.post(agent, hb),
+        acceptedVerdict,
+        () => expected,
+        summary,
+      );
     },
   };
 }
@@ -112,31 +135,63 @@ function acceptedVariantCheck(
 /** Property-based HB checks: HB-2 acceptance and HB-3 rejection, plus HB-4/HB-5 acceptance over generated payloads. */
 export const hbPropertyChecks: Check[] = [
   {
-    id: 'HB-2', name: 'generated-valid', level: 'MUST', profile: 'core',
+    id: 'HB-2',
+    name: 'generated-valid',
+    level: 'MUST',
+    profile: 'core',
     description: 'N generated valid heartbeats (programs 0..500, unicode, several disks, null domain) are all accepted',
     run: async (ctx) => {
       const agent = await agentFor(ctx, 'hb2');
       const arb = heartbeatArbitrary({ assetId: agent.assetId, partial: 'never', extras: false });
-      return runHttpProperty(ctx, arb, ctx.settings.maxExamples, (hb) => ctx.agents.post(agent, hb), acceptedVerdict,
-        () => 'a 2xx: the contract allows this payload', 'valid heartbeats accepted');
+      return runHttpProperty(
+        ctx,
+        arb,
+        ctx.settings.maxExamples,
+        (hb) => ctx.agents.post(agent, hb),
+        acceptedVerdict,
+        () => 'a 2xx: the contract allows this payload',
+        'valid heartbeats accepted',
+      );
     },
   },
   {
-    id: 'HB-3', name: 'generated-invalid', level: 'MUST', profile: 'core',
+    id: 'HB-3',
+    name: 'generated-invalid',
+    level: 'MUST',
+    profile: 'core',
     description: 'N labelled mutations get 400 with errors naming the mutated field by JSON Pointer',
     run: async (ctx) => {
       const agent = await agentFor(ctx, 'hb3');
       const arb = invalidHeartbeatArbitrary({ assetId: agent.assetId });
-      return runHttpProperty(ctx, arb, ctx.settings.maxMutations, (m) => ctx.agents.post(agent, m.payload), (m, ex) => rejectedAt(m.pointer, ex),
-        (m) => `400 problem+json whose errors include { path: '${m.pointer}' } (${m.label}: ${m.rule})`, 'invalid heartbeats rejected at the right pointer');
+      return runHttpProperty(
+        ctx,
+        arb,
+        ctx.settings.maxMutations,
+        (m) => ctx.agents.post(agent, m.payload),
+        (m, ex) => rejectedAt(m.pointer, ex),
+        (m) => `400 problem+json whose errors include { path: '${m.pointer}' } (${m.label}: ${m.rule})`,
+        'invalid heartbeats rejected at the right pointer',
+      );
     },
   },
-  acceptedVariantCheck('HB-4', 'generated-partial', 'hb4', { partial: 'always', extras: false },
+  acceptedVariantCheck(
+    'HB-4',
+    'generated-partial',
+    'hb4',
+    { partial: 'always', extras: false },
     'generated partial heartbeats (sections absent, named in collection_errors) are accepted',
-    'a 2xx: a partial heartbeat is valid (HB-4)', 'partial heartbeats accepted'),
-  acceptedVariantCheck('HB-5', 'generated-extras', 'hb5', { partial: 'never', extras: true },
+    'a 2xx: a partial heartbeat is valid (HB-4)',
+    'partial heartbeats accepted',
+  ),
+  acceptedVariantCheck(
+    'HB-5',
+    'generated-extras',
+    'hb5',
+    { partial: 'never', extras: true },
     'generated heartbeats with unknown fields at random depths are accepted',
-    'a 2xx: unknown fields are ignored (HB-5)', 'heartbeats with unknown fields accepted'),
+    'a 2xx: unknown fields are ignored (HB-5)',
+    'heartbeats with unknown fields accepted',
+  ),
 ];
 
 export { rejectedAt };

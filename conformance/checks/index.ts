@@ -71,7 +71,11 @@ export function planChecks(profiles: ReadonlySet<Profile>, include?: readonly st
     const missing = [check.profile, ...(check.needs ?? [])].filter((p) => !profiles.has(p));
     if (!selected(check)) plan.skip.push({ check, reason: 'not selected (--checks / --exclude-checks): this part of the requirement was not checked' });
     else if (missing.includes(check.profile)) plan.skip.push({ check, reason: `the ${check.profile} profile is not claimed (--profile)` });
-    else if (missing.length) plan.skip.push({ check, reason: `needs the ${missing.join(' and ')} profile${missing.length > 1 ? 's' : ''}, which is not claimed: this part of the requirement is not checked` });
+    else if (missing.length)
+      plan.skip.push({
+        check,
+        reason: `needs the ${missing.join(' and ')} profile${missing.length > 1 ? 's' : ''}, which is not claimed: this part of the requirement is not checked`,
+      });
     else plan.run.push(check);
   }
   return plan;

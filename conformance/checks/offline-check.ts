@@ -19,12 +19,15 @@ async function offlineAfter(ctx: CheckContext): Promise<number | undefined> {
  * including two gaps at the extreme +S/20; once they stop it turns offline after S, and online again with the next one.
  */
 export const offlineCheck: Check = {
-  id: 'FLT-2', name: 'offline-after', level: 'MUST', profile: 'fleet',
+  id: 'FLT-2',
+  name: 'offline-after',
+  level: 'MUST',
+  profile: 'fleet',
   description: 'heartbeats at S/2 ± S/20 never flip offline; silence past S does; the next heartbeat brings it back',
   run: async (ctx) => {
     ctx.agents.requireFleet('offline detection');
     const s = await offlineAfter(ctx);
-    if (s === undefined) return skip('offline_after unknown: pass --offline-after S (the target\'s threshold), or expose offline_after_s in GET /api/agents');
+    if (s === undefined) return skip("offline_after unknown: pass --offline-after S (the target's threshold), or expose offline_after_s in GET /api/agents");
     if (s > MAX_OFFLINE_AFTER_S) return skip(`offline_after is ${s} s; start the target with a short one (≤ ${MAX_OFFLINE_AFTER_S} s, e.g. 2) for this check`);
     const random = seededRandom(ctx.settings.seed ^ 0xf172);
     const agent = await ctx.agents.fresh('flt2');
@@ -50,12 +53,22 @@ export const offlineCheck: Check = {
     for (const [i, gap] of gaps.entries()) {
       await sleep(Math.max(0, last.end + gap * s * 1000 - performance.now()));
       const r = await read();
-      if (r.status !== 'online' && r.longestGapS <= s) findings.push({ message: `after a gap of at most ${r.longestGapS.toFixed(2)} s (target ${(gap * s).toFixed(2)} s = ${gap.toFixed(2)} × offline_after) the agent is ${r.status}`, received: `status ${r.status} before heartbeat ${i + 2}`, expected: `online: heartbeats every S/2 ± S/20 (S = ${s} s) never flip it` });
+      if (r.status !== 'online' && r.longestGapS <= s)
+        findings.push({
+          message: `after a gap of at most ${r.longestGapS.toFixed(2)} s (target ${(gap * s).toFixed(2)} s = ${gap.toFixed(2)} × offline_after) the agent is ${r.status}`,
+          received: `status ${r.status} before heartbeat ${i + 2}`,
+          expected: `online: heartbeats every S/2 ± S/20 (S = ${s} s) never flip it`,
+        });
       await beat();
     }
     await sleep(Math.max(0, last.end + 0.9 * s * 1000 - performance.now()));
     const early = await read();
-    if (early.status !== 'online' && early.longestGapS <= s) findings.push({ message: `at most ${early.longestGapS.toFixed(2)} s after the last heartbeat the agent is already ${early.status}`, received: `status ${early.status}`, expected: `online until ${s} s have passed` });
+    if (early.status !== 'online' && early.longestGapS <= s)
+      findings.push({
+        message: `at most ${early.longestGapS.toFixed(2)} s after the last heartbeat the agent is already ${early.status}`,
+        received: `status ${early.status}`,
+        expected: `online until ${s} s have passed`,
+      });
     const graceS = s + Math.max(1, s / 2);
     let late = early;
     while (late.status !== 'offline' && late.shortestGapS <= graceS) {
@@ -63,10 +76,20 @@ export const offlineCheck: Check = {
       late = await read();
     }
     const flippedAfter = late.shortestGapS;
-    if (late.status !== 'offline') findings.push({ message: `${late.shortestGapS.toFixed(1)} s after the last heartbeat the agent is still ${late.status}`, received: `status ${late.status}`, expected: `offline once no heartbeat arrived for more than ${s} s (allowed until ${graceS.toFixed(1)} s)` });
+    if (late.status !== 'offline')
+      findings.push({
+        message: `${late.shortestGapS.toFixed(1)} s after the last heartbeat the agent is still ${late.status}`,
+        received: `status ${late.status}`,
+        expected: `offline once no heartbeat arrived for more than ${s} s (allowed until ${graceS.toFixed(1)} s)`,
+      });
     await beat();
     const back = await read();
-    if (back.status !== 'online' && back.longestGapS <= s) findings.push({ message: `after a new heartbeat the agent is ${back.status}`, received: `status ${back.status}`, expected: 'online again with the next heartbeat' });
+    if (back.status !== 'online' && back.longestGapS <= s)
+      findings.push({
+        message: `after a new heartbeat the agent is ${back.status}`,
+        received: `status ${back.status}`,
+        expected: 'online again with the next heartbeat',
+      });
     return outcomeOf(findings, `S = ${s} s: online through ${gaps.length} jittered gaps, offline ${flippedAfter.toFixed(1)} s after the last, online again`);
   },
 };

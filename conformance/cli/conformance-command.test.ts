@@ -14,8 +14,32 @@ describe('lanet conformance (the real CLI)', () => {
     const r = lanet(['--list']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(listChecks());
-    const ids = ['GEN-1', 'GEN-2', 'GEN-3', 'GEN-4', 'GEN-5', 'GEN-6', 'GEN-7', 'GEN-8', ...Array.from({ length: 11 }, (_, i) => `HB-${i + 1}`),
-      'REG-1', 'REG-2', 'REG-3', 'AUTH-1', 'AUTH-2', 'AUTH-3', 'AUTH-4', 'AUTH-5', 'FLT-1', 'FLT-2', 'FLT-3', 'FLT-4', 'ESC-1', 'ESC-2', 'ESC-3'];
+    const ids = [
+      'GEN-1',
+      'GEN-2',
+      'GEN-3',
+      'GEN-4',
+      'GEN-5',
+      'GEN-6',
+      'GEN-7',
+      'GEN-8',
+      ...Array.from({ length: 11 }, (_, i) => `HB-${i + 1}`),
+      'REG-1',
+      'REG-2',
+      'REG-3',
+      'AUTH-1',
+      'AUTH-2',
+      'AUTH-3',
+      'AUTH-4',
+      'AUTH-5',
+      'FLT-1',
+      'FLT-2',
+      'FLT-3',
+      'FLT-4',
+      'ESC-1',
+      'ESC-2',
+      'ESC-3',
+    ];
     for (const id of ids) expect(r.stdout).toMatch(new RegExp(`^${id}/\\S+\\s+(MUST|SHOULD)\\s+(core|auth|fleet|escrow)`, 'm'));
   });
 

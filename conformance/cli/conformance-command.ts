@@ -5,7 +5,10 @@ import { run, type ConformanceOptions } from '../runner/run-conformance.js';
 import { DEFAULT_WAIT_S, runAgentConformance } from '../agent/run-agent-conformance.js';
 
 function list(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function integer(name: string) {
@@ -48,22 +51,40 @@ export function listChecks(profiles: readonly Profile[] = allProfiles, include?:
   const rows = [...plan.run, ...plan.skip.map((s) => s.check)]
     .filter((c) => profiles.includes(c.profile))
     .sort((a, b) => compareRequirementIds(a.id, b.id) || allChecks.indexOf(a) - allChecks.indexOf(b))
-    .map((c) => `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}${skipped.has(c) ? ` [SKIPPED: ${skipped.get(c)}]` : ''}`);
+    .map(
+      (c) =>
+        `${`${c.id}/${c.name}`.padEnd(34)} ${c.level.padEnd(6)} ${c.profile.padEnd(6)} ${c.description}${c.phase === 'after' ? ' [whole run]' : ''}${skipped.has(c) ? ` [SKIPPED: ${skipped.get(c)}]` : ''}`,
+    );
   return [`${'check'.padEnd(34)} ${'level'.padEnd(6)} ${'profile'.padEnd(6)} what it checks (profiles ${profiles.join(',')})`, ...rows, ''].join('\n');
 }
 
 /** Options as commander hands them over. */
 interface RawOptions {
-  target?: string; profile: Profile[]; enrollmentSecret?: string; adminToken?: string; checks?: string[]; excludeChecks?: string[];
-  maxExamples: number; maxMutations?: number; seed?: number; failOn: 'must' | 'should'; report: Array<'json' | 'junit'>; reportDir: string;
-  offlineAfter?: number; slowClientLimit: number; database?: string; list?: boolean;
+  target?: string;
+  profile: Profile[];
+  enrollmentSecret?: string;
+  adminToken?: string;
+  checks?: string[];
+  excludeChecks?: string[];
+  maxExamples: number;
+  maxMutations?: number;
+  seed?: number;
+  failOn: 'must' | 'should';
+  report: Array<'json' | 'junit'>;
+  reportDir: string;
+  offlineAfter?: number;
+  slowClientLimit: number;
+  database?: string;
+  list?: boolean;
 }
 
 /** `lanet conformance`: checks a backend against protocol v1 requirement by requirement. */
 export function createCommand(): Command {
   const cmd = new Command('conformance')
     .enablePositionalOptions()
-    .description('Check a backend against LANET protocol v1, requirement by requirement. Without --target it starts the reference server (temporary SQLite) and checks that.')
+    .description(
+      'Check a backend against LANET protocol v1, requirement by requirement. Without --target it starts the reference server (temporary SQLite) and checks that.',
+    )
     .option('--target <url>', 'base URL of the backend to check (loopback or your CI service)')
     .option('--profile <list>', `profiles the backend claims: ${allProfiles.join(',')}`, profiles, [...allProfiles])
     .option('--enrollment-secret <secret>', 'enrollment secret (auth profile); also LANET_ENROLLMENT_SECRET', process.env['LANET_ENROLLMENT_SECRET'])
@@ -86,16 +107,31 @@ export function createCommand(): Command {
         return;
       }
       const options: ConformanceOptions = {
-        target: raw.target, profiles: raw.profile, enrollmentSecret: raw.enrollmentSecret, adminToken: raw.adminToken,
-        checks: raw.checks, excludeChecks: raw.excludeChecks, maxExamples: raw.maxExamples, maxMutations: raw.maxMutations,
-        seed: raw.seed, failOn: raw.failOn, reports: raw.report, reportDir: raw.reportDir, offlineAfterS: raw.offlineAfter,
-        slowClientLimitS: raw.slowClientLimit, database: raw.database, out: process.stdout, err: process.stderr,
+        target: raw.target,
+        profiles: raw.profile,
+        enrollmentSecret: raw.enrollmentSecret,
+        adminToken: raw.adminToken,
+        checks: raw.checks,
+        excludeChecks: raw.excludeChecks,
+        maxExamples: raw.maxExamples,
+        maxMutations: raw.maxMutations,
+        seed: raw.seed,
+        failOn: raw.failOn,
+        reports: raw.report,
+        reportDir: raw.reportDir,
+        offlineAfterS: raw.offlineAfter,
+        slowClientLimitS: raw.slowClientLimit,
+        database: raw.database,
+        out: process.stdout,
+        err: process.stderr,
       };
       process.exitCode = await run(options);
     });
   cmd
     .command('agent')
-    .description('Agent conformance (AG-1..AG-7): a mock backend that validates every payload, records send times and injects an outage, a 503 with Retry-After, a 400, a 401 and a slow answer on a schedule.')
+    .description(
+      'Agent conformance (AG-1..AG-7): a mock backend that validates every payload, records send times and injects an outage, a 503 with Retry-After, a 400, a 401 and a slow answer on a schedule.',
+    )
     .option('--listen <port>', 'port to listen on (0 picks a free one)', integer('--listen'), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 4)
@@ -103,9 +139,21 @@ export function createCommand(): Command {
     .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
     .option('--wait <seconds>', "how long to wait for the agent's first request; none by then exits 2", positive('--wait'), DEFAULT_WAIT_S)
     .option('--timeout <seconds>', "how long the run may last from the agent's first request (default: the schedule plus 60 s)", positive('--timeout'))
-    .action(async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; wait: number; timeout?: number }) => {
-      const result = await runAgentConformance({ host: raw.host, port: raw.listen, intervalS: raw.interval, enrollmentSecret: raw.enrollmentSecret, failOn: raw.failOn, waitS: raw.wait, timeoutS: raw.timeout, out: process.stdout, err: process.stderr });
-      process.exitCode = result.exitCode;
-    });
+    .action(
+      async (raw: { listen: number; host: string; interval: number; enrollmentSecret?: string; failOn: 'must' | 'should'; wait: number; timeout?: number }) => {
+        const result = await runAgentConformance({
+          host: raw.host,
+          port: raw.listen,
+          intervalS: raw.interval,
+          enrollmentSecret: raw.enrollmentSecret,
+          failOn: raw.failOn,
+          waitS: raw.wait,
+          timeoutS: raw.timeout,
+          out: process.stdout,
+          err: process.stderr,
+        });
+        process.exitCode = result.exitCode;
+      },
+    );
   return cmd;
 }

@@ -95,11 +95,15 @@ export class ConformanceHttp {
    * answers nothing in time is judged in well under two minutes.
    */
   async send(spec: RequestSpec): Promise<Exchange> {
-    if (this.log.tooSlow) throw new SkipCheck(`skipped: the target answered ${this.log.slowAnswers} requests after the agent's ${AGENT_TIMEOUT_MS / 1000} s timeout or not at all (GEN-8 reports them), so the rest of the run is not attempted`);
+    if (this.log.tooSlow)
+      throw new SkipCheck(
+        `skipped: the target answered ${this.log.slowAnswers} requests after the agent's ${AGENT_TIMEOUT_MS / 1000} s timeout or not at all (GEN-8 reports them), so the rest of the run is not attempted`,
+      );
     const exchange = await this.sendOnce(spec);
     if (spec.contractOwner !== undefined) exchange.contractOwner = spec.contractOwner;
     if (exchange.durationMs > AGENT_TIMEOUT_MS || timedOut(exchange)) this.log.slowAnswers++;
-    if (timedOut(exchange) && !spec.keepTimeouts) throw new SkipCheck(`precondition failed: ${spec.method} ${spec.path} got no answer within ${CLIENT_TIMEOUT_MS / 1000} s (GEN-8 reports it)`);
+    if (timedOut(exchange) && !spec.keepTimeouts)
+      throw new SkipCheck(`precondition failed: ${spec.method} ${spec.path} got no answer within ${CLIENT_TIMEOUT_MS / 1000} s (GEN-8 reports it)`);
     return exchange;
   }
 
@@ -130,7 +134,13 @@ export class ConformanceHttp {
     return exchange;
   }
 
-  private async attempt(method: string, path: string, headers: Record<string, string>, body: string | Buffer | undefined, sent: SentRequest): Promise<Exchange> {
+  private async attempt(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | Buffer | undefined,
+    sent: SentRequest,
+  ): Promise<Exchange> {
     const spec = { method, path };
     const exchange: Exchange = { checkKey: this.checkKey, sent, status: 0, headers: {}, bodyText: '', json: undefined, durationMs: 0, contractErrors: [] };
     try {
@@ -154,7 +164,8 @@ export class ConformanceHttp {
       }
       exchange.contractErrors = checkResponseContract(spec.method, spec.path, res.statusCode, exchange.bodyText);
     } catch (err) {
-      exchange.error = err instanceof Error ? `${err.name}: ${err.message}${(err as { code?: string }).code ? ` (${(err as { code?: string }).code})` : ''}` : String(err);
+      exchange.error =
+        err instanceof Error ? `${err.name}: ${err.message}${(err as { code?: string }).code ? ` (${(err as { code?: string }).code})` : ''}` : String(err);
     }
     return exchange;
   }

@@ -30,16 +30,33 @@ export async function hugeUpload(baseUrl: string, head: string): Promise<UploadO
       clearTimeout(giveUp);
       socket.destroy();
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0);
-      resolve({ status, head: answer.slice(0, 600), bytesSent, closedAfterAnswerMs: closedAt !== undefined && answeredAt !== undefined ? Math.round(closedAt - answeredAt) : undefined, error });
+      resolve({
+        status,
+        head: answer.slice(0, 600),
+        bytesSent,
+        closedAfterAnswerMs: closedAt !== undefined && answeredAt !== undefined ? Math.round(closedAt - answeredAt) : undefined,
+        error,
+      });
     };
     const giveUp = setTimeout(finish, UPLOAD_LIMIT_MS);
-    socket.on('data', (d: Buffer) => { if (answer.length < 4096) answer += d.toString('latin1'); answeredAt ??= performance.now(); });
-    socket.on('error', (err) => { error = err.message; });
-    socket.on('close', () => { closedAt = performance.now(); finish(); });
+    socket.on('data', (d: Buffer) => {
+      if (answer.length < 4096) answer += d.toString('latin1');
+      answeredAt ??= performance.now();
+    });
+    socket.on('error', (err) => {
+      error = err.message;
+    });
+    socket.on('close', () => {
+      closedAt = performance.now();
+      finish();
+    });
     const pump = () => {
       while (!stop && !socket.destroyed) {
         bytesSent += CHUNK.length;
-        if (!socket.write(CHUNK)) { socket.once('drain', pump); return; }
+        if (!socket.write(CHUNK)) {
+          socket.once('drain', pump);
+          return;
+        }
       }
     };
     socket.write(head, pump);

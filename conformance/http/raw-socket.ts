@@ -34,8 +34,15 @@ export function watchSocket(socket: Socket): { outcome: () => RawOutcome; closed
   socket.on('data', (chunk: Buffer) => {
     if (head.length < 4096) head += chunk.toString('latin1');
   });
-  socket.on('error', (err) => { error = err.message; });
-  const closed = new Promise<void>((resolve) => socket.once('close', () => { closedAfterMs = performance.now() - started; resolve(); }));
+  socket.on('error', (err) => {
+    error = err.message;
+  });
+  const closed = new Promise<void>((resolve) =>
+    socket.once('close', () => {
+      closedAfterMs = performance.now() - started;
+      resolve();
+    }),
+  );
   const outcome = (): RawOutcome => {
     const match = /^HTTP\/1\.[01] (\d{3})/.exec(head);
     return { status: match ? Number(match[1]) : 0, head: head.slice(0, 600), closedAfterMs, error };
@@ -59,7 +66,9 @@ export async function streamBody(
   const started = performance.now();
   let bytesSent = 0;
   let answered = false;
-  socket.on('data', () => { answered = true; });
+  socket.on('data', () => {
+    answered = true;
+  });
   socket.write(head);
   const deadline = started + timeoutMs;
   while (bytesSent < totalBytes && !answered && !socket.destroyed && performance.now() < deadline) {
@@ -68,7 +77,11 @@ export async function streamBody(
     bytesSent += piece.length;
     if (!flushed) {
       await new Promise<void>((resolve) => {
-        const done = () => { socket.off('drain', done); clearTimeout(timer); resolve(); };
+        const done = () => {
+          socket.off('drain', done);
+          clearTimeout(timer);
+          resolve();
+        };
         const timer = setTimeout(done, 200);
         socket.once('drain', done);
       });

@@ -24,7 +24,11 @@ const routes: ReadonlyArray<{ method: string; pattern: RegExp; ok: ResponseContr
   { method: 'POST', pattern: /^\/api\/agents\/heartbeat$/, ok: { name: 'HeartbeatResponse', schema: HeartbeatResponseSchema } },
   { method: 'GET', pattern: /^\/api\/agents$/, ok: { name: 'FleetList', schema: FleetListSchema } },
   { method: 'GET', pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}/heartbeats$`), ok: { name: 'HeartbeatHistoryPage', schema: HeartbeatHistoryPageSchema } },
-  { method: 'GET', pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}/recovery-keys$`), ok: { name: 'RecoveryKeysResponse', schema: RecoveryKeysResponseSchema } },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}/recovery-keys$`),
+    ok: { name: 'RecoveryKeysResponse', schema: RecoveryKeysResponseSchema },
+  },
   { method: 'GET', pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}$`), ok: { name: 'AgentDetail', schema: AgentDetailSchema } },
   { method: 'GET', pattern: /^\/healthz$/, ok: { name: 'Health', schema: HealthSchema } },
   { method: 'GET', pattern: /^\/readyz$/, ok: { name: 'Readiness', schema: ReadinessSchema } },
@@ -51,11 +55,11 @@ export function checkResponseContract(method: string, path: string, status: numb
   try {
     json = JSON.parse(bodyText);
   } catch {
-    return [`${method} ${path} -> ${status}: the body is not JSON, the contract expects a ${contract.name} (${bodyText.length === 0 ? 'empty body' : JSON.stringify(bodyText.slice(0, 120))})`];
+    return [
+      `${method} ${path} -> ${status}: the body is not JSON, the contract expects a ${contract.name} (${bodyText.length === 0 ? 'empty body' : JSON.stringify(bodyText.slice(0, 120))})`,
+    ];
   }
   const result = validateMessage(contract.schema, json);
   if (result.ok) return [];
-  return result.errors
-    .slice(0, 10)
-    .map((e) => `${method} ${path} -> ${status}: the ${contract.name} body breaks the contract at '${e.path}': ${e.message}`);
+  return result.errors.slice(0, 10).map((e) => `${method} ${path} -> ${status}: the ${contract.name} body breaks the contract at '${e.path}': ${e.message}`);
 }

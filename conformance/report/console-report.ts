@@ -50,8 +50,13 @@ export function renderConsoleReport(
   );
   if (partial.length) lines.push(`Partial (some checks did not run, see why above): ${partial.map((r) => r.id).join(', ')}.`);
   const unchecked = count('partial') + count('skip');
-  lines.push(failed.length ? `Failed: ${failed.map((r) => `${r.id} (${r.level})`).join(', ')}; gating on ${info.failOn.toUpperCase()}.`
-    : unchecked ? `No failure; ${unchecked} requirement${unchecked > 1 ? 's were' : ' was'} not fully checked (partial or skipped): not a claim of conformance for ${unchecked > 1 ? 'them' : 'it'}.`
-      : 'Conformant.', '');
+  lines.push(
+    failed.length
+      ? `Failed: ${failed.map((r) => `${r.id} (${r.level})`).join(', ')}; gating on ${info.failOn.toUpperCase()}.`
+      : unchecked
+        ? `No failure; ${unchecked} requirement${unchecked > 1 ? 's were' : ' was'} not fully checked (partial or skipped): not a claim of conformance for ${unchecked > 1 ? 'them' : 'it'}.`
+        : 'Conformant.',
+    '',
+  );
   return lines.join('\n');
 }

@@ -36,7 +36,11 @@ export function writeJsonReport(dir: string, info: RunInfo, requirements: readon
       gating: gates(r, info.failOn),
       detail: r.detail,
       checks: r.checks.map((c) => ({
-        key: c.key, name: c.check.name, status: c.status, summary: c.summary, duration_ms: Math.round(c.durationMs),
+        key: c.key,
+        name: c.check.name,
+        status: c.status,
+        summary: c.summary,
+        duration_ms: Math.round(c.durationMs),
         ...(c.status === 'fail' ? { failures: records.get(c.key) ?? [] } : {}),
       })),
     })),
@@ -63,7 +67,10 @@ function testcase(c: CheckResult, records: FailureRecords, failOn: 'must' | 'sho
     '@_name': xmlSafe(`${c.key} (${c.check.level}) ${c.check.description}`),
     '@_time': (c.durationMs / 1000).toFixed(3),
   };
-  const props = [{ '@_name': 'level', '@_value': c.check.level }, { '@_name': 'verdict', '@_value': c.status }];
+  const props = [
+    { '@_name': 'level', '@_value': c.check.level },
+    { '@_name': 'verdict', '@_value': c.status },
+  ];
   if (c.status === 'skip') tc['skipped'] = { '@_message': xmlSafe(c.summary) };
   if (c.status === 'fail') {
     const body = xmlSafe((records.get(c.key) ?? []).flatMap((f, i) => recordLines(f, i + 1)).join('\n'));
@@ -87,13 +94,19 @@ export function writeJunitReport(dir: string, info: RunInfo, requirements: reado
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: {
-      '@_name': 'lanet conformance', ...counts,
+      '@_name': 'lanet conformance',
+      ...counts,
       testsuite: {
-        '@_name': xmlSafe(`protocol v1 against ${info.target} (seed ${info.seed})`), ...counts,
-        properties: { property: [
-          { '@_name': 'target', '@_value': xmlSafe(info.target) }, { '@_name': 'profiles', '@_value': info.profiles.join(',') },
-          { '@_name': 'seed', '@_value': String(info.seed) }, { '@_name': 'fail_on', '@_value': info.failOn },
-        ] },
+        '@_name': xmlSafe(`protocol v1 against ${info.target} (seed ${info.seed})`),
+        ...counts,
+        properties: {
+          property: [
+            { '@_name': 'target', '@_value': xmlSafe(info.target) },
+            { '@_name': 'profiles', '@_value': info.profiles.join(',') },
+            { '@_name': 'seed', '@_value': String(info.seed) },
+            { '@_name': 'fail_on', '@_value': info.failOn },
+          ],
+        },
         testcase: cases,
       },
     },

@@ -21,11 +21,17 @@ export function summarizeByRequirement(results: readonly CheckResult[]): Require
   return [...byId.entries()]
     .sort(([a], [b]) => compareRequirementIds(a, b))
     .map(([id, checks]) => {
-      const status = rollUp(id, checks.map((c) => ({ name: c.check.name, status: c.status, evidence: c.summary })));
+      const status = rollUp(
+        id,
+        checks.map((c) => ({ name: c.check.name, status: c.status, evidence: c.summary })),
+      );
       // A failure names the failed checks; a partial verdict leads with what did not run, so nobody reads it as a pass.
-      const relevant = status === 'fail' ? checks.filter((c) => c.status === 'fail')
-        : status === 'partial' ? [...checks.filter((c) => c.status === 'skip'), ...checks.filter((c) => c.status === 'pass')]
-          : checks;
+      const relevant =
+        status === 'fail'
+          ? checks.filter((c) => c.status === 'fail')
+          : status === 'partial'
+            ? [...checks.filter((c) => c.status === 'skip'), ...checks.filter((c) => c.status === 'pass')]
+            : checks;
       const line = (c: CheckResult) => `${c.check.name}: ${c.status === 'skip' && status === 'partial' ? 'SKIPPED, ' : ''}${c.summary}`;
       return { id, level: checks[0]!.check.level, status, detail: relevant.map(line).join('; '), checks };
     });

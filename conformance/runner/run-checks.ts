@@ -32,7 +32,10 @@ export function checkKey(check: Check): string {
 const CHECK_TIMEOUT_MS = 120_000;
 
 /** Runs one check with its own HTTP view and fixtures; every contract violation it received fails it. */
-async function runOne(check: Check, base: { settings: CheckSettings; baseUrl: string; dispatcher: Agent; log: ExchangeLog; line: (s: string) => void }): Promise<CheckResult> {
+async function runOne(
+  check: Check,
+  base: { settings: CheckSettings; baseUrl: string; dispatcher: Agent; log: ExchangeLog; line: (s: string) => void },
+): Promise<CheckResult> {
   const key = checkKey(check);
   const http = new ConformanceHttp(base.baseUrl, base.dispatcher, base.log, key);
   const ctx: CheckContext = {
@@ -47,7 +50,10 @@ async function runOne(check: Check, base: { settings: CheckSettings; baseUrl: st
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FailCheck({ message: `the check did not finish within ${CHECK_TIMEOUT_MS / 1000} s: the target stopped answering` })), CHECK_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new FailCheck({ message: `the check did not finish within ${CHECK_TIMEOUT_MS / 1000} s: the target stopped answering` })),
+        CHECK_TIMEOUT_MS,
+      );
     });
     const outcome = await Promise.race([check.run(ctx), timeout]);
     result = { check, key, ...outcome };
@@ -62,7 +68,9 @@ async function runOne(check: Check, base: { settings: CheckSettings; baseUrl: st
     clearTimeout(timer);
   }
   // "Every response body the suite receives is checked against the contract": a violation fails the check that got it.
-  const broken = base.log.exchanges.filter((ex) => ex.checkKey === key && ex.contractErrors.length > 0 && (ex.contractOwner === undefined || ex.contractOwner === check.id));
+  const broken = base.log.exchanges.filter(
+    (ex) => ex.checkKey === key && ex.contractErrors.length > 0 && (ex.contractOwner === undefined || ex.contractOwner === check.id),
+  );
   if (broken.length > 0 && result.status !== 'skip') {
     const findings = broken.map((ex) => ({
       message: `response breaks the contract: ${ex.contractErrors[0]}`,
@@ -70,7 +78,12 @@ async function runOne(check: Check, base: { settings: CheckSettings; baseUrl: st
       received: describeResponse(ex),
       expected: ex.contractErrors.join('\n'),
     }));
-    result = { ...result, status: 'fail', summary: result.status === 'fail' ? result.summary : findings[0]!.message, findings: [...result.findings, ...findings] };
+    result = {
+      ...result,
+      status: 'fail',
+      summary: result.status === 'fail' ? result.summary : findings[0]!.message,
+      findings: [...result.findings, ...findings],
+    };
   }
   return { ...result, durationMs: performance.now() - started };
 }

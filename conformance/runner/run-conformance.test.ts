@@ -10,13 +10,24 @@ import { runConformance, type ConformanceOptions } from './run-conformance.js';
 
 const SEED = Number(process.env['LANET_SEED'] ?? 7);
 const dirs: string[] = [];
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'lanet-conf-')); dirs.push(d); return d; };
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'lanet-conf-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A writable that keeps what was written, for asserting on the console report. */
 function capture(): Writable & { text: () => string } {
   let text = '';
-  const w = new Writable({ write: (c, _e, cb) => { text += c.toString(); cb(); } }) as Writable & { text: () => string };
+  const w = new Writable({
+    write: (c, _e, cb) => {
+      text += c.toString();
+      cb();
+    },
+  }) as Writable & { text: () => string };
   w.text = () => text;
   return w;
 }
@@ -26,8 +37,17 @@ const SERVER_ARGS = ['--agent-rate-limit', '90'];
 
 function options(over: Partial<ConformanceOptions>): ConformanceOptions {
   return {
-    serverArgs: SERVER_ARGS, profiles: ['core', 'auth', 'fleet', 'escrow'], maxExamples: 60, seed: SEED, failOn: 'must', reports: [], reportDir: tempDir(),
-    slowClientLimitS: 20, out: capture(), err: capture(), ...over,
+    serverArgs: SERVER_ARGS,
+    profiles: ['core', 'auth', 'fleet', 'escrow'],
+    maxExamples: 60,
+    seed: SEED,
+    failOn: 'must',
+    reports: [],
+    reportDir: tempDir(),
+    slowClientLimitS: 20,
+    out: capture(),
+    err: capture(),
+    ...over,
   };
 }
 
@@ -64,7 +84,12 @@ describe('runConformance against the reference server', () => {
   }, 120_000);
 
   it('checks a core-only backend in legacy mode (no tokens) and passes it', async () => {
-    const server = await spawnReferenceServer({ enrollmentSecret: 'unused-secret-1234', adminToken: 'unused-admin-1234', extraArgs: ['--insecure-no-auth', ...SERVER_ARGS], startTimeoutMs: 60_000 });
+    const server = await spawnReferenceServer({
+      enrollmentSecret: 'unused-secret-1234',
+      adminToken: 'unused-admin-1234',
+      extraArgs: ['--insecure-no-auth', ...SERVER_ARGS],
+      startTimeoutMs: 60_000,
+    });
     try {
       const run = await runConformance(options({ target: server.url, profiles: ['core'], maxExamples: 30, checks: ['HB', 'GEN-2', 'GEN-3'] }));
       // The reference server's legacy mode has no per-agent limit for unauthenticated floods: HB-10 (SHOULD) fails
@@ -114,7 +139,10 @@ describe('failure output', () => {
   it('saves the failing payload and prints a curl command and the seed (against a backend that is not LANET at all)', async () => {
     // A backend that answers 404 to everything: every check that needs a 2xx fails or skips, the suite exits 1.
     const { createServer } = await import('node:http');
-    const srv = createServer((_, res) => { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('nope'); });
+    const srv = createServer((_, res) => {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('nope');
+    });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as { port: number }).port;
     const reportDir = tempDir();
@@ -122,10 +150,15 @@ describe('failure output', () => {
     try {
       const run = await runConformance(options({ target: `http://127.0.0.1:${port}`, profiles: ['core'], checks: ['HB-1', 'GEN-2'], reportDir, out }));
       expect(run.exitCode).toBe(1);
-      expect(run.requirements.map((r) => [r.id, r.status])).toEqual([['GEN-2', 'fail'], ['HB-1', 'fail']]);
+      expect(run.requirements.map((r) => [r.id, r.status])).toEqual([
+        ['GEN-2', 'fail'],
+        ['HB-1', 'fail'],
+      ]);
       const text = out.text();
       expect(text).toMatch(/curl: {5}curl -sS -i -X POST .* --data-binary @\S+HB-1_seed-example-1\.json/);
-      expect(text).toMatch(/replay: {3}npx lanet conformance --target http:\/\/127\.0\.0\.1:\d+ --profile core --seed \d+ --max-examples 60 --checks HB-1\/seed-example/);
+      expect(text).toMatch(
+        /replay: {3}npx lanet conformance --target http:\/\/127\.0\.0\.1:\d+ --profile core --seed \d+ --max-examples 60 --checks HB-1\/seed-example/,
+      );
       expect(text).toMatch(/expected: HTTP 200/);
       expect(existsSync(join(reportDir, 'failures', 'HB-1_seed-example-1.json'))).toBe(true);
     } finally {

@@ -37,7 +37,11 @@ export interface FaultHooks {
 
 /** Builds an application/problem+json answer. */
 export function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): ProxiedResponse {
-  return { status, headers: { 'content-type': 'application/problem+json' }, body: Buffer.from(JSON.stringify({ type: `https://lanet.dev/problems/${status}`, title, status, detail, ...extra })) };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: Buffer.from(JSON.stringify({ type: `https://lanet.dev/problems/${status}`, title, status, detail, ...extra })),
+  };
 }
 
 /** Builds an application/json answer. */
@@ -79,9 +83,11 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks = {}):
       // GEN-8 emulation: a body still incomplete after SLOW_BODY_MS at under MIN_BODY_RATE bytes/s is a slow client: cut it
       // off. (A total request timeout would also cut a fast 8 MiB upload on a loaded machine.)
       const started = Date.now();
-      const slowTimer = hooks.noSlowClientCutoff ? undefined : setTimeout(() => {
-        if (!req.complete && size / ((Date.now() - started) / 1000) < MIN_BODY_RATE) req.socket.destroy();
-      }, SLOW_BODY_MS);
+      const slowTimer = hooks.noSlowClientCutoff
+        ? undefined
+        : setTimeout(() => {
+            if (!req.complete && size / ((Date.now() - started) / 1000) < MIN_BODY_RATE) req.socket.destroy();
+          }, SLOW_BODY_MS);
       req.once('close', () => clearTimeout(slowTimer));
       let over = false;
       const tooBig = () => {
@@ -104,7 +110,10 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks = {}):
         };
         send(res, { ...answer, headers: { ...answer.headers, connection: 'close' } });
         let drained = 0;
-        req.on('data', (c: Buffer) => { drained += c.length; if (drained > REFUSED_DRAIN) socket.destroy(); });
+        req.on('data', (c: Buffer) => {
+          drained += c.length;
+          if (drained > REFUSED_DRAIN) socket.destroy();
+        });
       };
       if (Number(req.headers['content-length'] ?? 0) > PROXY_BODY_LIMIT) return tooBig();
       req.on('data', (c: Buffer) => {
@@ -124,13 +133,22 @@ export async function startFaultProxy(upstream: string, hooks: FaultHooks = {}):
   );
   const handle = async (raw: IncomingMessage, res: ServerResponse, body: Buffer) => {
     let json: unknown;
-    try { json = body.length ? JSON.parse(body.toString('utf8')) : undefined; } catch { json = undefined; }
+    try {
+      json = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+    } catch {
+      json = undefined;
+    }
     const req: ProxiedRequest = { method: raw.method ?? 'GET', path: raw.url ?? '/', headers: plainHeaders(raw.headers), body, json };
     const early = await hooks.request?.(req);
     let answer: ProxiedResponse;
     if (early) answer = early;
     else {
-      const up = await request(new URL(req.path, upstream), { method: req.method as 'GET', headers: req.headers, body: ['GET', 'HEAD'].includes(req.method) ? undefined : req.body, dispatcher });
+      const up = await request(new URL(req.path, upstream), {
+        method: req.method as 'GET',
+        headers: req.headers,
+        body: ['GET', 'HEAD'].includes(req.method) ? undefined : req.body,
+        dispatcher,
+      });
       answer = { status: up.statusCode, headers: plainHeaders(up.headers), body: Buffer.from(await up.body.arrayBuffer()) };
     }
     if (hooks.response) answer = await hooks.response(req, answer);

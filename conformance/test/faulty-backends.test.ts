@@ -26,15 +26,36 @@ const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.ur
 
 /** Starts one faulty backend in its own process (so the suite's CPU work never slows the backend it measures). */
 async function startProxy(faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => { output += c.toString(); const m = /listening on (\S+)/.exec(output); if (m) { clearTimeout(timer); resolve(m[1]!); } });
-    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`fault proxy exited ${code}: ${output}`)); });
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      const m = /listening on (\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fault proxy exited ${code}: ${output}`));
+    });
   });
-  return { url, stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 // At most this many suites run at once: each is CPU-heavy, and the machine has two cores.
@@ -43,7 +64,12 @@ const waiting: Array<() => void> = [];
 async function limited<T>(fn: () => Promise<T>): Promise<T> {
   while (running >= 3) await new Promise<void>((r) => waiting.push(r));
   running++;
-  try { return await fn(); } finally { running--; waiting.shift()?.(); }
+  try {
+    return await fn();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
 
 async function runAgainst(faultName: string, failOn: 'must' | 'should') {
@@ -51,9 +77,19 @@ async function runAgainst(faultName: string, failOn: 'must' | 'should') {
     const proxy = await startProxy(faultName);
     try {
       const options: ConformanceOptions = {
-        target: proxy.url, profiles: ['core', 'auth', 'fleet', 'escrow'], enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken,
-        maxExamples: 30, seed: SEED, failOn, reports: ['json'], reportDir: join(reportRoot, faultName.replace(/\W+/g, '-')),
-        offlineAfterS: OFFLINE_AFTER_S, slowClientLimitS: 20, out: sink(), err: sink(),
+        target: proxy.url,
+        profiles: ['core', 'auth', 'fleet', 'escrow'],
+        enrollmentSecret: env.enrollmentSecret,
+        adminToken: env.adminToken,
+        maxExamples: 30,
+        seed: SEED,
+        failOn,
+        reports: ['json'],
+        reportDir: join(reportRoot, faultName.replace(/\W+/g, '-')),
+        offlineAfterS: OFFLINE_AFTER_S,
+        slowClientLimitS: 20,
+        out: sink(),
+        err: sink(),
       };
       return await runConformance(options);
     } finally {
@@ -66,7 +102,13 @@ beforeAll(async () => {
   console.log(`faulty backends: seed ${SEED} (set LANET_SEED to replay)`);
   reportRoot = mkdtempSync(join(tmpdir(), 'lanet-faults-'));
   // A per-agent limit (HB-10) that the suite's own single-agent loads (30 examples) stay under and its flood does not.
-  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: OFFLINE_AFTER_S, extraArgs: ['--agent-rate-limit', String(AGENT_RATE_LIMIT)], startTimeoutMs: 60_000 });
+  server = await spawnReferenceServer({
+    enrollmentSecret: env.enrollmentSecret,
+    adminToken: env.adminToken,
+    offlineAfterS: OFFLINE_AFTER_S,
+    extraArgs: ['--agent-rate-limit', String(AGENT_RATE_LIMIT)],
+    startTimeoutMs: 60_000,
+  });
 });
 
 afterAll(async () => {
@@ -90,7 +132,10 @@ describe('the conformance suite against faulty backends', () => {
     it.concurrent(`catches "${fault.name}" as ${fault.breaks} and nothing else`, async () => {
       const run = await runAgainst(fault.name, fault.level === 'SHOULD' ? 'should' : 'must');
       const failed = run.requirements.filter((r) => r.status === 'fail').map((r) => r.id);
-      const detail = run.requirements.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.detail}`).join('\n');
+      const detail = run.requirements
+        .filter((r) => r.status !== 'pass')
+        .map((r) => `${r.id}: ${r.detail}`)
+        .join('\n');
       expect(failed, detail).toEqual([fault.breaks]);
       expect(run.exitCode).toBe(1);
       if (fault.maxRunS !== undefined) expect(run.durationMs).toBeLessThan(fault.maxRunS * 1000);

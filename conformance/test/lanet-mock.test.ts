@@ -14,8 +14,18 @@ describe('the suite against `lanet mock` (the contract-driven mock of the agent 
     try {
       // The mock accepts any enrollment secret unless told one, and issues real tokens it then checks.
       const run = await runConformance({
-        target: mock.url, profiles: ['core', 'auth'], enrollmentSecret: 'any-secret-the-mock-accepts', checks: MOCK_CHECKS,
-        maxExamples: 40, seed: 11, failOn: 'should', reports: [], reportDir: '/tmp/lanet-conformance-mock', slowClientLimitS: 20, out: sink(), err: sink(),
+        target: mock.url,
+        profiles: ['core', 'auth'],
+        enrollmentSecret: 'any-secret-the-mock-accepts',
+        checks: MOCK_CHECKS,
+        maxExamples: 40,
+        seed: 11,
+        failOn: 'should',
+        reports: [],
+        reportDir: '/tmp/lanet-conformance-mock',
+        slowClientLimitS: 20,
+        out: sink(),
+        err: sink(),
       });
       // HB-6's read-back (naive timestamps read as UTC) needs the fleet profile, which a mock does not have: partial, never pass.
       expect(run.requirements.filter((r) => r.status !== 'pass').map((r) => `${r.id}: ${r.status}`)).toEqual(['HB-6: partial']);

@@ -26,15 +26,37 @@ async function startProxy(faultName: string): Promise<{ url: string; stop: () =>
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => { output += c.toString(); const m = /listening on (\S+)/.exec(output); if (m) { clearTimeout(timer); resolve(m[1]!); } });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`fault proxy exited ${code}: ${output}`)); });
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+      const m = /listening on (\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fault proxy exited ${code}: ${output}`));
+    });
   });
-  return { url, stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }
 
 beforeAll(async () => {
   reportRoot = mkdtempSync(join(tmpdir(), 'lanet-replay-'));
-  server = await spawnReferenceServer({ enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken, offlineAfterS: env.offlineAfterS, startTimeoutMs: 60_000 });
+  server = await spawnReferenceServer({
+    enrollmentSecret: env.enrollmentSecret,
+    adminToken: env.adminToken,
+    offlineAfterS: env.offlineAfterS,
+    startTimeoutMs: 60_000,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -48,38 +70,54 @@ describe('replay commands from the JSON report, run as is', () => {
     ['a stateful rule', 'stores a retry twice', 'HB-7/stored-once'],
     ['a transport rule', 'no 413: oversized bodies get 400', 'GEN-4/body-limit'],
   ];
-  it.each(kinds)('%s (%s): the replay command reproduces %s', async (kind, fault, check) => {
-    const proxy = await startProxy(fault);
-    try {
-      const reportDir = join(reportRoot, check.replace(/\W+/g, '-'));
-      const run = await runConformance({
-        target: proxy.url, profiles: ['core', 'auth', 'fleet', 'escrow'], enrollmentSecret: env.enrollmentSecret, adminToken: env.adminToken,
-        checks: [check], maxExamples: 20, seed: 4242, failOn: 'must', reports: ['json'], reportDir, offlineAfterS: env.offlineAfterS, slowClientLimitS: 20, out: sink(), err: sink(),
-      });
-      expect(run.exitCode).toBe(1);
-      const json = JSON.parse(readFileSync(join(reportDir, 'conformance.json'), 'utf8'));
-      const failures: FailureRecord[] = json.results.flatMap((r: any) => r.checks).find((c: any) => c.key === check).failures;
-      const first = failures[0]!;
-      expect(first).toMatchObject({ seed: 4242, replay: expect.stringContaining(`--checks ${check}`) });
-      // The report never holds the credentials themselves, only the variables that carry them.
-      expect(JSON.stringify(json)).not.toContain(env.adminToken);
-      expect(JSON.stringify(json)).not.toContain(env.enrollmentSecret);
-      const shellEnv = { ...process.env, LANET_ENROLLMENT_SECRET: env.enrollmentSecret, LANET_ADMIN_TOKEN: env.adminToken };
-      const replay = spawnSync('bash', ['-c', first.replay], { cwd: ROOT, env: shellEnv, encoding: 'utf8', timeout: 120_000 });
-      console.log(`${kind}: ${first.replay} -> exit ${replay.status}`);
-      expect(replay.stdout).toContain(`--- ${check} (MUST) FAILED`);
-      expect(replay.status).toBe(1);
-      if (kind === 'a transport rule') {
-        const scripted = failures.find((f) => f.replay_script !== undefined)!;
-        expect(scripted.replay_script).toMatch(/^node \S+\.mjs /);
-        expect(scripted.likely_cause).toMatch(/413/);
-        const script = spawnSync('bash', ['-c', scripted.replay_script!], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
-        console.log(`${kind} script: ${scripted.replay_script} -> exit ${script.status} ${script.stdout.trim()}`);
-        expect(JSON.parse(script.stdout)).toMatchObject({ reproduced: true });
-        expect(script.status).toBe(1);
+  it.each(kinds)(
+    '%s (%s): the replay command reproduces %s',
+    async (kind, fault, check) => {
+      const proxy = await startProxy(fault);
+      try {
+        const reportDir = join(reportRoot, check.replace(/\W+/g, '-'));
+        const run = await runConformance({
+          target: proxy.url,
+          profiles: ['core', 'auth', 'fleet', 'escrow'],
+          enrollmentSecret: env.enrollmentSecret,
+          adminToken: env.adminToken,
+          checks: [check],
+          maxExamples: 20,
+          seed: 4242,
+          failOn: 'must',
+          reports: ['json'],
+          reportDir,
+          offlineAfterS: env.offlineAfterS,
+          slowClientLimitS: 20,
+          out: sink(),
+          err: sink(),
+        });
+        expect(run.exitCode).toBe(1);
+        const json = JSON.parse(readFileSync(join(reportDir, 'conformance.json'), 'utf8'));
+        const failures: FailureRecord[] = json.results.flatMap((r: any) => r.checks).find((c: any) => c.key === check).failures;
+        const first = failures[0]!;
+        expect(first).toMatchObject({ seed: 4242, replay: expect.stringContaining(`--checks ${check}`) });
+        // The report never holds the credentials themselves, only the variables that carry them.
+        expect(JSON.stringify(json)).not.toContain(env.adminToken);
+        expect(JSON.stringify(json)).not.toContain(env.enrollmentSecret);
+        const shellEnv = { ...process.env, LANET_ENROLLMENT_SECRET: env.enrollmentSecret, LANET_ADMIN_TOKEN: env.adminToken };
+        const replay = spawnSync('bash', ['-c', first.replay], { cwd: ROOT, env: shellEnv, encoding: 'utf8', timeout: 120_000 });
+        console.log(`${kind}: ${first.replay} -> exit ${replay.status}`);
+        expect(replay.stdout).toContain(`--- ${check} (MUST) FAILED`);
+        expect(replay.status).toBe(1);
+        if (kind === 'a transport rule') {
+          const scripted = failures.find((f) => f.replay_script !== undefined)!;
+          expect(scripted.replay_script).toMatch(/^node \S+\.mjs /);
+          expect(scripted.likely_cause).toMatch(/413/);
+          const script = spawnSync('bash', ['-c', scripted.replay_script!], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+          console.log(`${kind} script: ${scripted.replay_script} -> exit ${script.status} ${script.stdout.trim()}`);
+          expect(JSON.parse(script.stdout)).toMatchObject({ reproduced: true });
+          expect(script.status).toBe(1);
+        }
+      } finally {
+        await proxy.stop();
       }
-    } finally {
-      await proxy.stop();
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 });

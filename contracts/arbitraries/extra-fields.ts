@@ -46,9 +46,7 @@ export const maybeExtraFieldsArbitrary: fc.Arbitrary<Record<string, unknown> | u
 /** Adds unknown fields (HB-5) to the objects `arb` generates, about one time in four, when `enabled`. */
 export function withExtras<T extends object>(arb: fc.Arbitrary<T>, enabled: boolean): fc.Arbitrary<T> {
   if (!enabled) return arb;
-  return fc
-    .tuple(arb, maybeExtraFieldsArbitrary)
-    .map(([value, extras]) => (extras === undefined ? value : { ...extras, ...value }));
+  return fc.tuple(arb, maybeExtraFieldsArbitrary).map(([value, extras]) => (extras === undefined ? value : { ...extras, ...value }));
 }
 
 /**

@@ -70,7 +70,12 @@ describe('arbitraryFromSchema', () => {
   });
 
   it('honours refinements it cannot read by keeping only values the schema accepts', () => {
-    const even = z.number().int().min(0).max(100).refine((n) => n % 2 === 0);
+    const even = z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .refine((n) => n % 2 === 0);
     const samples = fc.sample(arbitraryFromSchema(even), { seed, numRuns: 100 });
     expect(samples.every((n) => n % 2 === 0)).toBe(true);
   });
@@ -104,7 +109,9 @@ describe('registerRequestArbitrary', () => {
       { seed, numRuns: 300 },
     );
     const rules = mutationSpecs(RegisterRequestSchema).map((s) => `${s.path.join('/')} ${s.rule}`);
-    expect(rules).toEqual(expect.arrayContaining(['hardware_fingerprint min length 16', 'hardware_fingerprint max length 256', 'hostname required', 'hostname min length 1']));
+    expect(rules).toEqual(
+      expect.arrayContaining(['hardware_fingerprint min length 16', 'hardware_fingerprint max length 256', 'hostname required', 'hostname min length 1']),
+    );
   });
 
   it('derives single-rule mutations for the other message types too (server timestamps, intervals, literals)', () => {
@@ -120,7 +127,8 @@ describe('registerRequestArbitrary', () => {
       }
     }
     expect(failures).toEqual([]);
-    expect(mutationSpecs(schema).map((s) => `${s.path.join('/')} ${s.rule}`)).toEqual(expect.arrayContaining(['received_at format date-time', 'next_heartbeat_in_s min 60', 'next_heartbeat_in_s max 3600', 'next_heartbeat_in_s integer']));
+    expect(mutationSpecs(schema).map((s) => `${s.path.join('/')} ${s.rule}`)).toEqual(
+      expect.arrayContaining(['received_at format date-time', 'next_heartbeat_in_s min 60', 'next_heartbeat_in_s max 3600', 'next_heartbeat_in_s integer']),
+    );
   });
 });
-

@@ -10,7 +10,9 @@ import type { CheckDef } from './zod-introspection.js';
  * Dedicated generators for regex patterns whose language fc.stringMatching covers poorly: the agent timestamp
  * pattern also needs a real calendar day (its refinement), which a regex-driven generator would hit only by chance.
  */
-const PATTERN_GENERATORS: ReadonlyMap<string, () => fc.Arbitrary<string>> = new Map([[new RegExp(AGENT_TIMESTAMP_PATTERN).source, () => agentTimestampArbitrary()]]);
+const PATTERN_GENERATORS: ReadonlyMap<string, () => fc.Arbitrary<string>> = new Map([
+  [new RegExp(AGENT_TIMESTAMP_PATTERN).source, () => agentTimestampArbitrary()],
+]);
 
 /** Unicode text up to `max` code units: mostly short, sometimes at the very top of the range (HB-2 extremes). */
 function boundedText(min: number, max: number | undefined): fc.Arbitrary<string> {
@@ -30,7 +32,11 @@ function formatArbitrary(format: CheckDef, pointer: string): fc.Arbitrary<string
       return version === undefined ? fc.uuid() : fc.uuid({ version: version as 4 });
     }
     case 'datetime':
-      return isoDateTimeArbitrary({ offset: format['offset'] === true, local: format['local'] === true, precision: (format['precision'] as number | null | undefined) ?? null });
+      return isoDateTimeArbitrary({
+        offset: format['offset'] === true,
+        local: format['local'] === true,
+        precision: (format['precision'] as number | null | undefined) ?? null,
+      });
     case 'date':
       return agentTimestampArbitrary(['naive']).map((ts) => ts.slice(0, 10));
     case 'regex': {
@@ -38,7 +44,9 @@ function formatArbitrary(format: CheckDef, pointer: string): fc.Arbitrary<string
       return PATTERN_GENERATORS.get(pattern.source)?.() ?? fc.stringMatching(pattern);
     }
     default:
-      throw new Error(`arbitraryFromSchema: string format '${String(format['format'])}' at '${pointer || '(root)'}' has no generator; add one in contracts/arbitraries/from-schema.ts.`);
+      throw new Error(
+        `arbitraryFromSchema: string format '${String(format['format'])}' at '${pointer || '(root)'}' has no generator; add one in contracts/arbitraries/from-schema.ts.`,
+      );
   }
 }
 
@@ -121,7 +129,10 @@ function build(schema: z.ZodType, pointer: string): fc.Arbitrary<unknown> {
       arb = fc.tuple(...(def['items'] as z.ZodType[]).map((item, i) => build(item, `${pointer}/${i}`)));
       break;
     case 'record':
-      arb = fc.dictionary(build(def['keyType'] as z.ZodType, pointer) as fc.Arbitrary<string>, build(def['valueType'] as z.ZodType, `${pointer}/*`), { maxKeys: 5, noNullPrototype: true });
+      arb = fc.dictionary(build(def['keyType'] as z.ZodType, pointer) as fc.Arbitrary<string>, build(def['valueType'] as z.ZodType, `${pointer}/*`), {
+        maxKeys: 5,
+        noNullPrototype: true,
+      });
       break;
     case 'union':
       arb = fc.oneof(...(def['options'] as z.ZodType[]).map((option) => build(option, pointer)));
@@ -143,10 +154,16 @@ function build(schema: z.ZodType, pointer: string): fc.Arbitrary<unknown> {
       arb = build((def['getter'] as () => z.ZodType)(), pointer);
       break;
     default:
-      throw new Error(`arbitraryFromSchema: zod type '${def.type}' at '${pointer || '(root)'}' has no generator; add a case in contracts/arbitraries/from-schema.ts.`);
+      throw new Error(
+        `arbitraryFromSchema: zod type '${def.type}' at '${pointer || '(root)'}' has no generator; add a case in contracts/arbitraries/from-schema.ts.`,
+      );
   }
   // Refinements, and length bounds on formatted strings, cannot be read ahead: keep only values the schema itself accepts.
-  const needsFilter = hasCustomCheck(schema) || (def.type === 'string' && stringFormats(schema).length > 0 && (lengthBounds(schema).min > 0 || lengthBounds(schema).max !== undefined || stringFormats(schema).length > 1));
+  const needsFilter =
+    hasCustomCheck(schema) ||
+    (def.type === 'string' &&
+      stringFormats(schema).length > 0 &&
+      (lengthBounds(schema).min > 0 || lengthBounds(schema).max !== undefined || stringFormats(schema).length > 1));
   return needsFilter ? arb.filter((value) => schema.safeParse(value).success) : arb;
 }
 

@@ -15,7 +15,12 @@ type SystemVolume = z.infer<typeof SystemVolumeSchema>;
 type BitLockerInfo = z.infer<typeof BitLockerInfoSchema>;
 
 const hostnameArbitrary: fc.Arbitrary<string> = fc.oneof(
-  { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...hostnameStems), fc.string({ unit: fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'), minLength: 2, maxLength: 7 })).map(([s, x]) => `${s}-${x}`) },
+  {
+    weight: 5,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...hostnameStems), fc.string({ unit: fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'), minLength: 2, maxLength: 7 }))
+      .map(([s, x]) => `${s}-${x}`),
+  },
   { weight: 1, arbitrary: unicodeText({ minLength: 1, maxLength: 63, maxGraphemes: 20 }) },
 );
 
@@ -56,10 +61,17 @@ export function memoryInfoArbitrary(extras: boolean): fc.Arbitrary<MemoryInfo> {
 
 /** The system volume: C:\ mostly, sized like the disks in the catalogue, usage consistent. */
 export function systemVolumeArbitrary(extras: boolean): fc.Arbitrary<SystemVolume> {
-  const total = fc.oneof(fc.constantFrom(...diskModels.flatMap((d) => d.capacitiesGb)), fc.integer({ min: 1, max: 100_000 }).map((n) => n / 10));
+  const total = fc.oneof(
+    fc.constantFrom(...diskModels.flatMap((d) => d.capacitiesGb)),
+    fc.integer({ min: 1, max: 100_000 }).map((n) => n / 10),
+  );
   return withExtras(
     fc
-      .tuple(fc.constantFrom('C:\\', 'C:\\', 'C:\\', 'D:\\', '\\\\?\\Volume{4c1b02c1-d990-11dc-99ae-806e6f6e6963}\\'), fc.constantFrom(...fileSystems), total.chain(usageArbitrary))
+      .tuple(
+        fc.constantFrom('C:\\', 'C:\\', 'C:\\', 'D:\\', '\\\\?\\Volume{4c1b02c1-d990-11dc-99ae-806e6f6e6963}\\'),
+        fc.constantFrom(...fileSystems),
+        total.chain(usageArbitrary),
+      )
       .map(([device, fstype, u]) => ({ device, fstype, total_gb: u.total, used_gb: u.used, usage_percent: u.percent })),
     extras,
   );
@@ -78,37 +90,44 @@ const smartFor: Record<PhysicalDisk['health_status'], readonly string[]> = {
 function physicalDiskArbitrary(index: number, extras: boolean): fc.Arbitrary<PhysicalDisk> {
   const health = fc.constantFrom<PhysicalDisk['health_status']>('Healthy', 'Healthy', 'Healthy', 'Healthy', 'Warning', 'Unhealthy', 'Critical', 'Unknown');
   return withExtras(
-    fc
-      .tuple(fc.constantFrom(...diskModels), fc.boolean(), health, fc.nat(), fc.boolean())
-      .chain(([model, byModel, health_status, pick, withUsage]) => {
-        const total = model.capacitiesGb[pick % model.capacitiesGb.length]!;
-        return usageArbitrary(total).map((u): PhysicalDisk => {
-          const smart = smartFor[health_status];
-          const disk: PhysicalDisk = {
-            device: byModel ? model.model : `\\\\.\\PHYSICALDRIVE${index}`,
-            model: model.model,
-            interface_type: model.bus,
-            health_status,
-            smart_status: smart[pick % smart.length]!,
-            total_gb: total,
-          };
-          // A disk holding several volumes has no single used figure (the contract makes both optional).
-          return withUsage ? { ...disk, used_gb: u.used, usage_percent: u.percent } : disk;
-        });
-      }),
+    fc.tuple(fc.constantFrom(...diskModels), fc.boolean(), health, fc.nat(), fc.boolean()).chain(([model, byModel, health_status, pick, withUsage]) => {
+      const total = model.capacitiesGb[pick % model.capacitiesGb.length]!;
+      return usageArbitrary(total).map((u): PhysicalDisk => {
+        const smart = smartFor[health_status];
+        const disk: PhysicalDisk = {
+          device: byModel ? model.model : `\\\\.\\PHYSICALDRIVE${index}`,
+          model: model.model,
+          interface_type: model.bus,
+          health_status,
+          smart_status: smart[pick % smart.length]!,
+          total_gb: total,
+        };
+        // A disk holding several volumes has no single used figure (the contract makes both optional).
+        return withUsage ? { ...disk, used_gb: u.used, usage_percent: u.percent } : disk;
+      });
+    }),
     extras,
   );
 }
 
 /** Several disks: usually 1-3, sometimes none, now and then a JBOD server up to the contract's 64. */
 export function physicalDisksArbitrary(extras: boolean): fc.Arbitrary<PhysicalDisk[]> {
-  const count = fc.oneof({ weight: 10, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 9, max: limits.disksMax }) });
+  const count = fc.oneof(
+    { weight: 10, arbitrary: fc.integer({ min: 1, max: 3 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 8 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 9, max: limits.disksMax }) },
+  );
   return count.chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => physicalDiskArbitrary(i, extras)))).map((disks) => [...disks]);
 }
 
 /** A BitLocker numerical recovery password: 8 groups of 6 digits (55 characters), or the seed's placeholder. */
 const recoveryKeyArbitrary: fc.Arbitrary<string> = fc.oneof(
-  fc.array(fc.integer({ min: 0, max: 720_895 }).map((n) => String(n).padStart(6, '0')), { minLength: 8, maxLength: 8 }).map((g) => g.join('-')),
+  fc
+    .array(
+      fc.integer({ min: 0, max: 720_895 }).map((n) => String(n).padStart(6, '0')),
+      { minLength: 8, maxLength: 8 },
+    )
+    .map((g) => g.join('-')),
   fc.constant('encrypted-key-data'),
 );
 
@@ -138,6 +157,12 @@ export function bitLockerInfoArbitrary(extras: boolean): fc.Arbitrary<BitLockerI
   const supported = fc
     .integer({ min: 1, max: DRIVE_LETTERS.length })
     .chain((n) => fc.tuple(...DRIVE_LETTERS.slice(0, n).map((letter) => bitLockerVolumeArbitrary(letter, extras))))
-    .map((volumes): BitLockerInfo => ({ supported: true, protected_volumes: volumes.filter((v) => v.protection_status === 'Protected').length, volumes: [...volumes] }));
+    .map(
+      (volumes): BitLockerInfo => ({
+        supported: true,
+        protected_volumes: volumes.filter((v) => v.protection_status === 'Protected').length,
+        volumes: [...volumes],
+      }),
+    );
   return withExtras(fc.oneof({ weight: 3, arbitrary: supported }, { weight: 1, arbitrary: unsupported }), extras);
 }

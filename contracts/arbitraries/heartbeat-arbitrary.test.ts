@@ -82,7 +82,15 @@ describe('heartbeatArbitrary', () => {
     fc.assert(
       fc.property(heartbeatArbitrary({ partial: 'always', extras: false, programs: { min: 0, max: 5 } }), (hb) => {
         expect(hb.collection_errors?.length ?? 0).toBeGreaterThan(0);
-        const present = [hb.status, hb.hardware_inventory?.system, hb.hardware_inventory?.memory, hb.hardware_inventory?.disk, hb.hardware_inventory?.disks, hb.hardware_inventory?.bitlocker, hb.software_inventory?.installed_programs];
+        const present = [
+          hb.status,
+          hb.hardware_inventory?.system,
+          hb.hardware_inventory?.memory,
+          hb.hardware_inventory?.disk,
+          hb.hardware_inventory?.disks,
+          hb.hardware_inventory?.bitlocker,
+          hb.software_inventory?.installed_programs,
+        ];
         expect(present.some((s) => s === undefined)).toBe(true);
       }),
       lighterRuns,
@@ -105,7 +113,9 @@ describe('heartbeatArbitrary', () => {
       }),
       runs,
     );
-    const paths = fc.sample(heartbeatArbitrary({ programs: { min: 0, max: 20 } }), { seed, numRuns: 100 }).flatMap((hb) => unknownKeyPaths(HeartbeatRequestSchema, hb));
+    const paths = fc
+      .sample(heartbeatArbitrary({ programs: { min: 0, max: 20 } }), { seed, numRuns: 100 })
+      .flatMap((hb) => unknownKeyPaths(HeartbeatRequestSchema, hb));
     expect(paths.length).toBeGreaterThan(0);
     expect(paths.some((p) => p.split('/').length > 3)).toBe(true);
   });

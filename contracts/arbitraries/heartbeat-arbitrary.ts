@@ -68,11 +68,15 @@ function capSize(hb: HeartbeatRequest): HeartbeatRequest {
 /** Refuses options that would make "valid" heartbeats invalid, so a caller's mistake is not reported as a server bug. */
 function checkOptions(assetId: string | undefined, programs: { min: number; max: number }): void {
   if (assetId !== undefined && !AssetIdSchema.safeParse(assetId).success) {
-    throw new Error(`heartbeatArbitrary: assetId '${assetId}' is not a UUID, so every heartbeat would be invalid; pass the asset_id the server issued (REG-1).`);
+    throw new Error(
+      `heartbeatArbitrary: assetId '${assetId}' is not a UUID, so every heartbeat would be invalid; pass the asset_id the server issued (REG-1).`,
+    );
   }
   const { min, max } = programs;
   if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || min > max || max > limits.programsMax) {
-    throw new Error(`heartbeatArbitrary: programs {min: ${min}, max: ${max}} must be integers with 0 <= min <= max <= ${limits.programsMax} (limits.programsMax).`);
+    throw new Error(
+      `heartbeatArbitrary: programs {min: ${min}, max: ${max}} must be integers with 0 <= min <= max <= ${limits.programsMax} (limits.programsMax).`,
+    );
   }
 }
 
@@ -109,9 +113,14 @@ export function buildHeartbeatArbitrary(options: HeartbeatBuildOptions = {}): fc
       disks: complete ? disks.filter((d) => d.length > 0) : disks,
       bitlocker: complete ? bitlocker.filter((b) => b.volumes.length > 0) : bitlocker,
       software: softwareInventoryArbitrary(programs, extras),
-      dropped: droppedArbitrary(complete ? 'never' : options.partial ?? 'sometimes'),
+      dropped: droppedArbitrary(complete ? 'never' : (options.partial ?? 'sometimes')),
       errorTexts: fc.array(collectorErrorArbitrary, { minLength: SECTIONS.length, maxLength: SECTIONS.length }),
-      extraErrors: complete ? fc.array(withExtras(fc.record({ collector: fc.constantFrom('gpu', 'tpm', 'printers'), error: collectorErrorArbitrary }), extras), { minLength: 1, maxLength: 3 }) : fc.constant([]),
+      extraErrors: complete
+        ? fc.array(withExtras(fc.record({ collector: fc.constantFrom('gpu', 'tpm', 'printers'), error: collectorErrorArbitrary }), extras), {
+            minLength: 1,
+            maxLength: 3,
+          })
+        : fc.constant([]),
       reportedType: fc.constantFrom<HeartbeatRequest['heartbeat_type']>('partial', 'full'),
       keepEmptyHardware: fc.boolean(),
       hardwareExtras: extras ? maybeExtraFieldsArbitrary : fc.constant(undefined),

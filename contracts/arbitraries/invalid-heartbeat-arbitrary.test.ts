@@ -64,7 +64,7 @@ describe('invalidHeartbeatArbitrary', () => {
     expect(JSON.stringify(base)).toBe(before);
   });
 
-  it('keeps a fixed assetId intact, so a conformance run can post every mutation with that agent\'s token', () => {
+  it("keeps a fixed assetId intact, so a conformance run can post every mutation with that agent's token", () => {
     const assetId = '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d';
     fc.assert(
       fc.property(invalidHeartbeatArbitrary({ assetId }), (m) => {
@@ -88,7 +88,8 @@ function boundedFields(schema: z.ZodType, path: string[] = []): string[] {
 
 describe('heartbeat mutation catalogue', () => {
   const specs = heartbeatMutationSpecs();
-  const has = (path: string, kind: MutationKind, rule?: string): boolean => specs.some((s) => s.path.join('/') === path && s.kind === kind && (rule === undefined || s.rule === rule));
+  const has = (path: string, kind: MutationKind, rule?: string): boolean =>
+    specs.some((s) => s.path.join('/') === path && s.kind === kind && (rule === undefined || s.rule === rule));
 
   it('HB-3: breaks every bounded field of HeartbeatRequest past one of its bounds', () => {
     const fields = boundedFields(HeartbeatRequestSchema);

@@ -43,14 +43,18 @@ export function applyMutation(base: unknown, spec: MutationSpec, pick: number): 
     const key = keys[i]!;
     const last = i === keys.length - 1;
     if (key === '*') {
-      if (!Array.isArray(parent) || parent.length === 0) throw new Error(`applyMutation: ${toJsonPointer(concrete)} is not a non-empty array in the base payload, so '${spec.rule}' cannot be applied below it.`);
+      if (!Array.isArray(parent) || parent.length === 0)
+        throw new Error(
+          `applyMutation: ${toJsonPointer(concrete)} is not a non-empty array in the base payload, so '${spec.rule}' cannot be applied below it.`,
+        );
       concrete.push(pick % parent.length);
     } else {
       concrete.push(key);
     }
     if (last) break;
     parent = (parent as Record<string | number, unknown>)[concrete[concrete.length - 1]!];
-    if (parent === null || typeof parent !== 'object') throw new Error(`applyMutation: ${toJsonPointer(concrete)} is absent in the base payload; the base must hold every section.`);
+    if (parent === null || typeof parent !== 'object')
+      throw new Error(`applyMutation: ${toJsonPointer(concrete)} is absent in the base payload; the base must hold every section.`);
   }
   const pointer = toJsonPointer(concrete);
   if (spec.kind === 'required') {

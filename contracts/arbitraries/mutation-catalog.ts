@@ -20,9 +20,25 @@ export interface MutationSpec {
 const AGENT_TIMESTAMP_SOURCE = new RegExp(AGENT_TIMESTAMP_PATTERN).source;
 
 /** Malformed UUIDs: the guide's placeholder, one digit short, no dashes, braces, a non-hex digit, empty. */
-const MALFORMED_UUIDS = ['uuid-string', '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0', '3f2b8c1e9a4d4c7b8e215d6f7a8b9c0d', '{3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d}', 'zf2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d', ''];
+const MALFORMED_UUIDS = [
+  'uuid-string',
+  '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0',
+  '3f2b8c1e9a4d4c7b8e215d6f7a8b9c0d',
+  '{3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d}',
+  'zf2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d',
+  '',
+];
 /** Timestamps the pattern refuses: a space separator, epoch seconds, hour 25, month 13, US dates, a colon-less offset, a date alone. */
-const MALFORMED_TIMESTAMPS = ['2025-08-04 12:51:08', '1754311868', '2025-08-04T25:00:00Z', '2025-13-01T00:00:00', '08/04/2025 12:51:08', '2025-08-04T12:51:08+0200', '2025-08-04', ''];
+const MALFORMED_TIMESTAMPS = [
+  '2025-08-04 12:51:08',
+  '1754311868',
+  '2025-08-04T25:00:00Z',
+  '2025-13-01T00:00:00',
+  '08/04/2025 12:51:08',
+  '2025-08-04T12:51:08+0200',
+  '2025-08-04',
+  '',
+];
 /** Timestamps of the right shape on days that do not exist: 30 February, 31 April, 29 February of 2023 and of 2100 (not leap). */
 const IMPOSSIBLE_DAYS = ['2025-02-30T00:00:00', '2025-04-31T12:00:00Z', '2023-02-29T08:15:00+01:00', '2100-02-29T00:00:00.123456'];
 
@@ -48,7 +64,12 @@ function numberSpecs(schema: z.ZodType, path: string[], out: MutationSpec[]): vo
   const nudge = b.integer ? 1 : 0.1;
   if (b.min !== undefined && b.min > Number.MIN_SAFE_INTEGER) {
     const min = b.min;
-    out.push({ path, kind: 'range', rule: `min ${min}`, values: () => [min - 1, min - nudge, min - 1000].filter((v) => (b.minInclusive ? v < min : v <= min)) });
+    out.push({
+      path,
+      kind: 'range',
+      rule: `min ${min}`,
+      values: () => [min - 1, min - nudge, min - 1000].filter((v) => (b.minInclusive ? v < min : v <= min)),
+    });
   }
   if (b.max !== undefined && b.max < Number.MAX_SAFE_INTEGER) {
     const max = b.max;
@@ -102,14 +123,20 @@ function collect(schema: z.ZodType, path: string[], isProperty: boolean, out: Mu
     case 'enum': {
       const allowed = enumValues(core);
       const first = String(allowed[0]);
-      out.push({ path, kind: 'enum', rule: wrongType, values: () => ['Great', first.toLowerCase() === first ? first.toUpperCase() : first.toLowerCase(), ''].filter((v) => !allowed.includes(v)) });
+      out.push({
+        path,
+        kind: 'enum',
+        rule: wrongType,
+        values: () => ['Great', first.toLowerCase() === first ? first.toUpperCase() : first.toLowerCase(), ''].filter((v) => !allowed.includes(v)),
+      });
       return;
     }
     case 'array': {
       const element = def['element'] as z.ZodType;
       const { max } = lengthBounds(core);
       // One past the max with the smallest valid items: 2,001 programs stay ~25 KB, under any server's 256 KiB limit.
-      if (max !== undefined) out.push({ path, kind: 'items', rule: `max items ${max}`, values: () => [Array.from({ length: max + 1 }, () => minimalValue(element))] });
+      if (max !== undefined)
+        out.push({ path, kind: 'items', rule: `max items ${max}`, values: () => [Array.from({ length: max + 1 }, () => minimalValue(element))] });
       return collect(element, [...path, '*'], false, out);
     }
     case 'object':

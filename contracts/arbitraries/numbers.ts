@@ -23,12 +23,10 @@ export interface Usage {
 
 /** Splits `total` into used and available at a random fill level (empty and full included). */
 export function usageArbitrary(total: number): fc.Arbitrary<Usage> {
-  return fc
-    .oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 1000) })
-    .map((permille) => {
-      const used = Math.min(total, round((total * permille) / 1000, 2));
-      return { total, used, available: Math.max(0, round(total - used, 2)), percent: percentOf(used, total) };
-    });
+  return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 1000 }) }, { weight: 1, arbitrary: fc.constantFrom(0, 1000) }).map((permille) => {
+    const used = Math.min(total, round((total * permille) / 1000, 2));
+    return { total, used, available: Math.max(0, round(total - used, 2)), percent: percentOf(used, total) };
+  });
 }
 
 /** A percentage sample like a CPU counter prints it: one decimal, 0..100, edges included. */

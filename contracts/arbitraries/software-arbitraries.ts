@@ -12,7 +12,9 @@ type SoftwareInventory = z.infer<typeof SoftwareInventorySchema>;
 const versionArbitrary: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.nat(40), fc.nat(99), fc.nat(40000), fc.nat(9999)).map(([a, b, c, d]) => `${a}.${b}.${c}.${d}`),
   fc.tuple(fc.nat(30), fc.nat(20)).map(([a, b]) => `${a}.${b}`),
-  fc.date({ min: new Date('2015-01-01T00:00:00Z'), max: new Date('2026-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10).replaceAll('-', '')),
+  fc
+    .date({ min: new Date('2015-01-01T00:00:00Z'), max: new Date('2026-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10).replaceAll('-', '')),
 );
 
 /** A program from the catalogue, exactly as its Uninstall key reads (null version or publisher kept as null or left out). */
@@ -54,7 +56,11 @@ export const installedProgramArbitrary: fc.Arbitrary<InstalledProgram> = fc.oneo
 
 /** A program count: anywhere in [min, max], with the edges (empty list, the maximum) drawn more often than chance. */
 export function programCountArbitrary(min: number, max: number): fc.Arbitrary<number> {
-  return fc.oneof({ weight: 6, arbitrary: fc.integer({ min, max }) }, { weight: 1, arbitrary: fc.constantFrom(min, max) }, { weight: 2, arbitrary: fc.integer({ min, max: Math.min(max, min + 60) }) });
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min, max }) },
+    { weight: 1, arbitrary: fc.constantFrom(min, max) },
+    { weight: 2, arbitrary: fc.integer({ min, max: Math.min(max, min + 60) }) },
+  );
 }
 
 /** Software inventory: legacy python_version and/or the agent's own version fields, plus the installed programs. */

@@ -32,11 +32,30 @@ const datePartsArbitrary: fc.Arbitrary<DateTimeParts> = fc
 /** Fraction digits: none, Python's 6 (the deployed agent), JavaScript's 3, or anything 1..9 the pattern allows. */
 const fractionArbitrary: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constant('') },
-  { weight: 3, arbitrary: fc.integer({ min: 1, max: 9 }).chain((n) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n })).map((d) => '.' + d) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .integer({ min: 1, max: 9 })
+      .chain((n) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n }))
+      .map((d) => '.' + d),
+  },
 );
 
 /** Real UTC offsets, including the half- and quarter-hour ones (India, Nepal, Chatham) and the extremes. */
-const offsetArbitrary: fc.Arbitrary<string> = fc.constantFrom('+00:00', '+01:00', '+02:00', '-05:00', '-08:00', '+05:30', '+05:45', '+09:00', '-03:30', '+12:45', '+14:00', '-12:00');
+const offsetArbitrary: fc.Arbitrary<string> = fc.constantFrom(
+  '+00:00',
+  '+01:00',
+  '+02:00',
+  '-05:00',
+  '-08:00',
+  '+05:30',
+  '+05:45',
+  '+09:00',
+  '-03:30',
+  '+12:45',
+  '+14:00',
+  '-12:00',
+);
 
 /** Which zone designator an agent timestamp carries (HB-6: naive is the deployed agent's form). */
 export type TimestampZone = 'naive' | 'Z' | 'offset';
@@ -46,9 +65,7 @@ export type TimestampZone = 'naive' | 'Z' | 'offset';
  * always a real calendar day; `T`/`Z` sometimes lower-case as RFC 3339 allows.
  */
 export function agentTimestampArbitrary(zones: readonly TimestampZone[] = ['naive', 'Z', 'offset']): fc.Arbitrary<string> {
-  const zone = fc.constantFrom(...zones).chain((z) =>
-    z === 'naive' ? fc.constant('') : z === 'Z' ? fc.constantFrom('Z', 'Z', 'Z', 'z') : offsetArbitrary,
-  );
+  const zone = fc.constantFrom(...zones).chain((z) => (z === 'naive' ? fc.constant('') : z === 'Z' ? fc.constantFrom('Z', 'Z', 'Z', 'z') : offsetArbitrary));
   return fc
     .tuple(datePartsArbitrary, fractionArbitrary, zone, fc.constantFrom('T', 'T', 'T', 'T', 't'))
     .map(([p, fraction, z, t]) => `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}${t}${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${fraction}${z}`);
@@ -67,7 +84,11 @@ export function isoDateTimeArbitrary(options: IsoDateTimeOptions = {}): fc.Arbit
   const precision = options.precision ?? null;
   const zones = ['Z', ...(options.offset ? ['offset'] : []), ...(options.local ? ['local'] : [])];
   const fraction =
-    precision === null ? fractionArbitrary : precision <= 0 ? fc.constant('') : fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: precision, maxLength: precision }).map((d) => '.' + d);
+    precision === null
+      ? fractionArbitrary
+      : precision <= 0
+        ? fc.constant('')
+        : fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: precision, maxLength: precision }).map((d) => '.' + d);
   return fc.tuple(datePartsArbitrary, fraction, fc.constantFrom(...zones), offsetArbitrary).map(([p, f, zone, offset]) => {
     const hhmm = `${pad(p.hour)}:${pad(p.minute)}`;
     const time = precision === -1 ? hhmm : `${hhmm}:${pad(p.second)}${f}`;

@@ -57,13 +57,10 @@ export function unicodeText(bounds: TextBounds): fc.Arbitrary<string> {
   const minLength = bounds.minLength ?? 0;
   if (minLength > bounds.maxLength) throw new Error(`unicodeText: minLength ${minLength} exceeds maxLength ${bounds.maxLength}.`);
   const maxGraphemes = Math.max(minLength, Math.min(bounds.maxLength, bounds.maxGraphemes ?? bounds.maxLength));
-  return fc
-    .array(graphemeArbitrary, { minLength, maxLength: maxGraphemes })
-    .map((pieces) => fitText(pieces, minLength, bounds.maxLength));
+  return fc.array(graphemeArbitrary, { minLength, maxLength: maxGraphemes }).map((pieces) => fitText(pieces, minLength, bounds.maxLength));
 }
 
 /** Lower-case hexadecimal text of exactly `length` digits. */
 export function hexText(length: number): fc.Arbitrary<string> {
   return fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), minLength: length, maxLength: length });
 }
-

@@ -86,5 +86,13 @@ export const architectures: Readonly<Record<CpuVendor, readonly string[]>> = {
 export const hostnameStems: readonly string[] = ['DESKTOP', 'LAPTOP', 'WS', 'PC', 'SRV', 'DC', 'SQL', 'RDS', 'computer-name', 'büro-pc', '会計-PC'];
 
 /** Active Directory domains (FQDN and NetBIOS forms) and workgroup names. */
-export const domains: readonly string[] = ['company.com', 'corp.example.com', 'ad.contoso.local', 'CONTOSO', 'fabrikam.net', 'büro.example.de', 'ad.example.co.jp'];
+export const domains: readonly string[] = [
+  'company.com',
+  'corp.example.com',
+  'ad.contoso.local',
+  'CONTOSO',
+  'fabrikam.net',
+  'büro.example.de',
+  'ad.example.co.jp',
+];
 export const workgroups: readonly string[] = ['WORKGROUP', 'HOME', 'MSHOME', 'BÜRO', 'オフィス'];

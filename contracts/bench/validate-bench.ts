@@ -61,7 +61,12 @@ await run({ input: corpus, type: 'heartbeat', ndjson: true, quiet: true, stdout:
 for (let r = 0; r < ROUNDS; r += 1) {
   baseline.push(COUNT / (await timeIt(() => parseOnly(corpus))));
   let code = -1;
-  validator.push(COUNT / (await timeIt(async () => { code = await run({ input: corpus, type: 'heartbeat', ndjson: true, quiet: true, stdout: sink(), stderr: sink() }); })));
+  validator.push(
+    COUNT /
+      (await timeIt(async () => {
+        code = await run({ input: corpus, type: 'heartbeat', ndjson: true, quiet: true, stdout: sink(), stderr: sink() });
+      })),
+  );
   if (code !== 0) throw new Error(`the corpus should be valid, validate exited ${code}`);
 }
 rmSync(dir, { recursive: true, force: true });

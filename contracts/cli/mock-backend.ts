@@ -48,7 +48,10 @@ const REMEMBERED_ANSWERS = 10_000;
 const LOGGED_REQUESTS = 10_000;
 
 class Refusal {
-  constructor(readonly problem: Problem, readonly headers: Record<string, string> = {}) {}
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -91,7 +94,10 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     const verdict = validatorFor(type)(body.value);
     if (!verdict.ok) {
       const what = type === 'heartbeat' ? 'Invalid heartbeat' : 'Invalid registration';
-      const detail = `${verdict.errors.length} field(s) failed validation: ${verdict.errors.slice(0, 5).map((e) => e.path || '(root)').join(', ')}.`;
+      const detail = `${verdict.errors.length} field(s) failed validation: ${verdict.errors
+        .slice(0, 5)
+        .map((e) => e.path || '(root)')
+        .join(', ')}.`;
       throw new Refusal(problemOf('validation', `${what}: ${detail}`, verdict.errors));
     }
     return body.value as Record<string, unknown>;
@@ -101,7 +107,12 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     const secret = bearer(req);
     if (secret === undefined || (options.enrollmentSecret !== undefined && secret !== options.enrollmentSecret)) {
       req.resume();
-      throw new Refusal(problemOf('unauthorized', `${secret === undefined ? 'No' : 'Wrong'} enrollment secret. Send \`Authorization: Bearer <enrollment secret>\` (the mock's is printed at start-up).`));
+      throw new Refusal(
+        problemOf(
+          'unauthorized',
+          `${secret === undefined ? 'No' : 'Wrong'} enrollment secret. Send \`Authorization: Bearer <enrollment secret>\` (the mock's is printed at start-up).`,
+        ),
+      );
     }
     const body = await validated(req, 'register-request');
     const fingerprint = String(body.hardware_fingerprint);
@@ -121,16 +132,24 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     const assetId = token === undefined ? undefined : assetByToken.get(token);
     if (assetId === undefined) {
       req.resume();
-      const why = token === undefined ? 'No agent token.' : 'Unknown agent token: register first (POST /api/agents/register); the mock forgets its tokens when it restarts.';
+      const why =
+        token === undefined
+          ? 'No agent token.'
+          : 'Unknown agent token: register first (POST /api/agents/register); the mock forgets its tokens when it restarts.';
       throw new Refusal(problemOf('unauthorized', `${why} Send \`Authorization: Bearer <agent token>\`.`), { 'WWW-Authenticate': 'Bearer' });
     }
     const key = req.headers['idempotency-key'];
     if (key !== undefined && (key.length < 1 || key.length > 128)) {
       req.resume();
-      throw new Refusal(problemOf('validation', 'The Idempotency-Key header must be 1..128 characters.', [{ path: '', message: 'Idempotency-Key: must be a string of 1 to 128 characters' }]));
+      throw new Refusal(
+        problemOf('validation', 'The Idempotency-Key header must be 1..128 characters.', [
+          { path: '', message: 'Idempotency-Key: must be a string of 1 to 128 characters' },
+        ]),
+      );
     }
     const body = await validated(req, 'heartbeat');
-    if (body.asset_id !== assetId) throw new Refusal(problemOf('forbidden', 'This agent token belongs to another asset_id (AUTH-2); send heartbeats for your own asset_id.'));
+    if (body.asset_id !== assetId)
+      throw new Refusal(problemOf('forbidden', 'This agent token belongs to another asset_id (AUTH-2); send heartbeats for your own asset_id.'));
     // HB-7: a retry (same key, or same asset_id and timestamp) gets the first answer again.
     const replayKey = key !== undefined ? `${assetId} key ${key}` : `${assetId} at ${String(body.timestamp)}`;
     const first = answers.get(replayKey);
@@ -146,7 +165,9 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
     const match = matchRoute(req.method ?? 'GET', path);
     if (match !== undefined && 'allow' in match) {
       req.resume();
-      throw new Refusal(problemOf('method-not-allowed', `${String(req.method).slice(0, 16)} is not allowed on ${path}; use ${match.allow.join(' or ')}.`), { Allow: match.allow.join(', ') });
+      throw new Refusal(problemOf('method-not-allowed', `${String(req.method).slice(0, 16)} is not allowed on ${path}; use ${match.allow.join(' or ')}.`), {
+        Allow: match.allow.join(', '),
+      });
     }
     const operation = match?.route.operationId;
     if (operation === 'healthz') return [200, { status: 'ok' }];
@@ -161,7 +182,14 @@ export function createMockBackend(options: MockBackendOptions = {}): MockBackend
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://mock').pathname;
-    const entry: MockRequestLog = { atMs: now(), method: req.method ?? '?', path, status: 0, errors: [], gzip: /gzip/i.test(req.headers['content-encoding'] ?? '') };
+    const entry: MockRequestLog = {
+      atMs: now(),
+      method: req.method ?? '?',
+      path,
+      status: 0,
+      errors: [],
+      gzip: /gzip/i.test(req.headers['content-encoding'] ?? ''),
+    };
     if (typeof req.headers['idempotency-key'] === 'string') entry.idempotencyKey = req.headers['idempotency-key'];
     const fault: FaultAction = path === HEARTBEAT && req.method === 'POST' ? faults.next() : faults.duringOutage() ? { kind: 'reset' } : { kind: 'none' };
     if (fault.kind !== 'none') entry.fault = fault.kind;

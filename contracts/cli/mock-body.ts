@@ -63,12 +63,17 @@ export async function readMockBody(req: IncomingMessage, limit = MOCK_BODY_LIMIT
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    const problem = problemOf('malformed-json', 'The body is not valid JSON; send one JSON object.', [{ path: '', message: `not JSON: ${(error as Error).message}`.slice(0, 200) }]);
+    const problem = problemOf('malformed-json', 'The body is not valid JSON; send one JSON object.', [
+      { path: '', message: `not JSON: ${(error as Error).message}`.slice(0, 200) },
+    ]);
     return { ok: false, problem };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    return { ok: false, problem: problemOf('not-an-object', `The body must be a JSON object, got ${got}.`, [{ path: '', message: `must be a JSON object (got ${got})` }]) };
+    return {
+      ok: false,
+      problem: problemOf('not-an-object', `The body must be a JSON object, got ${got}.`, [{ path: '', message: `must be a JSON object (got ${got})` }]),
+    };
   }
   return { ok: true, value };
 }

@@ -6,13 +6,24 @@ import { defaultMockOptions, run, type MockOptions } from './mock-run.js';
 /** `lanet mock`: argument parsing only; the work is in `run()`. */
 export function createCommand(): Command {
   return new Command('mock')
-    .description('Start a mock backend for developing an agent: it speaks the agent\'s wire and judges every body with the contract.')
+    .description("Start a mock backend for developing an agent: it speaks the agent's wire and judges every body with the contract.")
     .option('--host <host>', 'address to listen on', defaultMockOptions.host)
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', String(defaultMockOptions.port))
     .option('--enrollment-secret <secret>', 'the secret registration needs (default: any non-empty secret registers)')
-    .option('--interval <seconds>', `next_heartbeat_in_s the mock answers (HB-11, ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS})`, String(limits.defaultHeartbeatIntervalS))
-    .option('--fault <steps>', 'fault schedule for heartbeat calls, a comma list, repeatable (see below)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .addOption(new Option('--verbose <level>', 'info: one line per request; error: refused requests only; silent').choices(['info', 'error', 'silent']).default('info'))
+    .option(
+      '--interval <seconds>',
+      `next_heartbeat_in_s the mock answers (HB-11, ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS})`,
+      String(limits.defaultHeartbeatIntervalS),
+    )
+    .option(
+      '--fault <steps>',
+      'fault schedule for heartbeat calls, a comma list, repeatable (see below)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .addOption(
+      new Option('--verbose <level>', 'info: one line per request; error: refused requests only; silent').choices(['info', 'error', 'silent']).default('info'),
+    )
     .addHelpText(
       'after',
       `
@@ -54,7 +65,9 @@ Examples:
       };
       if (!Number.isInteger(port) || port < 0 || port > 65_535) return fail(`--port must be an integer 0..65535, got '${opts.port}'.`);
       if (!Number.isInteger(intervalS) || intervalS < limits.minHeartbeatIntervalS || intervalS > limits.maxHeartbeatIntervalS) {
-        return fail(`--interval must be a whole number of seconds ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS} (HB-11), got '${opts.interval}'. A shorter agent interval is the agent's --interval.`);
+        return fail(
+          `--interval must be a whole number of seconds ${limits.minHeartbeatIntervalS}..${limits.maxHeartbeatIntervalS} (HB-11), got '${opts.interval}'. A shorter agent interval is the agent's --interval.`,
+        );
       }
       if (opts.enrollmentSecret === '') return fail('--enrollment-secret must not be empty; leave it out to accept any secret.');
       let faults;
@@ -63,6 +76,13 @@ Examples:
       } catch (error) {
         return fail((error as Error).message);
       }
-      process.exitCode = await run({ host: opts.host, port, intervalS, faults, verbose: opts.verbose, ...(opts.enrollmentSecret !== undefined ? { enrollmentSecret: opts.enrollmentSecret } : {}) });
+      process.exitCode = await run({
+        host: opts.host,
+        port,
+        intervalS,
+        faults,
+        verbose: opts.verbose,
+        ...(opts.enrollmentSecret !== undefined ? { enrollmentSecret: opts.enrollmentSecret } : {}),
+      });
     });
 }

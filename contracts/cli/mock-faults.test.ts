@@ -17,13 +17,17 @@ describe('lanet mock --fault', () => {
   });
 
   it('refuses what it cannot replay, saying which forms it accepts', () => {
-    for (const bad of ['explode', '200', 'outage', 'ok:retry-after=5', 'slow=soon', '503x0', 'outage=1sx2']) expect(() => parseFaultStep(bad), bad).toThrow(/fault step|1 or more|400\.\.599|retry-after goes|duration/);
+    for (const bad of ['explode', '200', 'outage', 'ok:retry-after=5', 'slow=soon', '503x0', 'outage=1sx2'])
+      expect(() => parseFaultStep(bad), bad).toThrow(/fault step|1 or more|400\.\.599|retry-after goes|duration/);
   });
 
   it('hands out steps in order, an outage by time, then nothing', () => {
     let now = 0;
     const schedule = new FaultSchedule(parseFaultSchedule(['500x2,outage=10s,401']), () => now);
-    expect([schedule.next(), schedule.next()]).toEqual([{ kind: 'status', status: 500 }, { kind: 'status', status: 500 }]);
+    expect([schedule.next(), schedule.next()]).toEqual([
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    ]);
     expect(schedule.next()).toEqual({ kind: 'reset' });
     now = 9_999;
     expect([schedule.duringOutage(), schedule.next()]).toEqual([true, { kind: 'reset' }]);

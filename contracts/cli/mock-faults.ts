@@ -17,7 +17,12 @@ export type FaultStep =
   | { kind: 'slow'; ms: number; times: number };
 
 /** What the mock does with one request. */
-export type FaultAction = { kind: 'none' } | { kind: 'reset' } | { kind: 'status'; status: number; retryAfterS?: number } | { kind: 'unauthorized' } | { kind: 'slow'; ms: number };
+export type FaultAction =
+  | { kind: 'none' }
+  | { kind: 'reset' }
+  | { kind: 'status'; status: number; retryAfterS?: number }
+  | { kind: 'unauthorized' }
+  | { kind: 'slow'; ms: number };
 
 /** "30s", "2m", "500ms", "20" (seconds) to milliseconds; throws a message that says what is accepted. */
 export function parseDuration(text: string): number {
@@ -54,7 +59,10 @@ export function parseFaultStep(text: string): FaultStep {
 
 /** Parses comma lists of steps (`--fault ok,503x2:retry-after=5,outage=30s`, repeatable). */
 export function parseFaultSchedule(texts: readonly string[]): FaultStep[] {
-  return texts.flatMap((t) => t.split(',')).filter((t) => t.trim() !== '').map(parseFaultStep);
+  return texts
+    .flatMap((t) => t.split(','))
+    .filter((t) => t.trim() !== '')
+    .map(parseFaultStep);
 }
 
 /** Replays a fault schedule: `next()` for each heartbeat call, `duringOutage()` for every other request. */
@@ -62,7 +70,10 @@ export class FaultSchedule {
   private readonly steps: FaultStep[];
   private outageUntilMs = 0;
 
-  constructor(steps: readonly FaultStep[], private readonly now: () => number = Date.now) {
+  constructor(
+    steps: readonly FaultStep[],
+    private readonly now: () => number = Date.now,
+  ) {
     this.steps = steps.map((s) => ({ ...s }));
   }
 

@@ -17,7 +17,12 @@ function post(path: string, body: unknown, bearer: string | undefined, headers: 
   const raw = Buffer.from(JSON.stringify(body));
   return fetch(mock.url + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...headers,
+    },
     body: gzip ? gzipSync(raw) : raw,
   });
 }
@@ -29,7 +34,7 @@ async function registered(fingerprint = 'sha256:0123456789abcdef'): Promise<{ as
   return (await res.json()) as { asset_id: string; agent_token: string };
 }
 
-describe('lanet mock: the agent\'s wire', () => {
+describe("lanet mock: the agent's wire", () => {
   it('REG-1, HB-1, GEN-5: registers, then accepts a gzip heartbeat with the issued token', async () => {
     const id = await registered();
     const res = await post('/api/agents/heartbeat', { ...seedHeartbeat(), asset_id: id.asset_id }, id.agent_token, { 'idempotency-key': 'k-1' });
@@ -43,7 +48,7 @@ describe('lanet mock: the agent\'s wire', () => {
     expect((await post('/api/agents/heartbeat', { ...seedHeartbeat(), asset_id: id.asset_id }, id.agent_token, {}, false)).status).toBe(200);
   });
 
-  it('HB-3: a 400 is problem+json whose errors are the real violations by JSON Pointer, in the contract\'s words', async () => {
+  it("HB-3: a 400 is problem+json whose errors are the real violations by JSON Pointer, in the contract's words", async () => {
     const id = await registered();
     const hb = { ...seedHeartbeat(), asset_id: id.asset_id } as Record<string, any>;
     delete hb.hardware_inventory.system.hostname;
@@ -76,10 +81,18 @@ describe('lanet mock: the agent\'s wire', () => {
 
   it('GEN-2..GEN-5, GEN-7: malformed JSON 400, wrong type 415, gzip bomb 413, unknown path 404, wrong method 405 with Allow', async () => {
     const id = await registered();
-    const bad = await fetch(mock.url + '/api/agents/heartbeat', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${id.agent_token}` }, body: '{"asset_id":' });
+    const bad = await fetch(mock.url + '/api/agents/heartbeat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${id.agent_token}` },
+      body: '{"asset_id":',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe('');
-    const text = await fetch(mock.url + '/api/agents/heartbeat', { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${id.agent_token}` }, body: '{}' });
+    const text = await fetch(mock.url + '/api/agents/heartbeat', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${id.agent_token}` },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
     const bomb = await post('/api/agents/heartbeat', { pad: 'x'.repeat(5 * 1024 * 1024) }, id.agent_token);
     expect(bomb.status).toBe(413);
@@ -97,7 +110,13 @@ describe('lanet mock: fault schedule', () => {
   it('AG-2, AG-3, AG-6: replays reset, 503 + Retry-After, 401 and slow, in order, then answers normally', async () => {
     const id = await registered();
     const hb = { ...seedHeartbeat(), asset_id: id.asset_id };
-    mock.backend.faults.push({ kind: 'reset', times: 1 }, { kind: 'status', status: 503, retryAfterS: 7, times: 1 }, { kind: 'status', status: 502, times: 1 }, { kind: 'unauthorized', times: 1 }, { kind: 'slow', ms: 300, times: 1 });
+    mock.backend.faults.push(
+      { kind: 'reset', times: 1 },
+      { kind: 'status', status: 503, retryAfterS: 7, times: 1 },
+      { kind: 'status', status: 502, times: 1 },
+      { kind: 'unauthorized', times: 1 },
+      { kind: 'slow', ms: 300, times: 1 },
+    );
     await expect(post('/api/agents/heartbeat', hb, id.agent_token)).rejects.toThrow();
     const unavailable = await post('/api/agents/heartbeat', hb, id.agent_token);
     expect([unavailable.status, unavailable.headers.get('retry-after')]).toEqual([503, '7']);

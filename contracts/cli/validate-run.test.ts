@@ -12,7 +12,15 @@ const dir = mkdtempSync(join(tmpdir(), 'lanet-validate-'));
 
 function capture(): { stream: Writable; text: () => string } {
   let text = '';
-  return { stream: new Writable({ write: (chunk, _enc, done) => { text += chunk.toString(); done(); } }), text: () => text };
+  return {
+    stream: new Writable({
+      write: (chunk, _enc, done) => {
+        text += chunk.toString();
+        done();
+      },
+    }),
+    text: () => text,
+  };
 }
 
 async function validate(options: Partial<ValidateOptions> & { input: string }) {
@@ -58,11 +66,19 @@ describe('lanet validate run()', () => {
   });
 
   it('validates other message types with --type', async () => {
-    const ok = await validate({ input: file('reg.json', JSON.stringify({ hardware_fingerprint: 'sha256:0123456789abcdef', hostname: 'pc' })), type: 'register-request' });
+    const ok = await validate({
+      input: file('reg.json', JSON.stringify({ hardware_fingerprint: 'sha256:0123456789abcdef', hostname: 'pc' })),
+      type: 'register-request',
+    });
     expect(ok.code).toBe(0);
     const bad = await validate({ input: file('reg-bad.json', JSON.stringify({ hardware_fingerprint: 'short', hostname: '' })), type: 'register-request' });
     expect(bad.code).toBe(1);
-    expect(bad.out.split('\n').filter(Boolean).map((l) => l.split(':')[0])).toEqual(['/hardware_fingerprint', '/hostname']);
+    expect(
+      bad.out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(':')[0]),
+    ).toEqual(['/hardware_fingerprint', '/hostname']);
   });
 
   it('--ndjson: reports each bad line by number, skips blank lines, ends with a summary', async () => {

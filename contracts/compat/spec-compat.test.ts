@@ -25,7 +25,10 @@ describe('findBreakingChanges catches each kind of break', () => {
   it('a narrowed range in a request', () => {
     const next = current();
     next.components.schemas.HeartbeatStatus.properties.cpu_usage.maximum = 90;
-    expect(findBreakingChanges(released, next)).toContainEqual({ where: 'POST /api/agents/heartbeat request/status/cpu_usage', what: 'maximum narrowed: 100 -> 90' });
+    expect(findBreakingChanges(released, next)).toContainEqual({
+      where: 'POST /api/agents/heartbeat request/status/cpu_usage',
+      what: 'maximum narrowed: 100 -> 90',
+    });
   });
 
   it('a new required request field', () => {

@@ -90,10 +90,10 @@ export function createLanetHandlers(options: LanetHandlerOptions = {}): LanetHan
   }
 
   function invalid(entry: RecordedRequest) {
-    return HttpResponse.json(
-      problemOf('validation', `${entry.errors.length} field(s) failed validation`, entry.errors),
-      { status: 400, headers: PROBLEM_HEADERS },
-    );
+    return HttpResponse.json(problemOf('validation', `${entry.errors.length} field(s) failed validation`, entry.errors), {
+      status: 400,
+      headers: PROBLEM_HEADERS,
+    });
   }
 
   const register = http.post(`${base}${route('registerAgent').path}`, async ({ request }) => {
@@ -121,7 +121,10 @@ export function createLanetHandlers(options: LanetHandlerOptions = {}): LanetHan
     if (fault?.status) {
       const headers: Record<string, string> = { ...PROBLEM_HEADERS };
       if (fault.retryAfterS !== undefined) headers['Retry-After'] = String(fault.retryAfterS);
-      return HttpResponse.json(makeProblem(fault.status, 'injected', 'Injected fault', `The mock was told to answer ${fault.status}.`), { status: fault.status, headers });
+      return HttpResponse.json(makeProblem(fault.status, 'injected', 'Injected fault', `The mock was told to answer ${fault.status}.`), {
+        status: fault.status,
+        headers,
+      });
     }
     if (!entry.valid) return invalid(entry);
     const answer = HeartbeatResponseSchema.parse({ status: 'ok', received_at: new Date(now()).toISOString(), next_heartbeat_in_s: intervalS });

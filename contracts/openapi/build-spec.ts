@@ -34,7 +34,9 @@ function responseConfig(status: number, r: RouteResponse): ResponseConfig {
   const headers = 'headers' in r && r.headers ? Object.fromEntries(r.headers.map((h) => [h, headerDocs[h]])) : undefined;
   if ('json' in r) return { description: r.description, headers, content: { 'application/json': { schema: r.json } } };
   if ('text' in r) return { description: r.description, content: { 'text/plain': { schema: z.string() } } };
-  const types = problemSlugsFor(status).map((slug) => `\`${slug}\``).join(', ');
+  const types = problemSlugsFor(status)
+    .map((slug) => `\`${slug}\``)
+    .join(', ');
   const description = types ? `${r.description} Problem types: ${types}.` : r.description;
   return { description, headers, content: { [PROBLEM]: { schema: ProblemSchema, example: exampleProblem(status, r.description) } } };
 }
@@ -52,7 +54,10 @@ function routeConfig(r: Route): RouteConfig {
     ...Object.fromEntries(Object.keys(transportResponses).map((status) => [status, { $ref: `#/components/responses/Status${status}` }])),
   };
   const body = r.request.body
-    ? { required: true, content: { 'application/json': { schema: r.request.body, ...(r.operationId === 'postHeartbeat' ? { example: seedHeartbeat() } : {}) } } }
+    ? {
+        required: true,
+        content: { 'application/json': { schema: r.request.body, ...(r.operationId === 'postHeartbeat' ? { example: seedHeartbeat() } : {}) } },
+      }
     : undefined;
   return {
     method: r.method,

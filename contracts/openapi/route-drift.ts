@@ -28,9 +28,13 @@ export function findHandWrittenRoutes(file: string, text: string): HandWrittenRo
 
 /** Scans the repository's tracked TypeScript sources (tests excluded: they name paths on purpose, as a client would). */
 export function scanRepository(root: string): HandWrittenRoute[] {
-  const files = [...new Set(execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => f && !f.endsWith('.test.ts') && !f.includes('/test/') && !f.startsWith('node_modules/')))]; // an unmerged file is listed once per stage
+  const files = [
+    ...new Set(
+      execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts'], { cwd: root, encoding: 'utf8' })
+        .split('\n')
+        .filter((f) => f && !f.endsWith('.test.ts') && !f.includes('/test/') && !f.startsWith('node_modules/')),
+    ),
+  ]; // an unmerged file is listed once per stage
   return files.flatMap((f) => {
     try {
       return findHandWrittenRoutes(f, readFileSync(join(root, f), 'utf8'));

@@ -8,8 +8,7 @@ export const securitySchemes = {
   agentToken: {
     type: 'http',
     scheme: 'bearer',
-    description:
-      'Per-agent token from registration (AUTH-1). A token used for another asset_id gets 403 (AUTH-2). Servers store only its hash (AUTH-4).',
+    description: 'Per-agent token from registration (AUTH-1). A token used for another asset_id gets 403 (AUTH-2). Servers store only its hash (AUTH-4).',
   },
   adminToken: {
     type: 'http',

@@ -6,12 +6,17 @@ const blocks = {
   endpoints: () => [
     '| operation | method and path | credential | profile | requirements |',
     '| --- | --- | --- | --- | --- |',
-    ...routes.map((r) => `| \`${r.operationId}\` | \`${r.method.toUpperCase()} ${r.path}\` | ${r.security.join(' or ')} | ${r.profile} | ${requirementIdsOf(r.operationId).join(', ')} |`),
+    ...routes.map(
+      (r) =>
+        `| \`${r.operationId}\` | \`${r.method.toUpperCase()} ${r.path}\` | ${r.security.join(' or ')} | ${r.profile} | ${requirementIdsOf(r.operationId).join(', ')} |`,
+    ),
   ],
   index: () => [
     '| ID | level | profile | rule | judged by |',
     '| --- | --- | --- | --- | --- |',
-    ...requirements.map((r) => `| [${r.id}](#${anchorOf(r.id, r.level, r.profile)}) | ${r.level} | ${r.profile} | ${r.rule.replaceAll('|', '\\|')} | ${r.judgedBy.join(', ')} |`),
+    ...requirements.map(
+      (r) => `| [${r.id}](#${anchorOf(r.id, r.level, r.profile)}) | ${r.level} | ${r.profile} | ${r.rule.replaceAll('|', '\\|')} | ${r.judgedBy.join(', ')} |`,
+    ),
   ],
 } as const;
 
@@ -41,7 +46,8 @@ export function protocolDocProblems(text: string): string[] {
   for (const r of requirements) {
     const own = sections.filter((s) => s.id === r.id);
     if (own.length !== 1) problems.push(`${r.id}: ${own.length} sections in spec/protocol.md, expected one "### ${r.id} · ${r.level} · ${r.profile}"`);
-    else if (own[0]!.level !== r.level || own[0]!.profile !== r.profile) problems.push(`${r.id}: the document says ${own[0]!.level} · ${own[0]!.profile}, the catalogue ${r.level} · ${r.profile}`);
+    else if (own[0]!.level !== r.level || own[0]!.profile !== r.profile)
+      problems.push(`${r.id}: the document says ${own[0]!.level} · ${own[0]!.profile}, the catalogue ${r.level} · ${r.profile}`);
   }
   const known = new Set(requirements.map((r) => r.id));
   for (const s of sections) if (!known.has(s.id)) problems.push(`${s.id}: a section in spec/protocol.md, but not in contracts/requirements/requirements.ts`);

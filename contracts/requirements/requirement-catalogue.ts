@@ -13,7 +13,6 @@ export const RequirementProfileSchema = z.enum(['core', 'auth', 'fleet', 'escrow
 /** Who judges a requirement: the backend suite, the agent suite, the simulator, or the project's own tests. */
 export const JudgeSchema = z.enum(['conformance', 'agent-conformance', 'simulator', 'project-tests']);
 
-
 /** One requirement of protocol v1, as data: the protocol document, the spec and every report read it. */
 export const RequirementSchema = z.object({
   id: z.string().regex(/^(GEN|HB|REG|AUTH|FLT|ESC|AG|PERF)-\d+$/),

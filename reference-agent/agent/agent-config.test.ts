@@ -6,7 +6,9 @@ import { loadAgentConfig } from './agent-config.js';
 import { IdentityStore } from './identity-store.js';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'lanet-agent-config-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lanet-agent-config-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('agent configuration: file, environment, flags', () => {

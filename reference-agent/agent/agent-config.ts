@@ -6,7 +6,11 @@ import { defaultConfigDir } from './identity-store.js';
 
 /** The agent's settings after merging file, environment and flags (flags win, then environment, then file). */
 export const AgentConfigSchema = z.object({
-  server: z.string().url().transform((u) => u.replace(/\/+$/, '')).optional(),
+  server: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   enrollmentSecret: z.string().min(1).optional(),
   configDir: z.string().min(1),
   /** Development override: a fixed interval that ignores the server's HB-11 steering and may go below 60 s. */
@@ -20,7 +24,9 @@ export const AgentConfigSchema = z.object({
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
 /** The settings as each source spells them; undefined means "not set here". */
-export type AgentConfigInput = Partial<Record<'server' | 'enrollmentSecret' | 'configDir' | 'intervalS' | 'startupDelayS' | 'logLevel' | 'configFile', string | number>>;
+export type AgentConfigInput = Partial<
+  Record<'server' | 'enrollmentSecret' | 'configDir' | 'intervalS' | 'startupDelayS' | 'logLevel' | 'configFile', string | number>
+>;
 
 const ENV: Record<string, keyof AgentConfigInput> = {
   LANET_SERVER: 'server',

@@ -82,7 +82,12 @@ describe('AgentRunner against the contract MSW handlers, on fake timers', () => 
     expect(statSync(join(dir, 'config', 'identity.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'config')).mode & 0o777).toBe(0o700);
     const cycle = logs.find((l) => l.msg === 'send accepted')!;
-    expect(cycle).toMatchObject({ bytes_raw: expect.any(Number), bytes_gzip: expect.any(Number), answer: expect.stringContaining('200 ok'), next_send_at: new Date(T0 + 300 * S).toISOString() });
+    expect(cycle).toMatchObject({
+      bytes_raw: expect.any(Number),
+      bytes_gzip: expect.any(Number),
+      answer: expect.stringContaining('200 ok'),
+      next_send_at: new Date(T0 + 300 * S).toISOString(),
+    });
     expect(Object.keys(cycle.collectors_ms as object)).toContain('programs');
   });
 
@@ -135,7 +140,13 @@ describe('AgentRunner against the contract MSW handlers, on fake timers', () => 
     const keyOf = (i: number) => (heartbeats()[i]!.body as HeartbeatRequest).hardware_inventory?.bitlocker?.volumes[0]?.recovery_key;
     expect(keyOf(0)).toBe('123456-234567-345678-456789-567890-678901-789012-890123');
     expect(keyOf(1)).toBeUndefined();
-    mock.use(http.post(`${BASE}/api/agents/heartbeat`, () => HttpResponse.json({ status: 'ok', received_at: new Date().toISOString(), next_heartbeat_in_s: 300, escrow_required: true }), { once: true }));
+    mock.use(
+      http.post(
+        `${BASE}/api/agents/heartbeat`,
+        () => HttpResponse.json({ status: 'ok', received_at: new Date().toISOString(), next_heartbeat_in_s: 300, escrow_required: true }),
+        { once: true },
+      ),
+    );
     await vi.advanceTimersByTimeAsync(600 * S);
     expect(keyOf(2)).toBe('123456-234567-345678-456789-567890-678901-789012-890123');
     expect(heartbeats()).toHaveLength(3); // the escrow_required answer was served by the one-off handler

@@ -113,7 +113,8 @@ export class AgentRunner {
     const report = await sendHeartbeat(this.options.server, state.agent_token, built.heartbeat);
     this.meter.end(report.rawBytes, report.gzipBytes);
     if (report.outcome.kind === 'accepted' || report.outcome.kind === 'rejected') {
-      if (report.outcome.kind === 'rejected') this.options.logger.error({ answer: report.detail }, 'heartbeat rejected; not retried, the schedule goes on (AG-4)');
+      if (report.outcome.kind === 'rejected')
+        this.options.logger.error({ answer: report.detail }, 'heartbeat rejected; not retried, the schedule goes on (AG-4)');
       if (report.outcome.kind === 'accepted' && built.keysIncluded && built.keysFingerprint !== state.escrowed_keys_sha256) {
         this.state = { ...state, escrowed_keys_sha256: built.keysFingerprint };
         this.options.store.save(this.state);
@@ -134,7 +135,14 @@ export class AgentRunner {
   private async register(): Promise<SendReport> {
     if (this.options.enrollmentSecret === undefined) {
       const outcome: SendOutcome = { kind: 'unauthorized' };
-      return { outcome, status: 0, rawBytes: 0, gzipBytes: 0, ms: 0, detail: 'no enrollment secret configured: set --enrollment-secret or LANET_ENROLLMENT_SECRET to register' };
+      return {
+        outcome,
+        status: 0,
+        rawBytes: 0,
+        gzipBytes: 0,
+        ms: 0,
+        detail: 'no enrollment secret configured: set --enrollment-secret or LANET_ENROLLMENT_SECRET to register',
+      };
     }
     const report = await register(this.options.server, this.options.enrollmentSecret, {
       hardware_fingerprint: await this.options.fingerprint(),
@@ -163,7 +171,14 @@ export class AgentRunner {
         bytes_gzip: report.gzipBytes,
         answer: report.detail,
         ...stats,
-        ...(next ? { next_action: next.action, next_reason: next.reason, next_send_at: new Date(next.atMs).toISOString(), interval_s: this.options.scheduler.intervalS } : {}),
+        ...(next
+          ? {
+              next_action: next.action,
+              next_reason: next.reason,
+              next_send_at: new Date(next.atMs).toISOString(),
+              interval_s: this.options.scheduler.intervalS,
+            }
+          : {}),
       },
       `${decision.action} ${report.outcome.kind}`,
     );

@@ -11,7 +11,11 @@ function run(overrides: Partial<CollectionRun> = {}): CollectionRun {
   return {
     sections: {
       status: { cpu_usage: 10, memory_usage: 50, disk_usage: 40, status: 'online' },
-      bitlocker: { supported: true, protected_volumes: 1, volumes: [{ drive_letter: 'C:', protection_status: 'Protected', encryption_method: 'XTS-AES-256', recovery_key: KEY }] },
+      bitlocker: {
+        supported: true,
+        protected_volumes: 1,
+        volumes: [{ drive_letter: 'C:', protection_status: 'Protected', encryption_method: 'XTS-AES-256', recovery_key: KEY }],
+      },
       software: { agent_version: '0.1.0', installed_programs: [{ name: 'Git', version: '2.47.1' }] },
     },
     errors: [],
@@ -29,7 +33,11 @@ describe('buildHeartbeat', () => {
 
   it('HB-4 and AG-5: a failed collector leaves its section out, is named, and makes the heartbeat partial', () => {
     const { heartbeat } = buildHeartbeat(
-      run({ sections: { status: run().sections.status }, errors: [{ collector: 'programs', error: 'timed out after 30000 ms' }], timings: [{ collector: 'programs', ms: 30000, outcome: 'timeout' }] }),
+      run({
+        sections: { status: run().sections.status },
+        errors: [{ collector: 'programs', error: 'timed out after 30000 ms' }],
+        timings: [{ collector: 'programs', ms: 30000, outcome: 'timeout' }],
+      }),
       ASSET,
       { now: NOW, includeRecoveryKeys: false },
     );

@@ -8,7 +8,10 @@ export const UNREGISTERED_ASSET_ID = '00000000-0000-0000-0000-000000000000';
 
 /** sha256 over the recovery keys by volume, so a change is noticed without storing the keys (ESC-3). */
 export function recoveryKeysFingerprint(bitlocker: InventorySections['bitlocker']): string | undefined {
-  const keys = (bitlocker?.volumes ?? []).filter((v) => typeof v.recovery_key === 'string').map((v) => `${v.drive_letter}=${v.recovery_key}`).sort();
+  const keys = (bitlocker?.volumes ?? [])
+    .filter((v) => typeof v.recovery_key === 'string')
+    .map((v) => `${v.drive_letter}=${v.recovery_key}`)
+    .sort();
   return keys.length === 0 ? undefined : createHash('sha256').update(keys.join('\n')).digest('hex');
 }
 
@@ -24,7 +27,11 @@ export interface BuiltHeartbeat {
  * or they differ from those it last accepted (ESC-3); otherwise `recovery_key` is left out. A heartbeat missing a
  * section because its collector failed is `partial` (HB-4). The result is validated against the contract.
  */
-export function buildHeartbeat(run: CollectionRun, assetId: string, options: { now: Date; includeRecoveryKeys: boolean; escrowedKeysSha256?: string }): BuiltHeartbeat {
+export function buildHeartbeat(
+  run: CollectionRun,
+  assetId: string,
+  options: { now: Date; includeRecoveryKeys: boolean; escrowedKeysSha256?: string },
+): BuiltHeartbeat {
   const s = run.sections;
   const keysFingerprint = recoveryKeysFingerprint(s.bitlocker);
   const keysIncluded = keysFingerprint !== undefined && (options.includeRecoveryKeys || keysFingerprint !== options.escrowedKeysSha256);

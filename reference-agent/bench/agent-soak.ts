@@ -69,7 +69,8 @@ const work = mkdtempSync(join(tmpdir(), 'lanet-soak-'));
 const database = join(work, 'lanet.db');
 const configDir = join(work, 'agent');
 const port = await freePort();
-const startServer = () => spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database, extraArgs: ['--port', String(port)], startTimeoutMs: 120_000 });
+const startServer = () =>
+  spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database, extraArgs: ['--port', String(port)], startTimeoutMs: 120_000 });
 let server: SpawnedServer = await startServer();
 const url = server.url;
 process.stderr.write(`soak: server ${url}, ${durationS} s at ${intervalS} s interval, restart at ${restartAtS} s for ${downtimeS} s, window ±${windowMs} ms\n`);
@@ -78,10 +79,14 @@ const bundled = values.agent === 'bundle';
 const nodeFlags = bundled ? (values['node-flags'] ?? AGENT_NODE_FLAGS.join(' ')).split(' ').filter(Boolean) : [];
 const entry = bundled ? [...nodeFlags, agentBundlePath] : [LANET, 'agent'];
 process.stderr.write(`soak: agent ${bundled ? `bundle ${agentBundlePath} with node flags [${nodeFlags.join(' ')}]` : 'lanet agent under tsx'}\n`);
-const agent = spawn(process.execPath, [...entry, '--server', url, '--enrollment-secret', SECRET, '--interval', String(intervalS), '--startup-delay', '0', '--config-dir', configDir], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-  env: { ...process.env, LANET_LOG_LEVEL: 'info' },
-});
+const agent = spawn(
+  process.execPath,
+  [...entry, '--server', url, '--enrollment-secret', SECRET, '--interval', String(intervalS), '--startup-delay', '0', '--config-dir', configDir],
+  {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LANET_LOG_LEVEL: 'info' },
+  },
+);
 const logs: Array<Record<string, unknown>> = [];
 let partial = '';
 agent.stderr.on('data', (chunk: Buffer) => {
@@ -121,7 +126,9 @@ await new Promise((r) => agent.once('exit', r));
 const identityAfter = readFileSync(join(configDir, 'identity.json'), 'utf8');
 const assetId = (JSON.parse(identityAfter) as { asset_id: string }).asset_id;
 const fleet = (await (await fetch(`${url}/api/agents`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as unknown;
-const stored = (await (await fetch(`${url}/api/agents/${assetId}/heartbeats?limit=500`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as { items?: unknown[] };
+const stored = (await (await fetch(`${url}/api/agents/${assetId}/heartbeats?limit=500`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as {
+  items?: unknown[];
+};
 await server.stop();
 rmSync(work, { recursive: true, force: true });
 
@@ -159,7 +166,10 @@ const report = {
   identity_kept_across_restart: identityBefore === identityAfter,
   fleet_agents: (fleet as { agents?: unknown[] }).agents?.length ?? fleet,
   stored_heartbeats: storedCount,
-  agent_rss_mb: { max: Math.max(...samples.map((s) => s.rssKb)) / 1024, mean: Math.round(samples.reduce((a, s) => a + s.rssKb, 0) / samples.length / 102.4) / 10 },
+  agent_rss_mb: {
+    max: Math.max(...samples.map((s) => s.rssKb)) / 1024,
+    mean: Math.round(samples.reduce((a, s) => a + s.rssKb, 0) / samples.length / 102.4) / 10,
+  },
   agent_cpu_percent_of_core_mean: Math.round(((last.ticks - first.ticks) / hz / wallS) * 1000) / 10,
   agent_children_cpu_percent_of_core_mean: Math.round(((last.childTicks - first.childTicks) / hz / wallS) * 1000) / 10,
   per_cycle_cpu_ms: { mean: Math.round(cycleCpu.reduce((a, b) => a + b, 0) / cycleCpu.length), max: Math.max(...cycleCpu) },

@@ -24,12 +24,22 @@ const lines = ['| payload | programs | raw bytes | gzip bytes | gzip/raw |', '| 
 lines.push(row('seed guide example', seedHeartbeat()), row('seed-sized (contracts seedSizedHeartbeat)', seedSizedHeartbeat()));
 const player = fileURLToPath(new URL('../collectors/windows/fixtures/recorded-powershell.mjs', import.meta.url));
 for (const machine of ['win10-home-workgroup-sata', 'win11-domain-nvme', 'server2022-domain-raid']) {
-  const session = new PowerShellSession({ command: process.execPath, args: [player, fileURLToPath(new URL(`../collectors/windows/fixtures/${machine}`, import.meta.url))] });
+  const session = new PowerShellSession({
+    command: process.execPath,
+    args: [player, fileURLToPath(new URL(`../collectors/windows/fixtures/${machine}`, import.meta.url))],
+  });
   const collectors = [...platformCollectors('linux').filter((c) => ['metrics', 'memory', 'agent'].includes(c.name)), ...windowsCollectors(() => session)];
   const run = await runCollectors(collectors);
   session.close();
-  lines.push(row(`reference agent, ${machine} fixtures`, buildHeartbeat(run, UNREGISTERED_ASSET_ID, { now: new Date(), includeRecoveryKeys: false }).heartbeat));
+  lines.push(
+    row(`reference agent, ${machine} fixtures`, buildHeartbeat(run, UNREGISTERED_ASSET_ID, { now: new Date(), includeRecoveryKeys: false }).heartbeat),
+  );
 }
 const here = await runCollectors(platformCollectors());
-lines.push(row(`reference agent, this ${process.platform} machine`, buildHeartbeat(here, UNREGISTERED_ASSET_ID, { now: new Date(), includeRecoveryKeys: false }).heartbeat));
+lines.push(
+  row(
+    `reference agent, this ${process.platform} machine`,
+    buildHeartbeat(here, UNREGISTERED_ASSET_ID, { now: new Date(), includeRecoveryKeys: false }).heartbeat,
+  ),
+);
 process.stdout.write(`${lines.join('\n')}\n`);

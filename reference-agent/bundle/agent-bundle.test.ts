@@ -18,8 +18,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function runBundle(args: string[], configDir: string, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [...AGENT_NODE_FLAGS, bundle, ...args], { cwd: dir, env: { PATH: process.env.PATH, LANET_AGENT_CONFIG_DIR: configDir }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (_e, stdout, stderr) =>
-      resolve({ code: child.exitCode, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [...AGENT_NODE_FLAGS, bundle, ...args],
+      { cwd: dir, env: { PATH: process.env.PATH, LANET_AGENT_CONFIG_DIR: configDir }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
     );
   });
 }
@@ -38,9 +41,15 @@ describe('the single-file agent (npm run build:agent)', () => {
     const server = await spawnReferenceServer({ enrollmentSecret: 'bundle-secret', adminToken: 'bundle-admin-token-0123456789abcdef0123' });
     const configDir = join(dir, 'loop');
     try {
-      const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, bundle, '--server', server.url, '--enrollment-secret', 'bundle-secret', '--interval', '2', '--startup-delay', '0'], {
-        cwd: dir, env: { PATH: process.env.PATH, LANET_AGENT_CONFIG_DIR: configDir }, stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const agent = spawn(
+        process.execPath,
+        [...AGENT_NODE_FLAGS, bundle, '--server', server.url, '--enrollment-secret', 'bundle-secret', '--interval', '2', '--startup-delay', '0'],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH, LANET_AGENT_CONFIG_DIR: configDir },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let err = '';
       agent.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const accepted = () => err.split('\n').filter((l) => l.includes('"msg":"send accepted"')).length;
@@ -52,7 +61,11 @@ describe('the single-file agent (npm run build:agent)', () => {
       expect(err).toContain('"msg":"registered"');
       expect(err).toContain('"msg":"agent stopped"');
       const identity = JSON.parse(readFileSync(join(configDir, 'identity.json'), 'utf8')) as { asset_id: string };
-      const history = (await (await fetch(`${server.url}/api/agents/${identity.asset_id}/heartbeats`, { headers: { Authorization: 'Bearer bundle-admin-token-0123456789abcdef0123' } })).json()) as { items: unknown[] };
+      const history = (await (
+        await fetch(`${server.url}/api/agents/${identity.asset_id}/heartbeats`, {
+          headers: { Authorization: 'Bearer bundle-admin-token-0123456789abcdef0123' },
+        })
+      ).json()) as { items: unknown[] };
       expect(history.items.length).toBe(accepted());
     } finally {
       await server.stop();
@@ -61,10 +74,15 @@ describe('the single-file agent (npm run build:agent)', () => {
 
   it('install-service --output-dir from the bundle: the service runs this file with the lean node flags', async () => {
     const out = join(dir, 'service');
-    const { code } = await runBundle(['install-service', '--server', 'https://lanet.example.com', '--enrollment-secret', 's', '--output-dir', out], join(dir, 'svc'));
+    const { code } = await runBundle(
+      ['install-service', '--server', 'https://lanet.example.com', '--enrollment-secret', 's', '--output-dir', out],
+      join(dir, 'svc'),
+    );
     expect(code).toBe(0);
     const xml = readFileSync(join(out, 'lanet-agent.xml'), 'utf8');
-    expect(xml).toContain('<argument>--max-semi-space-size=1</argument>\n  <argument>--no-opt</argument>\n  <argument>C:\\Program Files\\LANET\\lanet-agent.mjs</argument>\n  <argument>--config-dir</argument>');
+    expect(xml).toContain(
+      '<argument>--max-semi-space-size=1</argument>\n  <argument>--no-opt</argument>\n  <argument>C:\\Program Files\\LANET\\lanet-agent.mjs</argument>\n  <argument>--config-dir</argument>',
+    );
     expect(xml).not.toContain('<argument>agent</argument>');
   }, 60_000);
 

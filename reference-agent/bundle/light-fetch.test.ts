@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-describe('light fetch (the single-file agent\'s fetch over node:http)', () => {
+describe("light fetch (the single-file agent's fetch over node:http)", () => {
   it('POSTs a gzip body with headers and reads status, headers and JSON', async () => {
     const res = await fetch(`${base}/x`, { method: 'POST', headers: { 'Content-Encoding': 'gzip', Authorization: 'Bearer t' }, body: gzipSync('{"a":1}') });
     expect([res.status, res.ok, res.headers.get('Retry-After'), res.headers.get('x-none')]).toEqual([200, true, '7', null]);

@@ -56,7 +56,14 @@ export function fetch(input: string | URL, init: LightRequestInit = {}): Promise
         return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
       };
       const status = res.statusCode ?? 0;
-      resolve({ status, statusText: res.statusMessage ?? '', ok: status >= 200 && status < 300, headers: { get: header }, text: () => body, json: async () => JSON.parse(await body) as unknown });
+      resolve({
+        status,
+        statusText: res.statusMessage ?? '',
+        ok: status >= 200 && status < 300,
+        headers: { get: header },
+        text: () => body,
+        json: async () => JSON.parse(await body) as unknown,
+      });
     });
     const onAbort = () => {
       req.destroy(abortError());

@@ -31,7 +31,12 @@ afterEach(() => {
 describe('lanet agent (smoke: the real CLI)', () => {
   it('--once --dry-run prints only a contract-valid payload of this machine on stdout; logs go to stderr', async () => {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [LANET, 'agent', '--once', '--dry-run'], { env: { ...process.env, LANET_AGENT_CONFIG_DIR: dir }, timeout: 60_000 }, (_e, out, err) => resolve({ code: child.exitCode, stdout: out, stderr: err }));
+      const child = execFile(
+        process.execPath,
+        [LANET, 'agent', '--once', '--dry-run'],
+        { env: { ...process.env, LANET_AGENT_CONFIG_DIR: dir }, timeout: 60_000 },
+        (_e, out, err) => resolve({ code: child.exitCode, stdout: out, stderr: err }),
+      );
     });
     expect(code).toBe(0);
     const verdict = validateMessage(HeartbeatRequestSchema, JSON.parse(stdout));
@@ -49,7 +54,10 @@ describe('lanet agent (smoke: the real CLI)', () => {
 describe('run() in-process', () => {
   it('--once registers and sends one heartbeat (exit 0); a rejected one exits 1', async () => {
     expect(await run({ once: true, server: BASE, enrollmentSecret: 'cli-secret', logLevel: 'silent' })).toBe(0);
-    expect(lanet.requests.map((r) => [r.path, r.valid])).toEqual([['/api/agents/register', true], ['/api/agents/heartbeat', true]]);
+    expect(lanet.requests.map((r) => [r.path, r.valid])).toEqual([
+      ['/api/agents/register', true],
+      ['/api/agents/heartbeat', true],
+    ]);
     lanet.fail({ status: 400 });
     expect(await run({ once: true, server: BASE, enrollmentSecret: 'cli-secret', logLevel: 'silent' })).toBe(1);
     expect(lanet.requests.filter((r) => r.path === '/api/agents/register')).toHaveLength(1); // the identity was kept
@@ -70,11 +78,13 @@ describe('developmentPolicy', () => {
 });
 
 describe('lanet agent install-service (command routing)', () => {
-  it('options after the subcommand reach it, not the agent\'s own --server; files land in --output-dir', async () => {
+  it("options after the subcommand reach it, not the agent's own --server; files land in --output-dir", async () => {
     const { createCommand } = await import('./agent-command.js');
     const { readFileSync } = await import('node:fs');
     const out = join(dir, 'service');
-    await createCommand().parseAsync(['install-service', '--server', 'https://lanet.example.com', '--enrollment-secret', 's3', '--output-dir', out], { from: 'user' });
+    await createCommand().parseAsync(['install-service', '--server', 'https://lanet.example.com', '--enrollment-secret', 's3', '--output-dir', out], {
+      from: 'user',
+    });
     expect(process.exitCode ?? 0).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'agent.json'), 'utf8'))).toEqual({ server: 'https://lanet.example.com', enrollment_secret: 's3' });
     expect(readFileSync(join(out, 'lanet-agent.xml'), 'utf8')).toContain('<argument>C:\\ProgramData\\LANET\\agent</argument>');

@@ -50,13 +50,27 @@ export async function run(options: AgentCommandOptions, io: { stdout: (text: str
       return 2;
     }
     const scheduler = new HeartbeatScheduler(
-      { ...(config.intervalS !== undefined ? developmentPolicy(config.intervalS) : {}), ...(config.startupDelayS !== undefined ? { startupDelayMaxS: config.startupDelayS } : {}) },
+      {
+        ...(config.intervalS !== undefined ? developmentPolicy(config.intervalS) : {}),
+        ...(config.startupDelayS !== undefined ? { startupDelayMaxS: config.startupDelayS } : {}),
+      },
       Math.random,
     );
     if (config.intervalS !== undefined) {
-      logger.warn({ interval_s: config.intervalS, ...developmentPolicy(config.intervalS) }, 'development interval override: the server\'s next_heartbeat_in_s is ignored (HB-11) and retry delays are scaled with the interval');
+      logger.warn(
+        { interval_s: config.intervalS, ...developmentPolicy(config.intervalS) },
+        "development interval override: the server's next_heartbeat_in_s is ignored (HB-11) and retry delays are scaled with the interval",
+      );
     }
-    const runner = new AgentRunner({ server: config.server, enrollmentSecret: config.enrollmentSecret, store, scheduler, collect, fingerprint: hardwareFingerprint, logger });
+    const runner = new AgentRunner({
+      server: config.server,
+      enrollmentSecret: config.enrollmentSecret,
+      store,
+      scheduler,
+      collect,
+      fingerprint: hardwareFingerprint,
+      logger,
+    });
     if (options.once) {
       const report = await runner.once();
       return report.outcome.kind === 'accepted' ? 0 : 1;
@@ -93,7 +107,12 @@ export function developmentPolicy(intervalS: number): Partial<SchedulerPolicy> {
   };
 }
 
-async function dryRun(collect: () => ReturnType<typeof runCollectors>, store: IdentityStore, logger: Logger, io: { stdout: (text: string) => void }): Promise<number> {
+async function dryRun(
+  collect: () => ReturnType<typeof runCollectors>,
+  store: IdentityStore,
+  logger: Logger,
+  io: { stdout: (text: string) => void },
+): Promise<number> {
   const meter = new CycleMeter();
   meter.begin();
   const collection = await collect();
@@ -129,9 +148,16 @@ export function createCommand(): Command {
     .option('--once', 'collect and send one heartbeat, then exit (0 accepted, 1 not)')
     .option('--dry-run', 'with --once: print the validated payload as JSON on stdout and send nothing')
     .addOption(
-      new Option('--interval <seconds>', 'DEVELOPMENT ONLY: a fixed interval (may be below the 60 s floor) that ignores the server\'s next_heartbeat_in_s steering (HB-11); retry and backoff delays shrink in proportion (env LANET_AGENT_INTERVAL_S)').argParser(Number),
+      new Option(
+        '--interval <seconds>',
+        "DEVELOPMENT ONLY: a fixed interval (may be below the 60 s floor) that ignores the server's next_heartbeat_in_s steering (HB-11); retry and backoff delays shrink in proportion (env LANET_AGENT_INTERVAL_S)",
+      ).argParser(Number),
     )
-    .addOption(new Option('--startup-delay <seconds>', 'AG-7 random start-up spread, 0..N s (default 0.8 x interval) (env LANET_AGENT_STARTUP_DELAY_S)').argParser(Number))
+    .addOption(
+      new Option('--startup-delay <seconds>', 'AG-7 random start-up spread, 0..N s (default 0.8 x interval) (env LANET_AGENT_STARTUP_DELAY_S)').argParser(
+        Number,
+      ),
+    )
     .addOption(new Option('--log-level <level>', 'log level on stderr').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .action(async (opts: Record<string, unknown>) => {
       process.exitCode = await run({

@@ -42,7 +42,11 @@ describe('the reference agent against `lanet mock` (no flag beyond the server an
     await until(() => /listening on (http:\/\/\S+)/.test(mock.out()), 'the mock to listen', 30_000);
     const url = /listening on (http:\/\/\S+)/.exec(mock.out())![1]!;
     const agent = lanet(['agent', '--server', url, '--enrollment-secret', 'dev-secret', '--interval', '10', '--startup-delay', '0']);
-    const accepted = () => agent.err().split('\n').filter((l) => l.includes('"msg":"send accepted"')).length;
+    const accepted = () =>
+      agent
+        .err()
+        .split('\n')
+        .filter((l) => l.includes('"msg":"send accepted"')).length;
     await until(() => accepted() >= 1, 'the first accepted heartbeat', 40_000);
 
     // Inject one invalid payload on the agent's own wire (gzip, its token, an Idempotency-Key): hostname deleted.
@@ -58,7 +62,10 @@ describe('the reference agent against `lanet mock` (no flag beyond the server an
     await until(() => agent.child.exitCode !== null, 'the agent to stop', 10_000);
 
     // The mock's log: one line per request. Every agent request was accepted; the one 400 was the injected payload.
-    const answers = mock.err().split('\n').filter((l) => / POST \/api\/agents\//.test(l));
+    const answers = mock
+      .err()
+      .split('\n')
+      .filter((l) => / POST \/api\/agents\//.test(l));
     process.stderr.write(`[lanet mock log]\n${mock.err()}`);
     expect(answers.filter((l) => l.includes('/register gzip -> 201'))).toHaveLength(1);
     expect(answers.filter((l) => l.includes('/heartbeat gzip idempotency-key -> 200')).length).toBeGreaterThanOrEqual(3);
@@ -66,8 +73,12 @@ describe('the reference agent against `lanet mock` (no flag beyond the server an
     expect(mock.err()).toContain('    /hardware_inventory/system/hostname: required: must be a string of 1 to 255 characters');
     // The agent's sends are due on the 10 s grid (AG-1): whole multiples of 10 s apart (a slot that passed during the
     // cold start-up and registration is skipped, never shifted).
-    const dueAt = agent.err().split('\n').filter((l) => l.includes('"msg":"send accepted"')).map((l) => Date.parse(JSON.parse(l).due_at as string));
-    process.stderr.write(`[agent sends] due_at ${dueAt.map((t) => new Date(t).toISOString()).join(", ")}\n`);
+    const dueAt = agent
+      .err()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"send accepted"'))
+      .map((l) => Date.parse(JSON.parse(l).due_at as string));
+    process.stderr.write(`[agent sends] due_at ${dueAt.map((t) => new Date(t).toISOString()).join(', ')}\n`);
     for (let k = 1; k < dueAt.length; k += 1) {
       const gap = dueAt[k]! - dueAt[k - 1]!;
       expect(gap).toBeGreaterThanOrEqual(10_000);

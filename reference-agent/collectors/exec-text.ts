@@ -8,15 +8,21 @@ import { CollectorTimeoutError } from './collector-types.js';
  */
 export function execText(file: string, args: readonly string[], signal: AbortSignal, timeoutMs?: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { signal, ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}), maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      if (signal.aborted) return reject(new CollectorTimeoutError(`${file} was stopped at the collector's deadline`));
-      if ((error as { killed?: boolean }).killed && timeoutMs !== undefined) return reject(new CollectorTimeoutError(`${file} ${args.join(' ')} did not finish within ${timeoutMs} ms and was stopped`));
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(new Error(`${file} is not installed (not found on PATH); install it to report this data`));
-      const detail = stderr.trim().split('\n')[0] ?? '';
-      reject(new Error(`${file} ${args.join(' ')} failed: ${detail || error.message}`));
-    });
+    execFile(
+      file,
+      args,
+      { signal, ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}), maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        if (signal.aborted) return reject(new CollectorTimeoutError(`${file} was stopped at the collector's deadline`));
+        if ((error as { killed?: boolean }).killed && timeoutMs !== undefined)
+          return reject(new CollectorTimeoutError(`${file} ${args.join(' ')} did not finish within ${timeoutMs} ms and was stopped`));
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return reject(new Error(`${file} is not installed (not found on PATH); install it to report this data`));
+        const detail = stderr.trim().split('\n')[0] ?? '';
+        reject(new Error(`${file} ${args.join(' ')} failed: ${detail || error.message}`));
+      },
+    );
   });
 }
 
@@ -36,6 +42,13 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(new Error('aborted'));
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(timer); reject(new Error('aborted')); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new Error('aborted'));
+      },
+      { once: true },
+    );
   });
 }

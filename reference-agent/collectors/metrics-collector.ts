@@ -20,7 +20,11 @@ export function metricsCollector(platform: NodeJS.Platform = process.platform): 
       await sleep(1000, signal);
       const cpu = cpuPercent(before, cpuTimes());
       const mount = systemMount(platform);
-      const [mem, volume, mounted] = await Promise.all([memoryBytes(platform), volumeBytes(platform === 'win32' ? `${mount}\\` : mount), platform === 'win32' ? undefined : linuxMount(mount)]);
+      const [mem, volume, mounted] = await Promise.all([
+        memoryBytes(platform),
+        volumeBytes(platform === 'win32' ? `${mount}\\` : mount),
+        platform === 'win32' ? undefined : linuxMount(mount),
+      ]);
       const diskUsage = percent(volume.used, volume.used + volume.available > 0 ? volume.used + volume.available : volume.size);
       return {
         sections: {

@@ -25,7 +25,7 @@ describe('normalizePrograms', () => {
     expect(list.installed_programs_truncated).toBe(false);
   });
 
-  it('sends more than the seed\'s 50 programs, and cuts at limits.programsMax with the truncated flag', () => {
+  it("sends more than the seed's 50 programs, and cuts at limits.programsMax with the truncated flag", () => {
     const raw = Array.from({ length: limits.programsMax + 7 }, (_, i) => ({ name: `Program ${i}`, version: '1.0' }));
     expect(normalizePrograms(raw.slice(0, 300)).installed_programs).toHaveLength(300);
     const cut = normalizePrograms(raw);

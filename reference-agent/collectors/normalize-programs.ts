@@ -23,7 +23,10 @@ function clip(value: string, max: number): string {
 function clean(value: string | null | undefined, max: number): string | null {
   if (typeof value !== 'string') return null;
   // eslint-disable-next-line no-control-regex
-  const text = value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = value
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text === '' ? null : clip(text, max);
 }
 

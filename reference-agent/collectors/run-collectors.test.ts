@@ -13,24 +13,51 @@ describe('runCollectors (AG-5)', () => {
     const hangs: Collector = {
       name: 'programs',
       timeoutMs: 50,
-      collect: (signal) => new Promise(() => signal.addEventListener('abort', () => { aborted = true; })),
+      collect: (signal) =>
+        new Promise(() =>
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          }),
+        ),
     };
-    const throws: Collector = { name: 'disks', timeoutMs: 1000, collect: async () => { throw new Error('Get-PhysicalDisk: Access denied'); } };
+    const throws: Collector = {
+      name: 'disks',
+      timeoutMs: 1000,
+      collect: async () => {
+        throw new Error('Get-PhysicalDisk: Access denied');
+      },
+    };
     const run = await runCollectors([ok, hangs, throws]);
     expect(run.sections).toEqual({ memory });
     expect(run.errors).toEqual([
       { collector: 'disks', error: 'Get-PhysicalDisk: Access denied', kind: 'failed' },
       { collector: 'programs', error: 'programs timed out after 50 ms and was skipped; it is retried next cycle', kind: 'timeout' },
     ]);
-    expect(run.timings.map((t) => [t.collector, t.outcome])).toEqual([['disks', 'failed'], ['memory', 'ok'], ['programs', 'timeout']]);
+    expect(run.timings.map((t) => [t.collector, t.outcome])).toEqual([
+      ['disks', 'failed'],
+      ['memory', 'ok'],
+      ['programs', 'timeout'],
+    ]);
     expect(aborted).toBe(true); // the collector was told to stop its child process
   });
 
   it('AG-5: a hanging program is kind "timeout" at the collector\'s deadline (not "failed" after a fixed 10 s)', async () => {
-    const hang = [ '-e', 'setTimeout(() => {}, 60_000)' ];
-    const atDeadline: Collector = { name: 'programs', timeoutMs: 400, collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, hang, signal) } } }) };
-    const ownLimit: Collector = { name: 'disks', timeoutMs: 20_000, collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, hang, signal, 300) } } }) };
-    const fails: Collector = { name: 'system', timeoutMs: 20_000, collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, ['-e', 'process.exit(3)'], signal) } } }) };
+    const hang = ['-e', 'setTimeout(() => {}, 60_000)'];
+    const atDeadline: Collector = {
+      name: 'programs',
+      timeoutMs: 400,
+      collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, hang, signal) } } }),
+    };
+    const ownLimit: Collector = {
+      name: 'disks',
+      timeoutMs: 20_000,
+      collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, hang, signal, 300) } } }),
+    };
+    const fails: Collector = {
+      name: 'system',
+      timeoutMs: 20_000,
+      collect: async (signal) => ({ sections: { software: { agent_version: await execText(process.execPath, ['-e', 'process.exit(3)'], signal) } } }),
+    };
     const started = Date.now();
     const run = await runCollectors([atDeadline, ownLimit, fails]);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -43,7 +70,11 @@ describe('runCollectors (AG-5)', () => {
   });
 
   it('a section the contract refuses is left out and the collector named with the offending pointer', async () => {
-    const bad: Collector = { name: 'metrics', timeoutMs: 1000, collect: async () => ({ sections: { status: { cpu_usage: 140, memory_usage: 1, disk_usage: 1, status: 'online' } } }) };
+    const bad: Collector = {
+      name: 'metrics',
+      timeoutMs: 1000,
+      collect: async () => ({ sections: { status: { cpu_usage: 140, memory_usage: 1, disk_usage: 1, status: 'online' } } }),
+    };
     const run = await runCollectors([bad, ok]);
     expect(run.sections.status).toBeUndefined();
     expect(run.errors[0]).toMatchObject({ collector: 'metrics', error: expect.stringContaining('/cpu_usage') });
@@ -54,7 +85,10 @@ describe('runCollectors (AG-5)', () => {
     const b: Collector = {
       name: 'programs',
       timeoutMs: 1000,
-      collect: async () => ({ sections: { software: { installed_programs: [{ name: 'Git', version: '2.47.1' }] } }, notes: [{ collector: 'smart', error: 'smartctl is not installed' }] }),
+      collect: async () => ({
+        sections: { software: { installed_programs: [{ name: 'Git', version: '2.47.1' }] } },
+        notes: [{ collector: 'smart', error: 'smartctl is not installed' }],
+      }),
     };
     const run = await runCollectors([a, b]);
     expect(run.sections.software).toEqual({ agent_version: '1.0.0', installed_programs: [{ name: 'Git', version: '2.47.1' }] });

@@ -73,7 +73,11 @@ export async function runCollectors(collectors: readonly Collector[], now: () =>
       timings.push(timing);
       if (!result) {
         timing.outcome = timedOut ? 'timeout' : 'failed';
-        errors.push({ collector: collector.name, error: clipError(error instanceof Error ? error.message : String(error)), kind: timedOut ? 'timeout' : 'failed' });
+        errors.push({
+          collector: collector.name,
+          error: clipError(error instanceof Error ? error.message : String(error)),
+          kind: timedOut ? 'timeout' : 'failed',
+        });
         return;
       }
       // Notes name parts that cannot apply on this host: the section is still sent, so the heartbeat is not partial for them.
@@ -85,7 +89,11 @@ export async function runCollectors(collectors: readonly Collector[], now: () =>
         else if (verdict.ok) (sections as Record<string, unknown>)[key] = verdict.value;
         else {
           timing.outcome = 'failed';
-          errors.push({ collector: collector.name, error: clipError(`its ${key} section broke the contract and was left out: ${formatFieldErrors(verdict.errors)}`), kind: 'failed' });
+          errors.push({
+            collector: collector.name,
+            error: clipError(`its ${key} section broke the contract and was left out: ${formatFieldErrors(verdict.errors)}`),
+            kind: 'failed',
+          });
         }
       }
     }),

@@ -12,18 +12,22 @@ describe('HeartbeatScheduler: fixed rate (AG-1) on a fake clock', () => {
   it('AG-1: the n-th send is due at start + n x interval however long collection and sending take', () => {
     const seed = propertySeed('AG-1 fixed rate');
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 45 * S }), { minLength: 1, maxLength: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (busyMs, startRandom) => {
-        const scheduler = new HeartbeatScheduler({}, () => startRandom);
-        let decision = scheduler.start(T0);
-        const slot0 = decision.atMs;
-        expect(slot0 - T0).toBeGreaterThanOrEqual(0);
-        for (const [n, busy] of busyMs.entries()) {
-          // The agent is busy collecting and sending (the seed's 20-45 s), then reports: the grid does not drift.
-          expect(decision.atMs).toBe(slot0 + n * 300 * S);
-          decision = scheduler.onOutcome({ kind: 'accepted' }, decision.atMs + busy);
-          expect(decision).toMatchObject({ action: 'send', reason: 'schedule', includeRecoveryKeys: false });
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 45 * S }), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (busyMs, startRandom) => {
+          const scheduler = new HeartbeatScheduler({}, () => startRandom);
+          let decision = scheduler.start(T0);
+          const slot0 = decision.atMs;
+          expect(slot0 - T0).toBeGreaterThanOrEqual(0);
+          for (const [n, busy] of busyMs.entries()) {
+            // The agent is busy collecting and sending (the seed's 20-45 s), then reports: the grid does not drift.
+            expect(decision.atMs).toBe(slot0 + n * 300 * S);
+            decision = scheduler.onOutcome({ kind: 'accepted' }, decision.atMs + busy);
+            expect(decision).toMatchObject({ action: 'send', reason: 'schedule', includeRecoveryKeys: false });
+          }
+        },
+      ),
       { seed, numRuns: 200 },
     );
   });

@@ -128,7 +128,8 @@ export class HeartbeatScheduler implements HeartbeatSchedulerApi {
    * arrive at once (AG-7). The same action is retried until one succeeds; then the grid resumes.
    */
   private onNetworkFailure(kind: 'network-error' | 'timeout', nowMs: number): SchedulerDecision {
-    if (this.backoffStep > 0) return this.decide(nowMs + this.backoffS(undefined) * 1000, this.pending, `backoff-${kind === 'timeout' ? 'timeout' : 'network'}`);
+    if (this.backoffStep > 0)
+      return this.decide(nowMs + this.backoffS(undefined) * 1000, this.pending, `backoff-${kind === 'timeout' ? 'timeout' : 'network'}`);
     this.backoffStep = 1;
     const jitter = (this.random() * 2 - 1) * this.policy.retryJitterS;
     const delayS = Math.max(0, this.policy.retryDelayS + jitter);

@@ -7,7 +7,9 @@ describe('a fleet back from a pure network outage (AG-2 escalation, AG-7)', () =
     const seed = propertySeed('AG-7 outage arrivals');
     for (const failure of ['network-error', 'timeout'] as const) {
       const figures = runOutage({ agents: 2000, seed, outageS: 600, afterS: 3600, failure });
-      process.stderr.write(`[AG-7 outage ${failure}] peak ${Math.max(...figures.windows)} per 150 s window vs steady ${figures.steadyPerWindow}: ${figures.peakRatio.toFixed(2)}x; slowest first delivery ${figures.slowestRecoveryS.toFixed(0)} s after recovery\n`);
+      process.stderr.write(
+        `[AG-7 outage ${failure}] peak ${Math.max(...figures.windows)} per 150 s window vs steady ${figures.steadyPerWindow}: ${figures.peakRatio.toFixed(2)}x; slowest first delivery ${figures.slowestRecoveryS.toFixed(0)} s after recovery\n`,
+      );
       expect(figures.peakRatio).toBeLessThanOrEqual(1.5);
       // Every agent delivered again, within the 30 min cap (plus the 60 s retry) of the link coming back.
       expect(figures.slowestRecoveryS).toBeGreaterThan(0);

@@ -19,45 +19,53 @@ describe('retries on network failure and timeout (AG-2, escalating to AG-3)', ()
   it('AG-2: the first network failure or timeout is retried after 60 s ± 15 s; later failures back off as AG-3 (full jitter, 60 s x 2^k, cap 30 min); a success resumes the grid', () => {
     const seed = propertySeed('AG-2 escalation');
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('network-error' as const, 'timeout' as const), { minLength: 1, maxLength: 20 }), fc.array(unitDouble, { minLength: 1, maxLength: 20 }), (failures, draws) => {
-        let i = 0;
-        const scheduler = new HeartbeatScheduler({ startupDelayMaxS: 0 }, () => draws[i++ % draws.length]!);
-        scheduler.start(0); // a clock at 0 keeps the float comparison exact to well under 1 ms
-        i = 0; // start() drew the AG-7 delay; each retry below draws exactly once
-        let now = 15 * S; // the first send timed out or failed after up to 15 s
-        for (const [k, kind] of failures.entries()) {
-          const d = scheduler.onOutcome({ kind }, now);
-          const r = draws[k % draws.length]!;
-          expect(d.action).toBe('send');
-          const suffix = kind === 'timeout' ? 'timeout' : 'network';
-          if (k === 0) {
-            expect(d.reason).toBe(`retry-${suffix}`);
-            expect(Math.abs(d.atMs - now - (60 + (r * 2 - 1) * 15) * S)).toBeLessThan(0.001);
-          } else {
-            // The k-th retry in a row waits uniform 0..min(1800 s, 60 s x 2^k): the 60 s retry was step 0.
-            expect(d.reason).toBe(`backoff-${suffix}`);
-            expect(Math.abs(d.atMs - now - r * Math.min(1800, 60 * 2 ** k) * S)).toBeLessThan(0.001);
+      fc.property(
+        fc.array(fc.constantFrom('network-error' as const, 'timeout' as const), { minLength: 1, maxLength: 20 }),
+        fc.array(unitDouble, { minLength: 1, maxLength: 20 }),
+        (failures, draws) => {
+          let i = 0;
+          const scheduler = new HeartbeatScheduler({ startupDelayMaxS: 0 }, () => draws[i++ % draws.length]!);
+          scheduler.start(0); // a clock at 0 keeps the float comparison exact to well under 1 ms
+          i = 0; // start() drew the AG-7 delay; each retry below draws exactly once
+          let now = 15 * S; // the first send timed out or failed after up to 15 s
+          for (const [k, kind] of failures.entries()) {
+            const d = scheduler.onOutcome({ kind }, now);
+            const r = draws[k % draws.length]!;
+            expect(d.action).toBe('send');
+            const suffix = kind === 'timeout' ? 'timeout' : 'network';
+            if (k === 0) {
+              expect(d.reason).toBe(`retry-${suffix}`);
+              expect(Math.abs(d.atMs - now - (60 + (r * 2 - 1) * 15) * S)).toBeLessThan(0.001);
+            } else {
+              // The k-th retry in a row waits uniform 0..min(1800 s, 60 s x 2^k): the 60 s retry was step 0.
+              expect(d.reason).toBe(`backoff-${suffix}`);
+              expect(Math.abs(d.atMs - now - r * Math.min(1800, 60 * 2 ** k) * S)).toBeLessThan(0.001);
+            }
+            now = d.atMs;
           }
-          now = d.atMs;
-        }
-        const resumed = scheduler.onOutcome({ kind: 'accepted' }, now);
-        // The next grid slot still ahead: start + n x 300 s, strictly after the successful retry.
-        expect(resumed.atMs % (300 * S)).toBe(0);
-        expect(resumed.atMs).toBeGreaterThan(now);
-        expect(resumed.atMs - now).toBeLessThanOrEqual(300 * S);
-        // And the escalation starts over: the next failure gets the plain 60 s ± 15 s retry again.
-        const again = scheduler.onOutcome({ kind: 'network-error' }, resumed.atMs);
-        expect(again.reason).toBe('retry-network');
-        expect(again.atMs - resumed.atMs).toBeGreaterThanOrEqual(45 * S);
-        expect(again.atMs - resumed.atMs).toBeLessThanOrEqual(75 * S);
-      }),
+          const resumed = scheduler.onOutcome({ kind: 'accepted' }, now);
+          // The next grid slot still ahead: start + n x 300 s, strictly after the successful retry.
+          expect(resumed.atMs % (300 * S)).toBe(0);
+          expect(resumed.atMs).toBeGreaterThan(now);
+          expect(resumed.atMs - now).toBeLessThanOrEqual(300 * S);
+          // And the escalation starts over: the next failure gets the plain 60 s ± 15 s retry again.
+          const again = scheduler.onOutcome({ kind: 'network-error' }, resumed.atMs);
+          expect(again.reason).toBe('retry-network');
+          expect(again.atMs - resumed.atMs).toBeGreaterThanOrEqual(45 * S);
+          expect(again.atMs - resumed.atMs).toBeLessThanOrEqual(75 * S);
+        },
+      ),
       { seed, numRuns: 200 },
     );
   });
 
   it('AG-2: networkRetryBoundsMs states the same windows for a checker (the simulator): 45..75 s, then 0..120 s, 0..240 s, .. 30 min', () => {
     expect([1, 2, 3, 7, 20].map((k) => networkRetryBoundsMs(defaultPolicy, k))).toEqual([
-      { lo: 45_000, hi: 75_000 }, { lo: 0, hi: 120_000 }, { lo: 0, hi: 240_000 }, { lo: 0, hi: 1_800_000 }, { lo: 0, hi: 1_800_000 },
+      { lo: 45_000, hi: 75_000 },
+      { lo: 0, hi: 120_000 },
+      { lo: 0, hi: 240_000 },
+      { lo: 0, hi: 1_800_000 },
+      { lo: 0, hi: 1_800_000 },
     ]);
     // Every wait the scheduler picks lies in its window.
     const scheduler = started([0.999_999]);

@@ -56,7 +56,8 @@ export function planServiceInstall(o: InstallOptions): InstallPlan {
 
 /** The `lanet` script now running (installed: @lanet/cli's bin; in a clone: bin/lanet.js), or the single-file agent when running from it; typical Windows paths when generating elsewhere. */
 function defaultLanetBin(): string {
-  if (process.platform !== 'win32') return bundledScript !== undefined ? 'C:\\Program Files\\LANET\\lanet-agent.mjs' : 'C:\\Program Files\\LANET\\bin\\lanet.js';
+  if (process.platform !== 'win32')
+    return bundledScript !== undefined ? 'C:\\Program Files\\LANET\\lanet-agent.mjs' : 'C:\\Program Files\\LANET\\bin\\lanet.js';
   return bundledScript ?? process.argv[1] ?? 'lanet.js';
 }
 
@@ -89,11 +90,15 @@ export function runInstall(o: InstallOptions, platform: NodeJS.Platform = proces
   if (o.outputDir) {
     mkdirSync(o.outputDir, { recursive: true });
     for (const f of plan.files) writeFileSync(f.path, f.content, { mode: f.secret ? 0o600 : 0o644 });
-    process.stderr.write(`Wrote ${plan.files.map((f) => f.path).join(', ')}. On Windows, as Administrator: ${plan.commands.map((c) => `${c.file} ${c.args.join(' ')}`).join(' ; ')}\n`);
+    process.stderr.write(
+      `Wrote ${plan.files.map((f) => f.path).join(', ')}. On Windows, as Administrator: ${plan.commands.map((c) => `${c.file} ${c.args.join(' ')}`).join(' ; ')}\n`,
+    );
     return 0;
   }
   if (platform !== 'win32') {
-    process.stderr.write('lanet agent install-service installs a Windows service and runs on Windows only; use --output-dir DIR to generate the definition here for review.\n');
+    process.stderr.write(
+      'lanet agent install-service installs a Windows service and runs on Windows only; use --output-dir DIR to generate the definition here for review.\n',
+    );
     return 2;
   }
   if (!o.winsw || !existsSync(o.winsw)) {
@@ -125,7 +130,14 @@ export function createServiceCommands(): Command[] {
     .description('Install the agent as a Windows service with WinSW (run as Administrator), or generate its files with --output-dir')
     .requiredOption('--server <url>', 'backend base URL')
     .requiredOption('--enrollment-secret <secret>', 'enrollment secret, stored in agent.json inside the locked-down config dir')
-    .addOption(new Option('--account <account>', 'service account: LocalSystem reads BitLocker; LocalService is least privilege but BitLocker is then reported as a collection error').choices(['LocalSystem', 'LocalService']).default('LocalSystem'))
+    .addOption(
+      new Option(
+        '--account <account>',
+        'service account: LocalSystem reads BitLocker; LocalService is least privilege but BitLocker is then reported as a collection error',
+      )
+        .choices(['LocalSystem', 'LocalService'])
+        .default('LocalSystem'),
+    )
     .option('--winsw <path>', 'path to WinSW-x64.exe 2.12 (copied beside the XML as lanet-agent.exe)')
     .option('--config-dir <dir>', 'install and config directory (default %ProgramData%\\LANET\\agent)')
     .option('--node <path>', 'node.exe to run (default: this one)')

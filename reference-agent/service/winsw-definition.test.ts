@@ -18,7 +18,8 @@ const options: InstallOptions = {
 
 function parse(xml: string) {
   expect(XMLValidator.validate(xml)).toBe(true);
-  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['argument', 'onfailure', 'env'].includes(name) }).parse(xml).service;
+  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['argument', 'onfailure', 'env'].includes(name) }).parse(xml)
+    .service;
 }
 
 describe('the generated WinSW service definition', () => {
@@ -32,7 +33,11 @@ describe('the generated WinSW service definition', () => {
     expect(bundled.argument).toEqual(['--max-semi-space-size=1', '--no-opt', 'C:\\Program Files\\LANET\\lanet-agent.mjs', '--config-dir', options.configDir]);
     expect(s.startmode).toBe('Automatic');
     expect(s.delayedAutoStart).toBe(true);
-    expect(s.onfailure.map((f: Record<string, string>) => [f['@action'], f['@delay']])).toEqual([['restart', '10 sec'], ['restart', '60 sec'], ['restart', '5 min']]);
+    expect(s.onfailure.map((f: Record<string, string>) => [f['@action'], f['@delay']])).toEqual([
+      ['restart', '10 sec'],
+      ['restart', '60 sec'],
+      ['restart', '5 min'],
+    ]);
     expect(s.resetfailure).toBe('1 hour');
     expect(s.serviceaccount.username).toBe('LocalSystem');
     expect(s.env.find((e: Record<string, string>) => e['@name'] === 'LANET_AGENT_CONFIG_DIR')['@value']).toBe(options.configDir);
@@ -41,7 +46,14 @@ describe('the generated WinSW service definition', () => {
   it('the least-privilege variant runs as NT AUTHORITY\\LocalService and its ACL grants that account', () => {
     expect(parse(winswDefinition({ ...options, account: 'LocalService' })).serviceaccount.username).toBe('NT AUTHORITY\\LocalService');
     expect(configDirAcl(options.configDir, 'LocalService')).toContain('*S-1-5-19:(OI)(CI)M');
-    expect(configDirAcl(options.configDir, 'LocalSystem')).toEqual([options.configDir, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '/grant:r', '*S-1-5-32-544:(OI)(CI)F']);
+    expect(configDirAcl(options.configDir, 'LocalSystem')).toEqual([
+      options.configDir,
+      '/inheritance:r',
+      '/grant:r',
+      '*S-1-5-18:(OI)(CI)F',
+      '/grant:r',
+      '*S-1-5-32-544:(OI)(CI)F',
+    ]);
   });
 
   it('AUTH-4: the enrollment secret is in agent.json (locked-down dir), never in the service XML; odd characters are escaped', () => {

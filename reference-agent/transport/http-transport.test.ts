@@ -65,7 +65,7 @@ describe('sendHeartbeat classifies answers for the scheduler', () => {
 });
 
 describe('register', () => {
-  it('REG-1: a 201 in the contract\'s shape gives the identity; one that is not is refused', async () => {
+  it("REG-1: a 201 in the contract's shape gives the identity; one that is not is refused", async () => {
     const good = { asset_id: '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d', agent_token: TOKEN, heartbeat_interval_s: 300 };
     mock.use(http.post(`${BASE}/api/agents/register`, () => HttpResponse.json(good, { status: 201 }), { once: true }));
     const request = { hardware_fingerprint: 'sha256:0123456789abcdef', hostname: 'pc' };

@@ -50,7 +50,13 @@ async function problemDetail(response: Response): Promise<string> {
  * accepted, 401 unauthorized (AG-6), 429/5xx server-error with Retry-After (AG-3), other 4xx rejected (AG-4), no
  * answer network-error or timeout (AG-2). Node's fetch keeps connections alive between sends.
  */
-export async function postJson(url: string, body: unknown, bearer: string, extraHeaders: Record<string, string> = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<{ report: SendReport; json?: unknown }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  bearer: string,
+  extraHeaders: Record<string, string> = {},
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<{ report: SendReport; json?: unknown }> {
   const json = JSON.stringify(body);
   const raw = Buffer.from(json, 'utf8');
   const gz = encodeBody(json);
@@ -78,7 +84,15 @@ export async function postJson(url: string, body: unknown, bearer: string, extra
     const ms = Date.now() - started;
     if (controller.signal.aborted) return { report: { ...base, ms, status: 0, outcome: { kind: 'timeout' }, detail: `no answer within ${timeoutMs} ms` } };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { report: { ...base, ms, status: 0, outcome: { kind: 'network-error' }, detail: `network error: ${cause?.code ?? cause?.message ?? (error as Error).message}` } };
+    return {
+      report: {
+        ...base,
+        ms,
+        status: 0,
+        outcome: { kind: 'network-error' },
+        detail: `network error: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+      },
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -91,9 +105,18 @@ export async function sendHeartbeat(server: string, token: string, heartbeat: He
   const { report, json } = await postJson(`${server}${HEARTBEAT_PATH}`, heartbeat, token, { 'idempotency-key': key });
   if (report.outcome.kind !== 'accepted') return report;
   const answer = classifyAnswer(report.status, null, json, Date.now());
-  if (answer.contractViolation) return { ...report, outcome: answer.outcome, detail: `${report.status} with a body the contract refuses (${answer.contractViolation}); interval unchanged` };
+  if (answer.contractViolation)
+    return {
+      ...report,
+      outcome: answer.outcome,
+      detail: `${report.status} with a body the contract refuses (${answer.contractViolation}); interval unchanged`,
+    };
   const accepted = answer.outcome as Extract<SendOutcome, { kind: 'accepted' }>;
-  return { ...report, outcome: accepted, detail: `${report.status} ok, next_heartbeat_in_s=${accepted.nextHeartbeatInS}${accepted.escrowRequired ? ', escrow_required' : ''}` };
+  return {
+    ...report,
+    outcome: accepted,
+    detail: `${report.status} ok, next_heartbeat_in_s=${accepted.nextHeartbeatInS}${accepted.escrowRequired ? ', escrow_required' : ''}`,
+  };
 }
 
 /** POST /api/agents/register with the enrollment secret (REG-1); a 201 body must match the contract to count. */
@@ -102,7 +125,16 @@ export async function register(server: string, enrollmentSecret: string, request
   if (report.outcome.kind !== 'accepted') return report;
   const answer = validateMessage(RegisterResponseSchema, json);
   if (!answer.ok) {
-    return { ...report, outcome: { kind: 'rejected', status: report.status }, detail: `${report.status} with a registration the contract refuses: ${formatFieldErrors(answer.errors).replace(/\n/g, '; ')}` };
+    return {
+      ...report,
+      outcome: { kind: 'rejected', status: report.status },
+      detail: `${report.status} with a registration the contract refuses: ${formatFieldErrors(answer.errors).replace(/\n/g, '; ')}`,
+    };
   }
-  return { ...report, outcome: { kind: 'accepted', nextHeartbeatInS: answer.value.heartbeat_interval_s }, registration: answer.value, detail: `${report.status} registered as ${answer.value.asset_id}` };
+  return {
+    ...report,
+    outcome: { kind: 'accepted', nextHeartbeatInS: answer.value.heartbeat_interval_s },
+    registration: answer.value,
+    detail: `${report.status} registered as ${answer.value.asset_id}`,
+  };
 }

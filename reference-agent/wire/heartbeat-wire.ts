@@ -86,7 +86,11 @@ export interface ClassifiedAnswer {
 export function classifyAnswer(status: number, retryAfter: string | null | undefined, body: unknown, nowMs: number): ClassifiedAnswer {
   if (status >= 200 && status < 300) {
     const answer = validateMessage(HeartbeatResponseSchema, body);
-    if (!answer.ok) return { outcome: { kind: 'accepted' }, contractViolation: `${status} body is not a HeartbeatResponse (HB-1): ${formatFieldErrors(answer.errors).replace(/\n/g, '; ')}` };
+    if (!answer.ok)
+      return {
+        outcome: { kind: 'accepted' },
+        contractViolation: `${status} body is not a HeartbeatResponse (HB-1): ${formatFieldErrors(answer.errors).replace(/\n/g, '; ')}`,
+      };
     const { next_heartbeat_in_s: nextHeartbeatInS, escrow_required: escrowRequired } = answer.value;
     return { outcome: { kind: 'accepted', nextHeartbeatInS, ...(escrowRequired === undefined ? {} : { escrowRequired }) } };
   }

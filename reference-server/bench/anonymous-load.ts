@@ -30,7 +30,8 @@ if (!/^http:\/\/127\.0\.0\.1:/.test(base)) throw new Error(`Refusing to load ${b
 
 async function enrollOne(): Promise<{ asset_id: string; agent_token: string }> {
   const r = await fetch(`${base}/api/agents/register`, {
-    method: 'POST', headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
     body: JSON.stringify({ hardware_fingerprint: `sha256:${randomBytes(16).toString('hex')}`, hostname: 'load-host' }),
   });
   if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${await r.text()}`);
@@ -41,14 +42,21 @@ try {
   const have = ((await (await fetch(`${base}/api/agents`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { agents: unknown[] }).agents.length;
   const started = Date.now();
   let next = have;
-  await Promise.all(Array.from({ length: 32 }, async () => { while (next++ < AGENTS - 1) await enrollOne(); }));
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next++ < AGENTS - 1) await enrollOne();
+    }),
+  );
   const bystander = await enrollOne();
   console.log(`${AGENTS} agents ready (${have} were there) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const end = Date.now() + DURATION_MS;
   let scrapes = 0;
   const scrapers = Array.from({ length: SCRAPERS }, async () => {
-    while (Date.now() < end) { await (await fetch(`${base}/metrics`)).text(); scrapes++; }
+    while (Date.now() < end) {
+      await (await fetch(`${base}/metrics`)).text();
+      scrapes++;
+    }
   });
   const latencies: number[] = [];
   const body = seedSizedHeartbeat();
@@ -57,7 +65,9 @@ try {
     body.timestamp = new Date(Date.now() + i).toISOString();
     const t0 = performance.now();
     const r = await fetch(`${base}/api/agents/heartbeat`, {
-      method: 'POST', headers: { authorization: `Bearer ${bystander.agent_token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { authorization: `Bearer ${bystander.agent_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
     await r.text();
     latencies.push(performance.now() - t0);
@@ -66,7 +76,9 @@ try {
   await Promise.all(scrapers);
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1);
-  console.log(`${SCRAPERS} scrapers, ${scrapes} scrapes in ${DURATION_MS / 1000} s; bystander: ${latencies.length} heartbeats, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `${SCRAPERS} scrapers, ${scrapes} scrapes in ${DURATION_MS / 1000} s; bystander: ${latencies.length} heartbeats, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+  );
 } finally {
   await server.stop();
 }

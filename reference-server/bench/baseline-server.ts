@@ -25,11 +25,15 @@ async function openInsert(database: string, synchronous: 'FULL' | 'NORMAL'): Pro
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('foreign_keys = ON'); // as the reference server: the insert checks the agent exists
     const stmt = db.prepare(`${INSERT} (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-    return async (values) => { stmt.run(...values); };
+    return async (values) => {
+      stmt.run(...values);
+    };
   }
   const { connectionString, schema } = parsePostgresUrl(database);
   const pool = new pg.Pool({ connectionString, max: 8, ...(schema ? { options: `-c search_path="${schema}"` } : {}) });
-  return async (values) => { await pool.query(`${INSERT} ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, values); };
+  return async (values) => {
+    await pool.query(`${INSERT} ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`, values);
+  };
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
@@ -47,7 +51,11 @@ async function main(): Promise<void> {
     req.on('end', () => {
       const receivedAt = Date.now();
       let value: unknown;
-      try { value = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { return reply(res, 400, { error: 'malformed JSON' }); }
+      try {
+        value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reply(res, 400, { error: 'malformed JSON' });
+      }
       const parsed = HeartbeatRequestSchema.safeParse(value);
       if (!parsed.success) return reply(res, 400, { errors: parsed.error.issues.length });
       const hb = parsed.data;

@@ -36,20 +36,29 @@ export async function runLoad(label: string, url: string, agents: readonly Bench
     connections,
     duration: durationS,
     timeout: 15,
-    requests: [{
-      method: 'POST',
-      setupRequest: (req) => {
-        const n = seq++;
-        const agent = agents[n % agents.length]!;
-        req.headers = { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` };
-        req.body = `${head}"${agent.assetId}"${middle}"${new Date(base + n).toISOString()}"${tail}`;
-        return req;
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          const n = seq++;
+          const agent = agents[n % agents.length]!;
+          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` };
+          req.body = `${head}"${agent.assetId}"${middle}"${new Date(base + n).toISOString()}"${tail}`;
+          return req;
+        },
       },
-    }],
+    ],
   });
   const ok = result['2xx'];
   return {
-    label, ok, non2xx: result.non2xx, errors: result.errors, durationS: result.duration,
-    okPerS: Math.round(ok / result.duration), p50Ms: result.latency.p50, p99Ms: result.latency.p99, maxMs: result.latency.max,
+    label,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    durationS: result.duration,
+    okPerS: Math.round(ok / result.duration),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
   };
 }

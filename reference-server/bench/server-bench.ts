@@ -74,7 +74,9 @@ async function storedCount(database: string): Promise<number> {
 async function benchReference(kind: string, dir: string, schemas: TestSchema[], maxBatch?: number): Promise<Measured> {
   const database = freshDatabase(kind, dir, schemas);
   const server = await spawnReferenceServer({
-    enrollmentSecret: SECRET, adminToken: ADMIN, database,
+    enrollmentSecret: SECRET,
+    adminToken: ADMIN,
+    database,
     extraArgs: maxBatch ? ['--max-batch', String(maxBatch)] : [],
     env: { LANET_ESCROW_KEY: randomBytes(32).toString('hex'), LANET_LOG_LEVEL: 'warn' },
   });
@@ -82,7 +84,8 @@ async function benchReference(kind: string, dir: string, schemas: TestSchema[], 
     const agents: BenchAgent[] = [];
     for (let i = 0; i < AGENTS; i++) {
       const res = await fetch(`${server.url}/api/agents/register`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
         body: JSON.stringify({ hardware_fingerprint: `sha256:bench-${randomUUID()}`, hostname: `bench-${i}` }),
       });
       const body = (await res.json()) as { asset_id: string; agent_token: string };
@@ -100,14 +103,19 @@ async function benchReference(kind: string, dir: string, schemas: TestSchema[], 
 
 /** Starts the baseline child and resolves with its URL. */
 function startBaseline(database: string, synchronous: 'FULL' | 'NORMAL'): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', BASELINE, database, synchronous], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', BASELINE, database, synchronous], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('baseline did not start within 20 s')), 20_000);
     child.stdout!.on('data', (d) => {
       out += String(d);
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ url: m[1]!, child }); }
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, child });
+      }
     });
     child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
   });
@@ -118,7 +126,13 @@ async function benchBaseline(kind: string, dir: string, schemas: TestSchema[], s
   const store = await openStore(database);
   const agents: BenchAgent[] = [];
   for (let i = 0; i < AGENTS; i++) {
-    const { assetId } = await store.registerAgent({ fingerprint: `sha256:bench-${randomUUID()}`, hostname: `bench-${i}`, tokenHash: randomUUID(), newAssetId: randomUUID(), nowMs: Date.now() });
+    const { assetId } = await store.registerAgent({
+      fingerprint: `sha256:bench-${randomUUID()}`,
+      hostname: `bench-${i}`,
+      tokenHash: randomUUID(),
+      newAssetId: randomUUID(),
+      nowMs: Date.now(),
+    });
     agents.push({ assetId, token: 'unused-by-the-baseline' });
   }
   await store.close();
@@ -144,8 +158,18 @@ function median<T>(xs: T[], by: (x: T) => number): T {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lanet-bench-'));
   const schemas: TestSchema[] = [];
-  const report: Record<string, unknown> = { connections: CONNECTIONS, durationS: DURATION_S, rounds: ROUNDS, payload: 'seedSizedHeartbeat()', at: new Date().toISOString(), results: [] };
-  const lines = [`| run (median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}) |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      | server CPU µs/hb |`, '|---|---|---|---|---|---|---|'];
+  const report: Record<string, unknown> = {
+    connections: CONNECTIONS,
+    durationS: DURATION_S,
+    rounds: ROUNDS,
+    payload: 'seedSizedHeartbeat()',
+    at: new Date().toISOString(),
+    results: [],
+  };
+  const lines = [
+    `| run (median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}) |  2xx/s  | p50 ms | p99 ms | non-2xx | stored / 2xx      | server CPU µs/hb |`,
+    '|---|---|---|---|---|---|---|',
+  ];
   const summary: string[] = [];
   try {
     for (const kind of args.stores!.split(',')) {
@@ -162,26 +186,35 @@ async function main(): Promise<void> {
           process.stderr.write(`[${kind} round ${round}/${ROUNDS}] ${m.label}: ${m.okPerS}/s p99 ${m.p99Ms} ms\n`);
         }
       }
-      const pick = (key: string) => { const all = runs.get(key); return all ? { m: median(all, (x) => x.okPerS), all } : undefined; };
+      const pick = (key: string) => {
+        const all = runs.get(key);
+        return all ? { m: median(all, (x) => x.okPerS), all } : undefined;
+      };
       const [ref, unbatched, base, ceiling] = ['ref', 'unbatched', 'base', 'ceiling'].map(pick);
       for (const r of [ref, unbatched, base, ceiling]) if (r) lines.push(row(r.m, r.all));
       (report.results as unknown[]).push(...[...runs.values()].flat());
       const ratios = runs.get('ref')!.map((r, i) => r.okPerS / runs.get('base')![i]!.okPerS);
       const ratio = median(ratios, (x) => x);
       const best = ref!.m;
-      summary.push(`${kind}: reference ${best.okPerS}/s p99 ${best.p99Ms} ms; baseline ${base!.m.okPerS}/s; ratio ${ratio.toFixed(2)}x`
-        + (ROUNDS > 1 ? ` (per round: ${ratios.map((x) => x.toFixed(2)).join(', ')})` : '')
-        + `; server CPU per heartbeat ${best.cpuUsPerOk} µs vs baseline ${base!.m.cpuUsPerOk} µs${ceiling ? ` (fsync-free ${ceiling.m.cpuUsPerOk} µs)` : ''}`
-        + (ceiling ? `; vs the fsync-free baseline ${ceiling.m.okPerS}/s: ${(best.okPerS / ceiling.m.okPerS).toFixed(2)}x` : '')
-        + (unbatched ? `; group commit buys ${(best.okPerS / Math.max(1, unbatched.m.okPerS)).toFixed(2)}x over one commit per heartbeat` : '')
-        + (kind === 'sqlite' ? ` | targets: >= 4000/s ${best.okPerS >= 4000 ? 'met' : 'MISSED'}, p99 < 100 ms ${best.p99Ms < 100 ? 'met' : 'MISSED'}, >= 0.6x ${ratio >= 0.6 ? 'met' : 'MISSED'}` : '')
-        + (runs.get('ref')!.some((r) => r.stored < r.ok) ? ' | WARNING: a run answered more 2xx than it stored' : ''));
+      summary.push(
+        `${kind}: reference ${best.okPerS}/s p99 ${best.p99Ms} ms; baseline ${base!.m.okPerS}/s; ratio ${ratio.toFixed(2)}x` +
+          (ROUNDS > 1 ? ` (per round: ${ratios.map((x) => x.toFixed(2)).join(', ')})` : '') +
+          `; server CPU per heartbeat ${best.cpuUsPerOk} µs vs baseline ${base!.m.cpuUsPerOk} µs${ceiling ? ` (fsync-free ${ceiling.m.cpuUsPerOk} µs)` : ''}` +
+          (ceiling ? `; vs the fsync-free baseline ${ceiling.m.okPerS}/s: ${(best.okPerS / ceiling.m.okPerS).toFixed(2)}x` : '') +
+          (unbatched ? `; group commit buys ${(best.okPerS / Math.max(1, unbatched.m.okPerS)).toFixed(2)}x over one commit per heartbeat` : '') +
+          (kind === 'sqlite'
+            ? ` | targets: >= 4000/s ${best.okPerS >= 4000 ? 'met' : 'MISSED'}, p99 < 100 ms ${best.p99Ms < 100 ? 'met' : 'MISSED'}, >= 0.6x ${ratio >= 0.6 ? 'met' : 'MISSED'}`
+            : '') +
+          (runs.get('ref')!.some((r) => r.stored < r.ok) ? ' | WARNING: a run answered more 2xx than it stored' : ''),
+      );
     }
   } finally {
     for (const s of schemas) await s.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`\nServer benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run (after ${WARMUP_S} s warm-up), ${ROUNDS} round(s), seed-sized heartbeats (~6.7 KB)\n\n${lines.join('\n')}\n\n${summary.join('\n')}\n`);
+  process.stdout.write(
+    `\nServer benchmark: ${CONNECTIONS} connections, ${DURATION_S} s per run (after ${WARMUP_S} s warm-up), ${ROUNDS} round(s), seed-sized heartbeats (~6.7 KB)\n\n${lines.join('\n')}\n\n${summary.join('\n')}\n`,
+  );
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/server-bench.json', JSON.stringify({ ...report, summary }, null, 2));
 }

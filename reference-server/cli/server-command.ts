@@ -30,8 +30,12 @@ export interface ServerCommandOptions {
 export function secretFrom(value: string | undefined, file: string | undefined, flag: string): string | undefined {
   if (file === undefined) return value;
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (err) {
-    throw new Error(`${flag}-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; name a readable file holding the secret on its first line.`);
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(
+      `${flag}-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; name a readable file holding the secret on its first line.`,
+    );
   }
   const secret = text.split(/\r?\n/, 1)[0]!.trim();
   if (secret === '') throw new Error(`${flag}-file ${file} is empty; put the secret on its first line.`);
@@ -74,15 +78,19 @@ export function startupNotes(server: RunningServer, config: ServerConfig, secret
   if (server.generatedSecretsFile && (enrollmentSecret || adminToken)) {
     // D7, AUTH-4: the secrets themselves go only to a 0600 file, never to this stream (logs are shipped and kept).
     const what = [enrollmentSecret ? 'the enrollment secret' : '', adminToken ? 'the admin token' : ''].filter(Boolean).join(' and ');
-    notes.push(`First start: generated ${what}; they are in ${server.generatedSecretsFile} (mode 0600; the database keeps only their SHA-256).`,
+    notes.push(
+      `First start: generated ${what}; they are in ${server.generatedSecretsFile} (mode 0600; the database keeps only their SHA-256).`,
       '  Agents register with Authorization: Bearer <enrollment secret>; the dashboard and /api/agents take the admin token.',
-      '  Keep them in a secret store and delete the file; later starts read the hashes from the database, or LANET_ENROLLMENT_SECRET / LANET_ADMIN_TOKEN.');
+      '  Keep them in a secret store and delete the file; later starts read the hashes from the database, or LANET_ENROLLMENT_SECRET / LANET_ADMIN_TOKEN.',
+    );
   }
   for (const flag of secretFlags) {
     notes.push(`WARNING: ${flag} on the command line is visible to every local user (ps, /proc/PID/cmdline); use its LANET_* variable or ${flag}-file.`);
   }
-  if (server.escrowKeySource.generated) notes.push(`Generated the escrow key ${server.escrowKeySource.source} (mode 0600): back it up, it decrypts every escrowed recovery key.`);
-  if (config.insecureNoAuth) notes.push('WARNING: --insecure-no-auth: heartbeats WITHOUT an agent token are accepted (legacy agents, AUTH-5). Do not use this on an untrusted network.');
+  if (server.escrowKeySource.generated)
+    notes.push(`Generated the escrow key ${server.escrowKeySource.source} (mode 0600): back it up, it decrypts every escrowed recovery key.`);
+  if (config.insecureNoAuth)
+    notes.push('WARNING: --insecure-no-auth: heartbeats WITHOUT an agent token are accepted (legacy agents, AUTH-5). Do not use this on an untrusted network.');
   return notes;
 }
 
@@ -105,7 +113,10 @@ export async function run(options: ServerCommandOptions, secretFlags: readonly s
   }
   const notes = startupNotes(server, config, secretFlags);
   if (notes.length > 0) process.stderr.write(notes.join('\n') + '\n');
-  logger.info({ url: server.url, store: server.store.kind, offline_after_s: config.offlineAfterS, heartbeat_interval_s: config.heartbeatIntervalS }, 'listening');
+  logger.info(
+    { url: server.url, store: server.store.kind, offline_after_s: config.offlineAfterS, heartbeat_interval_s: config.heartbeatIntervalS },
+    'listening',
+  );
   process.stdout.write(`listening on ${server.url}\n`);
   const stop = await Promise.race([
     new Promise<NodeJS.Signals>((resolve) => {
@@ -134,23 +145,67 @@ export function createCommand(): Command {
     .description('Run the LANET reference server (protocol v1: core, auth, fleet, escrow). Prints `listening on http://HOST:PORT` once ready.')
     .addOption(new Option('--host <host>', 'address to listen on').env('LANET_HOST').default(defaultConfig.host))
     .addOption(new Option('--port <port>', 'port; 0 picks a free one').env('LANET_PORT').default(String(defaultConfig.port)))
-    .addOption(new Option('--database <path-or-url>', 'SQLite file, or postgres://user@host/db[?schema=NAME]').env('LANET_DATABASE').default(defaultConfig.database))
-    .addOption(new Option('--enrollment-secret <secret>', 'secret agents register with (generated on first start if absent); prefer the env twin or the -file flag, flags show in ps').env('LANET_ENROLLMENT_SECRET'))
+    .addOption(
+      new Option('--database <path-or-url>', 'SQLite file, or postgres://user@host/db[?schema=NAME]').env('LANET_DATABASE').default(defaultConfig.database),
+    )
+    .addOption(
+      new Option(
+        '--enrollment-secret <secret>',
+        'secret agents register with (generated on first start if absent); prefer the env twin or the -file flag, flags show in ps',
+      ).env('LANET_ENROLLMENT_SECRET'),
+    )
     .addOption(new Option('--enrollment-secret-file <path>', 'file whose first line is the enrollment secret').env('LANET_ENROLLMENT_SECRET_FILE'))
-    .addOption(new Option('--admin-token <token>', 'token for the fleet endpoints and the dashboard (generated on first start if absent); prefer the env twin or the -file flag').env('LANET_ADMIN_TOKEN'))
+    .addOption(
+      new Option(
+        '--admin-token <token>',
+        'token for the fleet endpoints and the dashboard (generated on first start if absent); prefer the env twin or the -file flag',
+      ).env('LANET_ADMIN_TOKEN'),
+    )
     .addOption(new Option('--admin-token-file <path>', 'file whose first line is the admin token').env('LANET_ADMIN_TOKEN_FILE'))
-    .addOption(new Option('--metrics-token <token>', 'protect /metrics: it then needs this token or the admin token (default: open)').env('LANET_METRICS_TOKEN'))
+    .addOption(
+      new Option('--metrics-token <token>', 'protect /metrics: it then needs this token or the admin token (default: open)').env('LANET_METRICS_TOKEN'),
+    )
     .addOption(new Option('--metrics-token-file <path>', 'file whose first line is the metrics token').env('LANET_METRICS_TOKEN_FILE'))
-    .addOption(new Option('--secrets-file <path>', 'where secrets generated on first start are written, mode 0600 (default: generated-secrets.env beside the database, or ./data)').env('LANET_SECRETS_FILE'))
-    .addOption(new Option('--auth-failure-limit <per-minute>', `failed enrollment or admin attempts a minute per client address, in bursts of two minutes' worth, before 429 (default ${defaultConfig.authFailureLimit}; 0 = no limit)`).env('LANET_AUTH_FAILURE_LIMIT'))
-    .addOption(new Option('--offline-after <seconds>', 'an agent silent this long is offline (FLT-2); fractions allowed').env('LANET_OFFLINE_AFTER').default(String(defaultConfig.offlineAfterS)))
-    .addOption(new Option('--heartbeat-interval <seconds>', 'interval told to agents, 60..3600 (HB-11)').env('LANET_HEARTBEAT_INTERVAL').default(String(defaultConfig.heartbeatIntervalS)))
+    .addOption(
+      new Option(
+        '--secrets-file <path>',
+        'where secrets generated on first start are written, mode 0600 (default: generated-secrets.env beside the database, or ./data)',
+      ).env('LANET_SECRETS_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--auth-failure-limit <per-minute>',
+        `failed enrollment or admin attempts a minute per client address, in bursts of two minutes' worth, before 429 (default ${defaultConfig.authFailureLimit}; 0 = no limit)`,
+      ).env('LANET_AUTH_FAILURE_LIMIT'),
+    )
+    .addOption(
+      new Option('--offline-after <seconds>', 'an agent silent this long is offline (FLT-2); fractions allowed')
+        .env('LANET_OFFLINE_AFTER')
+        .default(String(defaultConfig.offlineAfterS)),
+    )
+    .addOption(
+      new Option('--heartbeat-interval <seconds>', 'interval told to agents, 60..3600 (HB-11)')
+        .env('LANET_HEARTBEAT_INTERVAL')
+        .default(String(defaultConfig.heartbeatIntervalS)),
+    )
     .addOption(new Option('--insecure-no-auth', 'accept heartbeats without an agent token (legacy agents, AUTH-5); env: LANET_INSECURE_NO_AUTH=1'))
-    .addOption(new Option('--escrow-key-file <path>', 'escrow key file (0600), used when LANET_ESCROW_KEY is unset; default beside the database').env('LANET_ESCROW_KEY_FILE'))
+    .addOption(
+      new Option('--escrow-key-file <path>', 'escrow key file (0600), used when LANET_ESCROW_KEY is unset; default beside the database').env(
+        'LANET_ESCROW_KEY_FILE',
+      ),
+    )
     .addOption(new Option('--max-batch <n>', 'most heartbeats per transaction (group commit; 1 = one commit per heartbeat)').env('LANET_MAX_BATCH'))
     .addOption(new Option('--max-pending <n>', 'heartbeats waiting for a commit beyond which new ones get 503 (HB-10)').env('LANET_MAX_PENDING'))
-    .addOption(new Option('--agent-rate-limit <per-minute>', 'heartbeats a minute one agent may send, in bursts of a minute\'s worth, before it gets 429 (HB-10); 0 = no limit (default: conformance, simulators and benchmarks send fast)').env('LANET_AGENT_RATE_LIMIT'))
-    .addHelpText('after', '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.')
+    .addOption(
+      new Option(
+        '--agent-rate-limit <per-minute>',
+        "heartbeats a minute one agent may send, in bursts of a minute's worth, before it gets 429 (HB-10); 0 = no limit (default: conformance, simulators and benchmarks send fast)",
+      ).env('LANET_AGENT_RATE_LIMIT'),
+    )
+    .addHelpText(
+      'after',
+      '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.',
+    )
     .action(async (options: ServerCommandOptions, command: Command) => {
       // D7: secrets given as plain flags are visible to every local user; say so (their env twins are not).
       const secretFlags = (['enrollmentSecret', 'adminToken', 'metricsToken'] as const)

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEscrowCipher, loadEscrowKey, parseEscrowKey } from './escrow-cipher.js';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('escrow cipher (ESC-1)', () => {
   const cipher = createEscrowCipher(Buffer.alloc(32, 7));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAgentRateLimiter } from './agent-rate-limit.js';
 
 describe('per-agent rate limit (HB-10)', () => {
-  it('allows a minute\'s worth at once, then refuses with the seconds until the next token', () => {
+  it("allows a minute's worth at once, then refuses with the seconds until the next token", () => {
     const limiter = createAgentRateLimiter(6); // one token per 10 s
     const answers = Array.from({ length: 8 }, () => limiter.take('a', 0));
     expect(answers.slice(0, 6)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
@@ -20,7 +20,7 @@ describe('per-agent rate limit (HB-10)', () => {
     expect(limiter.take('calm', 0)).toBeUndefined();
   });
 
-  it('never refills past one minute\'s worth, and 0 turns it off', () => {
+  it("never refills past one minute's worth, and 0 turns it off", () => {
     const limiter = createAgentRateLimiter(3);
     for (let i = 0; i < 3; i++) limiter.take('a', 0);
     const afterAnHour = Array.from({ length: 4 }, () => limiter.take('a', 3_600_000));

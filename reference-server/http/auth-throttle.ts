@@ -14,7 +14,10 @@ export interface AuthThrottle {
   failed(req: IncomingMessage): void;
 }
 
-interface Bucket { tokens: number; atMs: number }
+interface Bucket {
+  tokens: number;
+  atMs: number;
+}
 
 // Beyond this many addresses, the buckets that have refilled are forgotten; a flood of addresses cannot grow it unbounded.
 const MAX_BUCKETS = 100_000;
@@ -37,8 +40,13 @@ export function createAuthThrottle(perMinute: number, now: () => number = Date.n
       refill(b, now());
       if (b.tokens >= 1) return;
       const waitS = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
-      throw new HttpProblem(429, 'too-many-requests', 'Too many requests',
-        `Too many failed ${what} attempts from this address; retry after the Retry-After delay.`, { headers: { 'Retry-After': String(waitS) } });
+      throw new HttpProblem(
+        429,
+        'too-many-requests',
+        'Too many requests',
+        `Too many failed ${what} attempts from this address; retry after the Retry-After delay.`,
+        { headers: { 'Retry-After': String(waitS) } },
+      );
     },
     failed(req) {
       const t = now();
@@ -46,7 +54,10 @@ export function createAuthThrottle(perMinute: number, now: () => number = Date.n
       let b = buckets.get(address);
       if (!b) {
         if (buckets.size >= MAX_BUCKETS) {
-          for (const [k, v] of buckets) { refill(v, t); if (v.tokens >= capacity) buckets.delete(k); }
+          for (const [k, v] of buckets) {
+            refill(v, t);
+            if (v.tokens >= capacity) buckets.delete(k);
+          }
           if (buckets.size >= MAX_BUCKETS) buckets.clear();
         }
         b = { tokens: capacity, atMs: t };

@@ -5,7 +5,14 @@ describe('cachedValue (GEN-8: anonymous endpoints cost O(1))', () => {
   it('shares one computation among concurrent callers and reuses its result until it is too old', async () => {
     let t = 0;
     let runs = 0;
-    const get = cachedValue(async () => { runs++; return runs; }, 1000, () => t);
+    const get = cachedValue(
+      async () => {
+        runs++;
+        return runs;
+      },
+      1000,
+      () => t,
+    );
     expect(await Promise.all([get(), get(), get()])).toEqual([1, 1, 1]);
     t = 999;
     expect(await get()).toBe(1);
@@ -16,7 +23,10 @@ describe('cachedValue (GEN-8: anonymous endpoints cost O(1))', () => {
 
   it('does not keep a failure: the next call computes again', async () => {
     let fail = true;
-    const get = cachedValue(async () => { if (fail) throw new Error('store down'); return 'ok'; }, 1000);
+    const get = cachedValue(async () => {
+      if (fail) throw new Error('store down');
+      return 'ok';
+    }, 1000);
     await expect(get()).rejects.toThrow('store down');
     fail = false;
     expect(await get()).toBe('ok');

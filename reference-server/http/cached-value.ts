@@ -9,8 +9,15 @@ export function cachedValue<T>(compute: () => Promise<T>, maxAgeMs: number, now:
   return () => {
     if (value && now() - value.at < maxAgeMs) return Promise.resolve(value.v);
     inFlight ??= compute().then(
-      (v) => { value = { at: now(), v }; inFlight = undefined; return v; },
-      (err: unknown) => { inFlight = undefined; throw err; },
+      (v) => {
+        value = { at: now(), v };
+        inFlight = undefined;
+        return v;
+      },
+      (err: unknown) => {
+        inFlight = undefined;
+        throw err;
+      },
     );
     return inFlight;
   };

@@ -33,11 +33,18 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
   const metricsText = cachedValue(() => ctx.metrics.registry.metrics(), METRICS_TEXT_MAX_AGE_MS);
   // Every operation of the route table (contracts/routes.ts) has its handlers here; the compiler refuses a missing one.
   const handlers: Record<OperationId, RequestHandler[]> = {
-    healthz: [(_req, res) => { res.json({ status: 'ok' }); }],
+    healthz: [
+      (_req, res) => {
+        res.json({ status: 'ok' });
+      },
+    ],
     readyz: [readinessHandler(ctx)],
-    metrics: [requireMetricsAccess(ctx), async (_req, res) => {
-      res.type(ctx.metrics.registry.contentType).send(await metricsText());
-    }],
+    metrics: [
+      requireMetricsAccess(ctx),
+      async (_req, res) => {
+        res.type(ctx.metrics.registry.contentType).send(await metricsText());
+      },
+    ],
     registerAgent: [registerHandler(ctx)],
     // Also served by the lane in front of express (heartbeat-lane.ts); this route takes the variants it leaves here.
     postHeartbeat: [heartbeatHandler(ctx)],
@@ -46,7 +53,10 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
     listHeartbeats: [admin, historyHandler(ctx)],
     readRecoveryKeys: [admin, recoveryKeysHandler(ctx)],
   };
-  app.get('/', (_req, res) => { res.type('html').setHeader('Cache-Control', 'no-store'); res.send(DASHBOARD_HTML); });
+  app.get('/', (_req, res) => {
+    res.type('html').setHeader('Cache-Control', 'no-store');
+    res.send(DASHBOARD_HTML);
+  });
   // Paths in table order, each with its methods; any other method gets 405 with Allow (GEN-7). Literal paths go
   // before parameterised ones, so /api/agents/register is never read as an asset_id.
   const byPath = new Map<string, Route[]>();
@@ -62,7 +72,8 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
     }
     route.all((req: Request) => {
       const problem = problemTypes['method-not-allowed'];
-      const detail = req.method === 'OPTIONS' ? `${path} allows ${allow.join(', ')}.` : `${req.method.slice(0, 16)} is not allowed on ${path}; use ${allow.join(' or ')}.`;
+      const detail =
+        req.method === 'OPTIONS' ? `${path} allows ${allow.join(', ')}.` : `${req.method.slice(0, 16)} is not allowed on ${path}; use ${allow.join(' or ')}.`;
       throw new HttpProblem(problem.status, 'method-not-allowed', problem.title, detail, { headers: { Allow: allow.join(', ') } });
     });
   }

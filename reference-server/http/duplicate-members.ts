@@ -37,9 +37,13 @@ export function findDuplicateMember(text: string): string | undefined {
 /** 400 for a body that names one member twice in an object (I-JSON, RFC 7493; ESC-1: a duplicate could hide a key). */
 export function duplicateMemberProblem(pointer: string): HttpProblem {
   const { status, title } = problemTypes['duplicate-member'];
-  return new HttpProblem(status, 'duplicate-member', title,
+  return new HttpProblem(
+    status,
+    'duplicate-member',
+    title,
     `The body names the member at '${pointer.slice(0, 200)}' twice in one object (names compare after unescaping); send each member once (I-JSON, RFC 7493).`,
-    { errors: [{ path: pointer, message: 'duplicate member name' }] });
+    { errors: [{ path: pointer, message: 'duplicate member name' }] },
+  );
 }
 
 /** Throws the 400 when valid JSON text repeats a member name in one object. */

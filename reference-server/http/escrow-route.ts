@@ -18,11 +18,18 @@ export function recoveryKeysHandler(ctx: AppContext) {
     const body: RecoveryKeysResponse = {
       asset_id: assetId,
       keys: keys.map((k) => ({
-        key_id: k.keyId, drive_letter: k.driveLetter,
+        key_id: k.keyId,
+        drive_letter: k.driveLetter,
         recovery_key: ctx.cipher.decrypt(k.ciphertext, `${assetId}:${k.driveLetter}`),
         escrowed_at: new Date(k.escrowedAtMs).toISOString(),
       })),
-      audit: { audit_id: audit.auditId, actor: audit.actor, read_at: new Date(audit.readAtMs).toISOString(), asset_id: assetId, key_ids: keys.map((k) => k.keyId) },
+      audit: {
+        audit_id: audit.auditId,
+        actor: audit.actor,
+        read_at: new Date(audit.readAtMs).toISOString(),
+        asset_id: assetId,
+        key_ids: keys.map((k) => k.keyId),
+      },
     };
     // The log names who read which keys, never the keys (AUTH-4).
     req.log.info({ audit_id: audit.auditId, asset_id: assetId, key_ids: body.audit.key_ids }, 'escrowed keys read');

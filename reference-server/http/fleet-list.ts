@@ -10,7 +10,11 @@ import type { AppContext } from './app-context.js';
 import { toFleetAgent } from './fleet-routes.js';
 import { HttpProblem } from './problem.js';
 
-interface CursorBody { s: string; a: string; k?: number }
+interface CursorBody {
+  s: string;
+  a: string;
+  k?: number;
+}
 
 /** Encodes the position after `row` for the sort `sort`. */
 export function encodeFleetCursor(sort: string, assetId: string, key: string | number): string {
@@ -20,16 +24,22 @@ export function encodeFleetCursor(sort: string, assetId: string, key: string | n
 }
 
 function badCursor(why: string): HttpProblem {
-  return new HttpProblem(400, 'validation', 'Invalid cursor', `${why}; pass next_cursor from the previous page unchanged, with the same sort.`,
-    { errors: [{ path: '/cursor', message: why }] });
+  return new HttpProblem(400, 'validation', 'Invalid cursor', `${why}; pass next_cursor from the previous page unchanged, with the same sort.`, {
+    errors: [{ path: '/cursor', message: why }],
+  });
 }
 
 /** Decodes a cursor this server issued for `sort`; a 400 for anything else (GEN-6: never a 5xx). */
 export function decodeFleetCursor(cursor: string, sort: string, field: FleetSortField): NonNullable<AgentPageQuery['after']> {
   let body: unknown;
-  try { body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')); } catch { throw badCursor('not a cursor this server issued'); }
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('not a cursor this server issued');
+  }
   const b = body as Partial<CursorBody> | null;
-  if (typeof b !== 'object' || b === null || typeof b.a !== 'string' || !/^[0-9a-f-]{36}$/i.test(b.a) || typeof b.s !== 'string') throw badCursor('not a cursor this server issued');
+  if (typeof b !== 'object' || b === null || typeof b.a !== 'string' || !/^[0-9a-f-]{36}$/i.test(b.a) || typeof b.s !== 'string')
+    throw badCursor('not a cursor this server issued');
   if (b.s !== sort) throw badCursor(`the cursor belongs to sort=${b.s.slice(0, 16)}, not sort=${sort}`);
   if (field === 'last_seen') {
     if (typeof b.k !== 'number' || !Number.isSafeInteger(b.k)) throw badCursor('not a cursor this server issued');
@@ -43,9 +53,13 @@ export function listAgentsHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const parsed = validateMessage(FleetListQuerySchema, req.query);
     if (!parsed.ok) {
-      throw new HttpProblem(400, 'validation', 'Invalid query',
+      throw new HttpProblem(
+        400,
+        'validation',
+        'Invalid query',
         `limit must be 1..${limits.fleetPageMax}, status one of online|offline|never_seen, q 1..${limits.hostnameMax} characters, sort one of ${FleetSortSchema.options.join('|')}.`,
-        { errors: parsed.errors });
+        { errors: parsed.errors },
+      );
     }
     const query = parsed.value;
     const sort = query.sort ?? 'hostname';
@@ -55,7 +69,10 @@ export function listAgentsHandler(ctx: AppContext) {
     // FLT-2: online iff now - last_seen_at <= offline_after; last_seen_at is integer milliseconds, hence the ceiling.
     const onlineSinceMs = Math.ceil(now - ctx.config.offlineAfterS * 1000);
     const page: AgentPageQuery = {
-      limit: limit + 1, sort: field, descending: sort.startsWith('-'), onlineSinceMs,
+      limit: limit + 1,
+      sort: field,
+      descending: sort.startsWith('-'),
+      onlineSinceMs,
       ...(query.cursor !== undefined ? { after: decodeFleetCursor(query.cursor, sort, field) } : {}),
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.q !== undefined ? { search: query.q } : {}),

@@ -1,7 +1,14 @@
 import type { Request, Response } from 'express';
 import {
-  AssetIdSchema, HeartbeatHistoryQuerySchema, limits, protocol, validateMessage, type AgentStatus,
-  type AgentDetail, type FleetAgent, type HeartbeatRequest,
+  AssetIdSchema,
+  HeartbeatHistoryQuerySchema,
+  limits,
+  protocol,
+  validateMessage,
+  type AgentStatus,
+  type AgentDetail,
+  type FleetAgent,
+  type HeartbeatRequest,
 } from '@lanet/contracts';
 import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
@@ -64,12 +71,17 @@ export function historyHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const id = assetParam(req);
     const query = validateMessage(HeartbeatHistoryQuerySchema, req.query);
-    if (!query.ok) throw new HttpProblem(400, 'validation', 'Invalid query', `limit must be 1..${limits.historyPageMax}; cursor must come from next_cursor.`, { errors: query.errors });
+    if (!query.ok)
+      throw new HttpProblem(400, 'validation', 'Invalid query', `limit must be 1..${limits.historyPageMax}; cursor must come from next_cursor.`, {
+        errors: query.errors,
+      });
     let beforeId: number | undefined;
     if (query.value.cursor !== undefined) {
       beforeId = Number(Buffer.from(query.value.cursor, 'base64url').toString('utf8'));
       if (!Number.isSafeInteger(beforeId) || beforeId < 1) {
-        throw new HttpProblem(400, 'validation', 'Invalid cursor', 'cursor must be a next_cursor value from a previous page.', { errors: [{ path: '/cursor', message: 'not a cursor this server issued' }] });
+        throw new HttpProblem(400, 'validation', 'Invalid cursor', 'cursor must be a next_cursor value from a previous page.', {
+          errors: [{ path: '/cursor', message: 'not a cursor this server issued' }],
+        });
       }
     }
     if (!(await ctx.store.getAgent(id))) throw notFound(id);

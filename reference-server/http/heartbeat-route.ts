@@ -22,8 +22,13 @@ export function heartbeatHandler(ctx: AppContext) {
     // HB-10: shed load before reading the body, while the agent still has most of its 15 s left to retry later.
     if (ingest.pending >= config.maxPendingCommits) {
       metrics.heartbeats.inc({ result: 'shed' });
-      throw new HttpProblem(503, 'overloaded', 'Server overloaded',
-        `${ingest.pending} heartbeats are waiting for a commit; retry after the Retry-After delay.`, { headers: { 'Retry-After': '5' } });
+      throw new HttpProblem(
+        503,
+        'overloaded',
+        'Server overloaded',
+        `${ingest.pending} heartbeats are waiting for a commit; retry after the Retry-After delay.`,
+        { headers: { 'Retry-After': '5' } },
+      );
     }
     const token = bearerToken(req.headers);
     let tokenAsset: string | undefined;
@@ -40,8 +45,13 @@ export function heartbeatHandler(ctx: AppContext) {
     const waitS = tokenAsset === undefined ? undefined : ctx.agentLimiter.take(tokenAsset, req.arrivedAtMs);
     if (waitS !== undefined) {
       metrics.heartbeats.inc({ result: 'throttled' });
-      throw new HttpProblem(429, 'too-many-requests', 'Too many requests',
-        `This agent sent more than ${config.agentRateLimit} heartbeats a minute; retry after the Retry-After delay.`, { headers: { 'Retry-After': String(waitS) } });
+      throw new HttpProblem(
+        429,
+        'too-many-requests',
+        'Too many requests',
+        `This agent sent more than ${config.agentRateLimit} heartbeats a minute; retry after the Retry-After delay.`,
+        { headers: { 'Retry-After': String(waitS) } },
+      );
     }
     const text = await readBodyText(req, config.bodyLimitBytes);
     const idem = req.headers['idempotency-key'];
@@ -50,9 +60,16 @@ export function heartbeatHandler(ctx: AppContext) {
     }
     let outcome: Awaited<ReturnType<typeof ingest.ingest>>;
     try {
-      outcome = await withDeadline(ingest.ingest({
-        text, tokenAsset: tokenAsset ?? null, idempotencyKey: typeof idem === 'string' ? idem : null, receivedAtMs: req.arrivedAtMs,
-      }), Math.max(deadline - Date.now(), COMMIT_AFTER_BODY_MIN_MS), () => storeStalled('The heartbeat could not be committed in time.'));
+      outcome = await withDeadline(
+        ingest.ingest({
+          text,
+          tokenAsset: tokenAsset ?? null,
+          idempotencyKey: typeof idem === 'string' ? idem : null,
+          receivedAtMs: req.arrivedAtMs,
+        }),
+        Math.max(deadline - Date.now(), COMMIT_AFTER_BODY_MIN_MS),
+        () => storeStalled('The heartbeat could not be committed in time.'),
+      );
     } catch (err) {
       // A late or transiently failed commit is not acknowledged; if it lands later, the retry is a no-op (HB-7).
       if (err instanceof HttpProblem) metrics.heartbeats.inc({ result: 'shed' });

@@ -19,7 +19,13 @@ export interface HistoryRows {
  * payloads), then only the payloads that fit. The second read is bounded above by the first's newest id, so a heartbeat
  * committed in between cannot slip in unbudgeted.
  */
-export async function readHistoryRows(store: Store, assetId: string, limit: number, beforeId: number | undefined, budget = HISTORY_PAGE_BYTES): Promise<HistoryRows> {
+export async function readHistoryRows(
+  store: Store,
+  assetId: string,
+  limit: number,
+  beforeId: number | undefined,
+  budget = HISTORY_PAGE_BYTES,
+): Promise<HistoryRows> {
   const sizes = await store.heartbeatSizes(assetId, limit + 1, beforeId);
   let take = 0;
   let bytes = 0;

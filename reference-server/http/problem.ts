@@ -20,7 +20,10 @@ export class HttpProblem extends Error {
 export function problemBody(p: HttpProblem, instance?: string): Problem {
   const body: Problem = { type: `https://lanet.dev/problems/${p.slug}`, title: p.title, status: p.status, detail: p.detail.slice(0, limits.problemTextMax) };
   if (instance) body.instance = instance;
-  if (p.extra.errors) body.errors = p.extra.errors.slice(0, limits.problemErrorsMax).map((e) => ({ path: e.path.slice(0, limits.problemTextMax), message: e.message.slice(0, limits.problemTextMax) }));
+  if (p.extra.errors)
+    body.errors = p.extra.errors
+      .slice(0, limits.problemErrorsMax)
+      .map((e) => ({ path: e.path.slice(0, limits.problemTextMax), message: e.message.slice(0, limits.problemTextMax) }));
   return body;
 }
 
@@ -52,7 +55,11 @@ export function respondToError(err: unknown, req: IncomingMessage, res: ServerRe
     return sendProblem(res, new HttpProblem(status, 'bad-request', 'Bad request', 'The request could not be read; check the URL and headers.'), req.id);
   }
   log.error({ err: { message: (err as Error)?.message, stack: (err as Error)?.stack } }, 'unexpected error');
-  sendProblem(res, new HttpProblem(500, 'internal', 'Internal error', `The server failed on this request; quote request id ${req.id} when reporting it.`), req.id);
+  sendProblem(
+    res,
+    new HttpProblem(500, 'internal', 'Internal error', `The server failed on this request; quote request id ${req.id} when reporting it.`),
+    req.id,
+  );
 }
 
 /** 401 with the Bearer challenge; `what` names the credential expected, never its value. */

@@ -9,8 +9,12 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 // A refusal leaves the rest of the body unread: respondToError closes the connection after a bounded linger (GEN-8).
 
 function tooLarge(limit: number, inflated: boolean): HttpProblem {
-  return new HttpProblem(413, 'body-too-large', 'Body too large',
-    `The request body${inflated ? ' after gzip inflation' : ''} exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`);
+  return new HttpProblem(
+    413,
+    'body-too-large',
+    'Body too large',
+    `The request body${inflated ? ' after gzip inflation' : ''} exceeds ${limit} bytes; send a smaller heartbeat (fewer programs).`,
+  );
 }
 
 /** True for application/json and application/*+json (any parameters such as charset). */
@@ -37,13 +41,21 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
  */
 export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
   if (!isJsonContentType(req.headers['content-type'])) {
-    throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type',
-      `Content-Type must be application/json, got '${String(req.headers['content-type'] ?? 'none').slice(0, 100)}'.`);
+    throw new HttpProblem(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `Content-Type must be application/json, got '${String(req.headers['content-type'] ?? 'none').slice(0, 100)}'.`,
+    );
   }
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
-    throw new HttpProblem(415, 'unsupported-encoding', 'Unsupported content encoding',
-      `Content-Encoding '${encoding.slice(0, 50)}' is not supported; send gzip or no encoding.`);
+    throw new HttpProblem(
+      415,
+      'unsupported-encoding',
+      'Unsupported content encoding',
+      `Content-Encoding '${encoding.slice(0, 50)}' is not supported; send gzip or no encoding.`,
+    );
   }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (encoding === 'identity' && declared > limit) {
@@ -57,8 +69,11 @@ export async function readBodyText(req: IncomingMessage, limit: number): Promise
     const fail = (p: HttpProblem) => {
       if (done) return;
       done = true;
-      if (source !== req) { req.unpipe(); (source as NodeJS.ReadableStream & { destroy(): void }).destroy(); }
-        reject(p);
+      if (source !== req) {
+        req.unpipe();
+        (source as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      }
+      reject(p);
     };
     source.on('data', (chunk: Buffer) => {
       if (done) return;
@@ -71,8 +86,16 @@ export async function readBodyText(req: IncomingMessage, limit: number): Promise
       done = true;
       resolve(Buffer.concat(chunks, size).toString('utf8'));
     });
-    source.on('error', () => fail(new HttpProblem(400, 'bad-body', 'Unreadable body',
-      encoding === 'gzip' ? 'The gzip body is corrupt or truncated; compress the whole JSON body with gzip.' : 'The request body ended early.')));
+    source.on('error', () =>
+      fail(
+        new HttpProblem(
+          400,
+          'bad-body',
+          'Unreadable body',
+          encoding === 'gzip' ? 'The gzip body is corrupt or truncated; compress the whole JSON body with gzip.' : 'The request body ended early.',
+        ),
+      ),
+    );
     req.on('aborted', () => fail(new HttpProblem(400, 'bad-body', 'Unreadable body', 'The client aborted the request body.')));
   });
 }
@@ -84,14 +107,16 @@ export function parseJsonObject(text: string): Record<string, unknown> {
     value = JSON.parse(text);
   } catch {
     // V8's message quotes part of the body, which may hold a recovery key: say only what to fix (AUTH-4).
-    throw new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON; send one JSON object.',
-      { errors: [{ path: '', message: 'not valid JSON' }] });
+    throw new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The body is not valid JSON; send one JSON object.', {
+      errors: [{ path: '', message: 'not valid JSON' }],
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
     // HB-3: the pointer "" names the whole body.
-    throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object', `The body must be a JSON object, got ${got}.`,
-      { errors: [{ path: '', message: `expected a JSON object, got ${got}` }] });
+    throw new HttpProblem(400, 'not-an-object', 'Body is not a JSON object', `The body must be a JSON object, got ${got}.`, {
+      errors: [{ path: '', message: `expected a JSON object, got ${got}` }],
+    });
   }
   return value as Record<string, unknown>;
 }

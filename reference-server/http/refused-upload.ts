@@ -30,7 +30,10 @@ export function closeUnreadUpload(req: IncomingMessage, res: ServerResponse): vo
   res.setHeader('Connection', 'close');
   const socket = req.socket as Socket & { destroySoon?: () => void };
   // Cut once the answer is written out (a destroy drops what is still queued); the timer cuts regardless.
-  const cut = () => { if (socket.writableFinished) socket.destroy(); else socket.once('finish', () => socket.destroy()); };
+  const cut = () => {
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
+  };
   let seen = 0;
   let lingering = false;
   req.on('data', (chunk: Buffer) => {

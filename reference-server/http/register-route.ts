@@ -18,15 +18,25 @@ export function registerHandler(ctx: AppContext) {
     const body = await readJsonBody(req, ctx.config.bodyLimitBytes);
     const checked = validateMessage(RegisterRequestSchema, body);
     if (!checked.ok) {
-      throw new HttpProblem(400, 'validation', 'Invalid registration',
-        `${checked.errors.length} field(s) failed validation: ${checked.errors.slice(0, 5).map((e) => e.path || '(root)').join(', ')}.`,
-        { errors: checked.errors });
+      throw new HttpProblem(
+        400,
+        'validation',
+        'Invalid registration',
+        `${checked.errors.length} field(s) failed validation: ${checked.errors
+          .slice(0, 5)
+          .map((e) => e.path || '(root)')
+          .join(', ')}.`,
+        { errors: checked.errors },
+      );
     }
     const token = newToken();
     const tokenHash = sha256Hex(token);
     const { assetId, replacedTokenHash } = await ctx.store.registerAgent({
-      fingerprint: checked.value.hardware_fingerprint, hostname: checked.value.hostname,
-      tokenHash, newAssetId: randomUUID(), nowMs: Date.now(),
+      fingerprint: checked.value.hardware_fingerprint,
+      hostname: checked.value.hostname,
+      tokenHash,
+      newAssetId: randomUUID(),
+      nowMs: Date.now(),
     });
     // REG-3: the old token stops working as soon as the new one is issued.
     if (replacedTokenHash) ctx.tokenCache.revoke(replacedTokenHash);

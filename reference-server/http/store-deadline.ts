@@ -17,15 +17,25 @@ export const STALL_RETRY_AFTER_S = 10;
 export function withDeadline<T>(promise: Promise<T>, ms: number, late: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(late()), Math.max(0, ms));
-    promise.then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
   });
 }
 
 /** 503 with Retry-After for a store that did not answer in time or failed transiently (GEN-8, HB-10). */
 export function storeStalled(detail: string): HttpProblem {
   const { status, title } = problemTypes.overloaded;
-  return new HttpProblem(status, 'overloaded', title, `${detail} Nothing was acknowledged; retry after the Retry-After delay.`,
-    { headers: { 'Retry-After': String(STALL_RETRY_AFTER_S) } });
+  return new HttpProblem(status, 'overloaded', title, `${detail} Nothing was acknowledged; retry after the Retry-After delay.`, {
+    headers: { 'Retry-After': String(STALL_RETRY_AFTER_S) },
+  });
 }
 
 // SQLite: locked or busy database, I/O trouble. PostgreSQL (SQLSTATE): connection (08), resources (53), lock not

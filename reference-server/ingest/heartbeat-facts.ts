@@ -31,9 +31,13 @@ export function clockSkewSeconds(agentTimestamp: string, receivedAtMs: number): 
 
 /** HB-4: partial when the agent says so, lists failed collectors (not those that cannot apply here), or left out a whole section. */
 export function isPartial(hb: HeartbeatRequest): boolean {
-  return hb.heartbeat_type === 'partial'
-    || (hb.collection_errors ?? []).some((e) => e.kind !== 'unsupported')
-    || hb.status === undefined || hb.hardware_inventory === undefined || hb.software_inventory === undefined;
+  return (
+    hb.heartbeat_type === 'partial' ||
+    (hb.collection_errors ?? []).some((e) => e.kind !== 'unsupported') ||
+    hb.status === undefined ||
+    hb.hardware_inventory === undefined ||
+    hb.software_inventory === undefined
+  );
 }
 
 /** Deepest nesting accepted in a payload: far above the contract's 4 levels, low enough to walk without recursion limits. */
@@ -58,7 +62,12 @@ export function redactRecoveryKeys(root: Record<string, unknown>): RedactionCoun
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (depth > MAX_DEPTH) {
-      throw new HttpProblem(400, 'too-deep', 'Body nested too deeply', `The body nests deeper than ${MAX_DEPTH} levels; send the heartbeat as the contract describes.`);
+      throw new HttpProblem(
+        400,
+        'too-deep',
+        'Body nested too deeply',
+        `The body nests deeper than ${MAX_DEPTH} levels; send the heartbeat as the contract describes.`,
+      );
     }
     if (Array.isArray(node)) {
       for (const item of node) if (item !== null && typeof item === 'object') stack.push([item, depth + 1]);

@@ -29,7 +29,10 @@ export interface IngestThreadOptions extends IngestWorkerData {
 
 /** An error raised on the ingest thread, with the driver's code (e.g. SQLITE_BUSY) kept. */
 export class IngestThreadError extends Error {
-  constructor(message: string, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'IngestThreadError';
   }
@@ -51,7 +54,9 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
   let failure: Error | undefined;
   let closing = false;
   let reportDeath: (err: Error) => void = () => undefined;
-  const died = new Promise<Error>((resolve) => { reportDeath = resolve; });
+  const died = new Promise<Error>((resolve) => {
+    reportDeath = resolve;
+  });
   const fail = (err: Error) => {
     if (!failure && !closing) reportDeath(err);
     failure ??= err;
@@ -102,16 +107,21 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     readEscrow: (audit) => call('readEscrow', [audit]),
     ping: () => call('ping', []),
     // Waits for queued commits, closes the database, then ends the thread.
-    close: () => (closed ??= (async () => {
-      closing = true;
-      if (!failure) await send({ id: nextId++, op: 'close' }).catch(() => undefined);
-      await worker.terminate();
-    })()),
+    close: () =>
+      (closed ??= (async () => {
+        closing = true;
+        if (!failure) await send({ id: nextId++, op: 'close' }).catch(() => undefined);
+        await worker.terminate();
+      })()),
   };
   return {
     store,
-    get pending() { return ingesting; },
-    get oldestPendingSinceMs() { return handedOverAt.values().next().value; },
+    get pending() {
+      return ingesting;
+    },
+    get oldestPendingSinceMs() {
+      return handedOverAt.values().next().value;
+    },
     died,
     async ingest(item) {
       ingesting++;

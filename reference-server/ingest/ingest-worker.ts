@@ -51,8 +51,10 @@ async function ingest(item: IngestItem): Promise<IngestOutcome> {
 
 async function answer(call: IngestCall): Promise<unknown> {
   switch (call.op) {
-    case 'ingest': return ingest(call.item);
-    case 'store': return (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+    case 'ingest':
+      return ingest(call.item);
+    case 'store':
+      return (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
     case 'close':
       await writer.idle();
       await store.close();
@@ -61,9 +63,13 @@ async function answer(call: IngestCall): Promise<unknown> {
 }
 
 port.on('message', (call: IngestCall) => {
-  answer(call).then(
-    (value) => post({ id: call.id, value }),
-    (err: unknown) => post({ id: call.id, error: { message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code } }),
-  ).finally(() => { if (call.op === 'close') port.close(); });
+  answer(call)
+    .then(
+      (value) => post({ id: call.id, value }),
+      (err: unknown) => post({ id: call.id, error: { message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code } }),
+    )
+    .finally(() => {
+      if (call.op === 'close') port.close();
+    });
 });
 post({ id: 0, value: store.kind });

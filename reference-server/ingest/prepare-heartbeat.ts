@@ -37,9 +37,16 @@ export function prepareHeartbeat(item: IngestItem, cipher: EscrowCipher, escrowe
   const raw = parseJsonObject(item.text);
   const checked = validateHeartbeat(raw);
   if (!checked.ok) {
-    throw new HttpProblem(400, 'validation', 'Invalid heartbeat',
-      `${checked.errors.length} field(s) failed validation: ${checked.errors.slice(0, 5).map((e) => e.path || '(root)').join(', ')}.`,
-      { errors: checked.errors });
+    throw new HttpProblem(
+      400,
+      'validation',
+      'Invalid heartbeat',
+      `${checked.errors.length} field(s) failed validation: ${checked.errors
+        .slice(0, 5)
+        .map((e) => e.path || '(root)')
+        .join(', ')}.`,
+      { errors: checked.errors },
+    );
   }
   const hb = checked.value as HeartbeatRequest;
   if (item.tokenAsset !== null && item.tokenAsset !== hb.asset_id) {

@@ -24,7 +24,7 @@ function redact(text: string): string | 'duplicate' | undefined {
 }
 
 describe('text redaction of recovery keys (FLT-3, ESC-1)', () => {
-  it('removes the seed payload\'s key and keeps everything else byte for byte', () => {
+  it("removes the seed payload's key and keeps everything else byte for byte", () => {
     const text = JSON.stringify(seedSizedHeartbeat(), null, 1);
     const out = redact(text)!;
     expect(out).not.toContain('recovery_key');
@@ -34,9 +34,15 @@ describe('text redaction of recovery keys (FLT-3, ESC-1)', () => {
 
   it('handles first, middle and last members, null values, nesting and escaped spellings of the name', () => {
     for (const text of [
-      '{"recovery_key":"a"}', '{"recovery_key" : null , "x":1}', '{"x":1,"recovery_key":"a"}', '{"x":1, "recovery_key":"a\\"b", "y":[{"recovery_key":null}]}',
-      '{"name":"recovery_key","v":{"recovery_key":"k"}}', '{"a":"\\\\","recovery_key":"z"}',
-      '{"recovery\\u005fkey":"a"}', '{"x":{"\\u0072ecovery_key":"a","y":1}}', '{"x\\"recovery_key":"a","recovery\\u005Fkey":"b"}',
+      '{"recovery_key":"a"}',
+      '{"recovery_key" : null , "x":1}',
+      '{"x":1,"recovery_key":"a"}',
+      '{"x":1, "recovery_key":"a\\"b", "y":[{"recovery_key":null}]}',
+      '{"name":"recovery_key","v":{"recovery_key":"k"}}',
+      '{"a":"\\\\","recovery_key":"z"}',
+      '{"recovery\\u005fkey":"a"}',
+      '{"x":{"\\u0072ecovery_key":"a","y":1}}',
+      '{"x\\"recovery_key":"a","recovery\\u005Fkey":"b"}',
     ]) {
       const out = redact(text)!;
       expect(out, text).toBeTypeOf('string');
@@ -57,28 +63,53 @@ describe('text redaction of recovery keys (FLT-3, ESC-1)', () => {
   });
 
   it(`agrees with the object walk on arbitrary JSON, any key spelling (seed ${seed}; set LANET_SEED to replay)`, () => {
-    const key = fc.constantFrom('recovery_key', 'recovery\\u005fkey', '\\u0072ecovery_key', 'a', 'b', 'name', 'recovery', 'recovery_keys', 'x"recovery_key', 'x\\', 'é');
-    const leaf = fc.oneof(fc.string({ unit: 'binary' }), fc.constant(null), fc.integer(), fc.boolean(), fc.constant('recovery_key'), fc.constant('x\\"recovery_key'), fc.constant('\\'));
+    const key = fc.constantFrom(
+      'recovery_key',
+      'recovery\\u005fkey',
+      '\\u0072ecovery_key',
+      'a',
+      'b',
+      'name',
+      'recovery',
+      'recovery_keys',
+      'x"recovery_key',
+      'x\\',
+      'é',
+    );
+    const leaf = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constant(null),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant('recovery_key'),
+      fc.constant('x\\"recovery_key'),
+      fc.constant('\\'),
+    );
     const tree = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
     })).node;
     let cut = 0;
     let escapedCut = 0;
-    fc.assert(fc.property(fc.dictionary(key, tree, { maxKeys: 5 }), fc.boolean(), (obj, pretty) => {
-      // JSON.stringify escapes the backslash of a key spelled '\u005f': unescape it so the text spells the name escaped.
-      const text = JSON.stringify(obj, null, pretty ? 2 : undefined).replaceAll('"recovery\\\\u005fkey"', '"recovery\\u005fkey"').replaceAll('"\\\\u0072ecovery_key"', '"\\u0072ecovery_key"');
-      const out = redact(text);
-      if (out === 'duplicate') {
-        expect(findDuplicateMember(text)).toBeDefined();
-        return;
-      }
-      expect(findDuplicateMember(text)).toBeUndefined();
-      if (out === undefined) return; // declined: the caller serialises the walked object
-      if (out !== text) cut++;
-      if (/recovery\\u005fkey|\\u0072ecovery/.test(text)) escapedCut++;
-      expect(JSON.parse(out)).toEqual(viaObject(text));
-      expect(out).not.toMatch(/(?<!\\)"(recovery_key|recovery\\u005fkey|\\u0072ecovery_key)"\s*:/);
-    }), { seed, numRuns: 500 });
+    fc.assert(
+      fc.property(fc.dictionary(key, tree, { maxKeys: 5 }), fc.boolean(), (obj, pretty) => {
+        // JSON.stringify escapes the backslash of a key spelled '\u005f': unescape it so the text spells the name escaped.
+        const text = JSON.stringify(obj, null, pretty ? 2 : undefined)
+          .replaceAll('"recovery\\\\u005fkey"', '"recovery\\u005fkey"')
+          .replaceAll('"\\\\u0072ecovery_key"', '"\\u0072ecovery_key"');
+        const out = redact(text);
+        if (out === 'duplicate') {
+          expect(findDuplicateMember(text)).toBeDefined();
+          return;
+        }
+        expect(findDuplicateMember(text)).toBeUndefined();
+        if (out === undefined) return; // declined: the caller serialises the walked object
+        if (out !== text) cut++;
+        if (/recovery\\u005fkey|\\u0072ecovery/.test(text)) escapedCut++;
+        expect(JSON.parse(out)).toEqual(viaObject(text));
+        expect(out).not.toMatch(/(?<!\\)"(recovery_key|recovery\\u005fkey|\\u0072ecovery_key)"\s*:/);
+      }),
+      { seed, numRuns: 500 },
+    );
     expect(cut).toBeGreaterThan(10); // the text path really ran, not only the fallback
     expect(escapedCut).toBeGreaterThan(5);
   });

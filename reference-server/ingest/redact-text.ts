@@ -87,7 +87,10 @@ export function scanJsonText(text: string): JsonTextScan {
         }
         // Another value type, or two cuts sharing a comma (duplicates): the caller serialises the parsed value instead.
         if (cut === undefined || cut[0] < lastCutEnd) cuts = undefined;
-        else { cuts.push(cut); lastCutEnd = cut[1]; }
+        else {
+          cuts.push(cut);
+          lastCutEnd = cut[1];
+        }
       }
     }
     at = text.indexOf('"', end);

@@ -8,8 +8,16 @@ import { openStore } from './open-store.js';
 import type { HeartbeatWrite, Store } from './store.js';
 
 const write = (assetId: string, ts: string): HeartbeatWrite => ({
-  assetId, timestampRaw: ts, idempotencyKey: null, receivedAtMs: Date.now(), partial: false, clockSkewS: 0,
-  payloadJson: '{}', hostname: null, escrow: [], protectedDrives: [],
+  assetId,
+  timestampRaw: ts,
+  idempotencyKey: null,
+  receivedAtMs: Date.now(),
+  partial: false,
+  clockSkewS: 0,
+  payloadJson: '{}',
+  hostname: null,
+  escrow: [],
+  protectedDrives: [],
 });
 
 describe.each(['sqlite', 'postgres'] as const)('group commit on the %s store', (kind) => {
@@ -20,9 +28,14 @@ describe.each(['sqlite', 'postgres'] as const)('group commit on the %s store', (
     dir = mkdtempSync(join(tmpdir(), 'lanet-gc-'));
     schema = kind === 'postgres' ? newTestSchema() : undefined;
     store = await openStore(schema?.url ?? join(dir, 'lanet.db'));
-    for (const id of ['a', 'b']) await store.registerAgent({ fingerprint: `fp-${id}-0123456789abcdef`, hostname: id, tokenHash: `t-${id}`, newAssetId: id, nowMs: 1 });
+    for (const id of ['a', 'b'])
+      await store.registerAgent({ fingerprint: `fp-${id}-0123456789abcdef`, hostname: id, tokenHash: `t-${id}`, newAssetId: id, nowMs: 1 });
   });
-  afterAll(async () => { await store?.close(); await schema?.drop(); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await store?.close();
+    await schema?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('commits concurrent writes in batches and resolves each after its commit (HB-9)', async () => {
     const sizes: number[] = [];
@@ -47,6 +60,9 @@ describe.each(['sqlite', 'postgres'] as const)('group commit on the %s store', (
     const writer = new GroupCommitWriter(store, { maxBatch: 50 });
     const first = { ...write('a', 'dup-1'), receivedAtMs: 1000 };
     const results = await Promise.all([writer.write(first), writer.write({ ...first, receivedAtMs: 2000 })]);
-    expect(results.map((r) => [r.duplicate, r.receivedAtMs])).toEqual([[false, 1000], [true, 1000]]);
+    expect(results.map((r) => [r.duplicate, r.receivedAtMs])).toEqual([
+      [false, 1000],
+      [true, 1000],
+    ]);
   });
 });

@@ -27,7 +27,10 @@ export class GroupCommitWriter {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly store: Store, private readonly options: GroupCommitOptions) {}
+  constructor(
+    private readonly store: Store,
+    private readonly options: GroupCommitOptions,
+  ) {}
 
   /** Heartbeats queued or in the transaction now: the load-shedding bound compares against it (HB-10). */
   get pending(): number {

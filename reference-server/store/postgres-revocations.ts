@@ -44,7 +44,9 @@ export async function listenForRevocations(url: string, handlers: RevocationHand
     c.end().catch(() => undefined);
     if (closed) return;
     handlers.failed?.(err);
-    retry = setTimeout(() => { void connect(); }, handlers.retryMs ?? 1000);
+    retry = setTimeout(() => {
+      void connect();
+    }, handlers.retryMs ?? 1000);
     retry.unref();
   };
   const connect = async (): Promise<void> => {

@@ -2,9 +2,7 @@ import pg from 'pg';
 import { MIGRATIONS, parsePostgresUrl, pgFingerprint, pgText } from './postgres-support.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
-import type {
-  AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
-} from './store.js';
+import type { AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store } from './store.js';
 
 // BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
 const num = (v: unknown): number => Number(v);
@@ -12,8 +10,12 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 
 function toAgentRow(r: Record<string, unknown>): AgentRow {
   return {
-    assetId: r.asset_id as string, hostname: (r.hostname as string | null) ?? null, registeredAtMs: num(r.registered_at),
-    lastSeenAtMs: numOrNull(r.last_seen_at), partial: r.partial === true, clockSkewS: numOrNull(r.clock_skew_s),
+    assetId: r.asset_id as string,
+    hostname: (r.hostname as string | null) ?? null,
+    registeredAtMs: num(r.registered_at),
+    lastSeenAtMs: numOrNull(r.last_seen_at),
+    partial: r.partial === true,
+    clockSkewS: numOrNull(r.clock_skew_s),
   };
 }
 
@@ -23,10 +25,15 @@ export async function openPostgresStore(url: string): Promise<Store> {
   if (schema) {
     const admin = new pg.Client({ connectionString });
     await admin.connect();
-    try { await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`); } finally { await admin.end(); }
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await admin.end();
+    }
   }
   const pool = new pg.Pool({
-    connectionString, max: 8,
+    connectionString,
+    max: 8,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
   });
   // An idle client losing its connection must not crash the server; the next query reports the failure.
@@ -69,20 +76,24 @@ export async function openPostgresStore(url: string): Promise<Store> {
          hostname = COALESCE($8, hostname)
          WHERE asset_id = $1 AND EXISTS (SELECT 1 FROM ins) AND (last_seen_at IS NULL OR last_seen_at <= $4) RETURNING 1)
        SELECT id, (SELECT count(*) FROM upd) AS touched FROM ins`,
-      [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson, pgText(w.hostname)]);
+      [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson, pgText(w.hostname)],
+    );
     const id = ins.rows[0]?.id as string | undefined;
     if (id === undefined) {
       // HB-7: a retry; answer with the original receive time and store nothing.
-      const orig = await c.query(
-        'SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1',
-        [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
+      const orig = await c.query('SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1', [
+        w.assetId,
+        pgText(w.timestampRaw),
+        pgText(w.idempotencyKey),
+      ]);
       return { receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
     for (const e of w.escrow) {
       await c.query(
         `INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [e.keyId, w.assetId, pgText(e.driveLetter), e.ciphertext, e.digest, w.receivedAtMs]);
+        [e.keyId, w.assetId, pgText(e.driveLetter), e.ciphertext, e.digest, w.receivedAtMs],
+      );
     }
     let escrowRequired = false;
     if (w.protectedDrives.length > 0) {
@@ -119,8 +130,17 @@ export async function openPostgresStore(url: string): Promise<Store> {
          FROM latest l WHERE a.asset_id = l.asset_id AND (a.last_seen_at IS NULL OR a.last_seen_at <= l.received_at)
          RETURNING 1)
        SELECT asset_id, ts_raw, idempotency_key, received_at, (SELECT count(*) FROM upd) AS touched FROM ins`,
-      [col((w) => w.assetId), col((w) => pgText(w.timestampRaw)), col((w) => pgText(w.idempotencyKey)), col((w) => w.receivedAtMs),
-        col((w) => w.partial), col((w) => w.clockSkewS), col((w) => w.payloadJson), col((w) => pgText(w.hostname))]);
+      [
+        col((w) => w.assetId),
+        col((w) => pgText(w.timestampRaw)),
+        col((w) => pgText(w.idempotencyKey)),
+        col((w) => w.receivedAtMs),
+        col((w) => w.partial),
+        col((w) => w.clockSkewS),
+        col((w) => w.payloadJson),
+        col((w) => pgText(w.hostname)),
+      ],
+    );
     const key = (a: string, t: string, k: string | null, r: number) => `${a}\u0000${t}\u0000${k ?? ''}\u0000${r}`;
     const inserted = new Map<string, number>();
     for (const r of rows) {
@@ -137,9 +157,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
         continue;
       }
       // HB-7: a retry (of a stored heartbeat, or of one earlier in this batch): answer with the original receive time.
-      const orig = await pool.query(
-        'SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1',
-        [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
+      const orig = await pool.query('SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1', [
+        w.assetId,
+        pgText(w.timestampRaw),
+        pgText(w.idempotencyKey),
+      ]);
       out.push({ receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false });
     }
     return out;
@@ -156,23 +178,32 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const { rows } = await pool.query('SELECT value FROM settings WHERE name = $1', [name]);
       return rows[0]!.value as string;
     },
-    registerAgent: (raw: RegisterInput) => tx(async (c) => {
-      const input = { ...raw, fingerprint: pgFingerprint(raw.fingerprint), hostname: pgText(raw.hostname) }; // D9
-      // Serialise registrations of one fingerprint so two concurrent enrollments get the same asset_id (REG-3).
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.fingerprint]);
-      const { rows } = await c.query('SELECT asset_id, token_hash FROM agents WHERE fingerprint = $1', [input.fingerprint]);
-      const existing = rows[0] as { asset_id: string; token_hash: string | null } | undefined;
-      if (existing) {
-        await c.query('UPDATE agents SET token_hash = $1, hostname = COALESCE(hostname, $2) WHERE asset_id = $3',
-          [input.tokenHash, input.hostname, existing.asset_id]);
-        // REG-3 on every instance: delivered at commit to each server's revocation listener (postgres-revocations.ts).
-        if (existing.token_hash) await c.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, revocationPayload(schema, existing.token_hash)]);
-        return { assetId: existing.asset_id, replacedTokenHash: existing.token_hash };
-      }
-      await c.query('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES ($1, $2, $3, $4, $5)',
-        [input.newAssetId, input.fingerprint, input.hostname, input.tokenHash, input.nowMs]);
-      return { assetId: input.newAssetId, replacedTokenHash: null };
-    }),
+    registerAgent: (raw: RegisterInput) =>
+      tx(async (c) => {
+        const input = { ...raw, fingerprint: pgFingerprint(raw.fingerprint), hostname: pgText(raw.hostname) }; // D9
+        // Serialise registrations of one fingerprint so two concurrent enrollments get the same asset_id (REG-3).
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [input.fingerprint]);
+        const { rows } = await c.query('SELECT asset_id, token_hash FROM agents WHERE fingerprint = $1', [input.fingerprint]);
+        const existing = rows[0] as { asset_id: string; token_hash: string | null } | undefined;
+        if (existing) {
+          await c.query('UPDATE agents SET token_hash = $1, hostname = COALESCE(hostname, $2) WHERE asset_id = $3', [
+            input.tokenHash,
+            input.hostname,
+            existing.asset_id,
+          ]);
+          // REG-3 on every instance: delivered at commit to each server's revocation listener (postgres-revocations.ts).
+          if (existing.token_hash) await c.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, revocationPayload(schema, existing.token_hash)]);
+          return { assetId: existing.asset_id, replacedTokenHash: existing.token_hash };
+        }
+        await c.query('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES ($1, $2, $3, $4, $5)', [
+          input.newAssetId,
+          input.fingerprint,
+          input.hostname,
+          input.tokenHash,
+          input.nowMs,
+        ]);
+        return { assetId: input.newAssetId, replacedTokenHash: null };
+      }),
     async findAssetByTokenHash(hash) {
       const { rows } = await pool.query('SELECT asset_id FROM agents WHERE token_hash = $1', [hash]);
       return rows[0]?.asset_id as string | undefined;
@@ -180,69 +211,125 @@ export async function openPostgresStore(url: string): Promise<Store> {
     async ensureLegacyAgent(assetId, nowMs) {
       await pool.query('INSERT INTO agents (asset_id, registered_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [assetId, nowMs]);
     },
-    writeHeartbeats: (batch) => batch.every((w) => w.escrow.length === 0 && w.protectedDrives.length === 0) ? writeBatchOneStatement(batch) : tx(async (c) => {
-      // Agent rows are locked in asset_id order, so concurrent group commits cannot deadlock on them.
-      const order = batch.map((_, i) => i).sort((a, b) => (batch[a]!.assetId < batch[b]!.assetId ? -1 : batch[a]!.assetId > batch[b]!.assetId ? 1 : a - b));
-      const out: HeartbeatWriteResult[] = new Array(batch.length);
-      for (const i of order) out[i] = await writeOne(c, batch[i]!);
-      return out;
-    }),
+    writeHeartbeats: (batch) =>
+      batch.every((w) => w.escrow.length === 0 && w.protectedDrives.length === 0)
+        ? writeBatchOneStatement(batch)
+        : tx(async (c) => {
+            // Agent rows are locked in asset_id order, so concurrent group commits cannot deadlock on them.
+            const order = batch
+              .map((_, i) => i)
+              .sort((a, b) => (batch[a]!.assetId < batch[b]!.assetId ? -1 : batch[a]!.assetId > batch[b]!.assetId ? 1 : a - b));
+            const out: HeartbeatWriteResult[] = new Array(batch.length);
+            for (const i of order) out[i] = await writeOne(c, batch[i]!);
+            return out;
+          }),
     async listAgents() {
       const { rows } = await pool.query(
-        'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id');
+        'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id',
+      );
       return rows.map(toAgentRow);
     },
     async listAgentPage(query) {
       const args: unknown[] = [];
-      const sql = agentPageSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
+      const sql = agentPageSql(
+        query,
+        (v) => {
+          args.push(typeof v === 'string' ? pgText(v) : v);
+          return `$${args.length}`;
+        },
+        'postgres',
+      );
       const { rows } = await pool.query(sql, args);
-      return rows.map((r) => ({ ...toAgentRow(r), sortKey: typeof r.sort_key === 'string' && query.sort === 'last_seen' ? num(r.sort_key) : r.sort_key as string | number }));
+      return rows.map((r) => ({
+        ...toAgentRow(r),
+        sortKey: typeof r.sort_key === 'string' && query.sort === 'last_seen' ? num(r.sort_key) : (r.sort_key as string | number),
+      }));
     },
     async countAgentPage(query) {
       const args: unknown[] = [];
-      const sql = agentMatchCountSql(query, (v) => { args.push(typeof v === 'string' ? pgText(v) : v); return `$${args.length}`; }, 'postgres');
+      const sql = agentMatchCountSql(
+        query,
+        (v) => {
+          args.push(typeof v === 'string' ? pgText(v) : v);
+          return `$${args.length}`;
+        },
+        'postgres',
+      );
       const { rows } = await pool.query(sql, args);
       return num(rows[0]?.n);
     },
     async countAgents(onlineSinceMs) {
-      const { rows } = await pool.query(fleetCountsSql(() => '$1', 0), [onlineSinceMs]);
+      const { rows } = await pool.query(
+        fleetCountsSql(() => '$1', 0),
+        [onlineSinceMs],
+      );
       const r = rows[0] as { total: string; online: string; never_seen: string };
-      const total = num(r.total), online = num(r.online), neverSeen = num(r.never_seen);
+      const total = num(r.total),
+        online = num(r.online),
+        neverSeen = num(r.never_seen);
       return { total, online, offline: total - online - neverSeen, never_seen: neverSeen };
     },
     async getAgent(assetId) {
       const { rows } = await pool.query(
         `SELECT a.asset_id, a.hostname, a.registered_at, a.last_seen_at, a.partial, a.clock_skew_s, h.payload
-         FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = $1`, [assetId]);
+         FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = $1`,
+        [assetId],
+      );
       const r = rows[0] as Record<string, unknown> | undefined;
       return r ? { ...toAgentRow(r), latestPayloadJson: (r.payload as string | null) ?? null } : undefined;
     },
     async listHeartbeats(assetId, limit, beforeId) {
       const { rows } = await pool.query(
         'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
-        [assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit]);
-      return rows.map((r): HeartbeatRow => ({
-        id: num(r.id), receivedAtMs: num(r.received_at), partial: r.partial === true, clockSkewS: num(r.clock_skew_s), payloadJson: r.payload as string,
-      }));
+        [assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit],
+      );
+      return rows.map(
+        (r): HeartbeatRow => ({
+          id: num(r.id),
+          receivedAtMs: num(r.received_at),
+          partial: r.partial === true,
+          clockSkewS: num(r.clock_skew_s),
+          payloadJson: r.payload as string,
+        }),
+      );
     },
     async heartbeatSizes(assetId, limit, beforeId) {
       // octet_length of a TOASTed text reads its size from the TOAST pointer, without fetching the value.
-      const { rows } = await pool.query(
-        'SELECT id, octet_length(payload) AS bytes FROM heartbeats WHERE asset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
-        [assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit]);
+      const { rows } = await pool.query('SELECT id, octet_length(payload) AS bytes FROM heartbeats WHERE asset_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [
+        assetId,
+        beforeId ?? Number.MAX_SAFE_INTEGER,
+        limit,
+      ]);
       return rows.map((r): [number, number] => [num(r.id), num(r.bytes)]);
     },
-    readEscrow: (audit: EscrowAudit) => tx(async (c) => {
-      const { rows } = await c.query(
-        'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = $1 ORDER BY escrowed_at, key_id', [audit.assetId]);
-      const keys = rows.map((r): EscrowRow => ({
-        keyId: r.key_id as string, driveLetter: r.drive_letter as string, ciphertext: r.ciphertext as string, escrowedAtMs: num(r.escrowed_at),
-      }));
-      await c.query('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES ($1, $2, $3, $4, $5)',
-        [audit.auditId, audit.actor, audit.readAtMs, audit.assetId, JSON.stringify(keys.map((k) => k.keyId))]);
-      return { keys };
-    }),
-    async ping() { await pool.query('SELECT 1'); },
-    async close() { await pool.end(); },
+    readEscrow: (audit: EscrowAudit) =>
+      tx(async (c) => {
+        const { rows } = await c.query(
+          'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = $1 ORDER BY escrowed_at, key_id',
+          [audit.assetId],
+        );
+        const keys = rows.map(
+          (r): EscrowRow => ({
+            keyId: r.key_id as string,
+            driveLetter: r.drive_letter as string,
+            ciphertext: r.ciphertext as string,
+            escrowedAtMs: num(r.escrowed_at),
+          }),
+        );
+        await c.query('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES ($1, $2, $3, $4, $5)', [
+          audit.auditId,
+          audit.actor,
+          audit.readAtMs,
+          audit.assetId,
+          JSON.stringify(keys.map((k) => k.keyId)),
+        ]);
+        return { keys };
+      }),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
   };
 }

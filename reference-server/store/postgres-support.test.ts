@@ -4,7 +4,8 @@ import { parsePostgresUrl, pgText } from './postgres-support.js';
 describe('postgres URL and text helpers', () => {
   it('splits ?schema= off the URL and keeps other parameters', () => {
     expect(parsePostgresUrl('postgres://u@127.0.0.1:5432/test?schema=run_1&sslmode=disable')).toEqual({
-      connectionString: 'postgres://u@127.0.0.1:5432/test?sslmode=disable', schema: 'run_1',
+      connectionString: 'postgres://u@127.0.0.1:5432/test?sslmode=disable',
+      schema: 'run_1',
     });
     expect(parsePostgresUrl('postgres://u@127.0.0.1/test').schema).toBeUndefined();
   });

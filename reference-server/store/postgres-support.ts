@@ -39,7 +39,6 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 /** PostgreSQL text cannot hold NUL; agent-supplied strings may (the contract allows it), so it becomes U+FFFD (GEN-6). */
 export const pgText = <T extends string | null>(v: T): T => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v) as T;
 
-
 const NEEDS_ENCODING = /[\u0000\uFFFD]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

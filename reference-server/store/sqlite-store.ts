@@ -2,7 +2,16 @@ import Database from 'better-sqlite3';
 import { preparePrivateFile } from './private-files.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
 import type {
-  AgentPageQuery, AgentPageRow, AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store,
+  AgentPageQuery,
+  AgentPageRow,
+  AgentRow,
+  EscrowAudit,
+  EscrowRow,
+  HeartbeatRow,
+  HeartbeatWrite,
+  HeartbeatWriteResult,
+  RegisterInput,
+  Store,
 } from './store.js';
 
 // Migrations run in order once each; the applied count lives in user_version.
@@ -29,14 +38,23 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 interface AgentSqlRow {
-  asset_id: string; hostname: string | null; registered_at: number; last_seen_at: number | null;
-  partial: number; clock_skew_s: number | null; payload?: string | null;
+  asset_id: string;
+  hostname: string | null;
+  registered_at: number;
+  last_seen_at: number | null;
+  partial: number;
+  clock_skew_s: number | null;
+  payload?: string | null;
 }
 
 function toAgentRow(r: AgentSqlRow): AgentRow {
   return {
-    assetId: r.asset_id, hostname: r.hostname, registeredAtMs: r.registered_at, lastSeenAtMs: r.last_seen_at,
-    partial: r.partial === 1, clockSkewS: r.clock_skew_s,
+    assetId: r.asset_id,
+    hostname: r.hostname,
+    registeredAtMs: r.registered_at,
+    lastSeenAtMs: r.last_seen_at,
+    partial: r.partial === 1,
+    clockSkewS: r.clock_skew_s,
   };
 }
 
@@ -60,35 +78,45 @@ export function openSqliteStore(path: string): Store {
   const q = {
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
     putSetting: db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING'),
-    agentByFingerprint: db.prepare<[string], { asset_id: string; token_hash: string | null }>(
-      'SELECT asset_id, token_hash FROM agents WHERE fingerprint = ?'),
+    agentByFingerprint: db.prepare<[string], { asset_id: string; token_hash: string | null }>('SELECT asset_id, token_hash FROM agents WHERE fingerprint = ?'),
     reEnroll: db.prepare('UPDATE agents SET token_hash = ?, hostname = COALESCE(hostname, ?) WHERE asset_id = ?'),
     insertAgent: db.prepare('INSERT INTO agents (asset_id, fingerprint, hostname, token_hash, registered_at) VALUES (?, ?, ?, ?, ?)'),
     legacyAgent: db.prepare('INSERT INTO agents (asset_id, registered_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     byToken: db.prepare<[string], { asset_id: string }>('SELECT asset_id FROM agents WHERE token_hash = ?'),
     insertHeartbeat: db.prepare(
       `INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
     original: db.prepare<[string, string, string | null], { received_at: number }>(
-      'SELECT received_at FROM heartbeats WHERE asset_id = ? AND (ts_raw = ? OR idempotency_key = ?) ORDER BY id LIMIT 1'),
+      'SELECT received_at FROM heartbeats WHERE asset_id = ? AND (ts_raw = ? OR idempotency_key = ?) ORDER BY id LIMIT 1',
+    ),
     touchAgent: db.prepare(
       `UPDATE agents SET last_seen_at = ?, partial = ?, clock_skew_s = ?, latest_heartbeat_id = ?,
-       hostname = COALESCE(?, hostname) WHERE asset_id = ?`),
+       hostname = COALESCE(?, hostname) WHERE asset_id = ?`,
+    ),
     insertEscrow: db.prepare(
-      'INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      'INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
     escrowedDrives: db.prepare<[string], { drive_letter: string }>('SELECT DISTINCT drive_letter FROM escrow_keys WHERE asset_id = ?'),
     listAgents: db.prepare<[], AgentSqlRow>(
-      'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id'),
+      'SELECT asset_id, hostname, registered_at, last_seen_at, partial, clock_skew_s FROM agents ORDER BY registered_at, asset_id',
+    ),
     getAgent: db.prepare<[string], AgentSqlRow>(
       `SELECT a.asset_id, a.hostname, a.registered_at, a.last_seen_at, a.partial, a.clock_skew_s, h.payload
-       FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = ?`),
+       FROM agents a LEFT JOIN heartbeats h ON h.id = a.latest_heartbeat_id WHERE a.asset_id = ?`,
+    ),
     history: db.prepare<[string, number, number], { id: number; received_at: number; partial: number; clock_skew_s: number; payload: string }>(
-      'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+      'SELECT id, received_at, partial, clock_skew_s, payload FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    ),
     // octet_length reads the size from the record header, not the payload's overflow pages.
-    historySizes: db.prepare<[string, number, number], [number, number]>(
-      'SELECT id, octet_length(payload) FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?').raw(),
+    historySizes: db
+      .prepare<[string, number, number], [number, number]>(
+        'SELECT id, octet_length(payload) FROM heartbeats WHERE asset_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+      )
+      .raw(),
     escrowKeys: db.prepare<[string], { key_id: string; drive_letter: string; ciphertext: string; escrowed_at: number }>(
-      'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = ? ORDER BY escrowed_at, key_id'),
+      'SELECT key_id, drive_letter, ciphertext, escrowed_at FROM escrow_keys WHERE asset_id = ? ORDER BY escrowed_at, key_id',
+    ),
     insertAudit: db.prepare('INSERT INTO escrow_audit (audit_id, actor, read_at, asset_id, key_ids) VALUES (?, ?, ?, ?, ?)'),
   };
 
@@ -96,15 +124,29 @@ export function openSqliteStore(path: string): Store {
   const pageStatements = new Map<string, Database.Statement<unknown[], AgentSqlRow & { sort_key: string | number }>>();
   const listAgentPage = (query: AgentPageQuery): AgentPageRow[] => {
     const args: unknown[] = [];
-    const sql = agentPageSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
+    const sql = agentPageSql(
+      query,
+      (v) => {
+        args.push(v);
+        return '?';
+      },
+      'sqlite',
+    );
     let stmt = pageStatements.get(sql);
-    if (!stmt) pageStatements.set(sql, stmt = db.prepare<unknown[], AgentSqlRow & { sort_key: string | number }>(sql));
+    if (!stmt) pageStatements.set(sql, (stmt = db.prepare<unknown[], AgentSqlRow & { sort_key: string | number }>(sql)));
     return stmt.all(...args).map((r) => ({ ...toAgentRow(r), sortKey: r.sort_key }));
   };
   const countAgentPage = (query: AgentPageQuery): number => {
     const args: unknown[] = [];
-    const sql = agentMatchCountSql(query, (v) => { args.push(v); return '?'; }, 'sqlite');
-    return (db.prepare<unknown[], { n: number }>(sql).get(...args))!.n;
+    const sql = agentMatchCountSql(
+      query,
+      (v) => {
+        args.push(v);
+        return '?';
+      },
+      'sqlite',
+    );
+    return db.prepare<unknown[], { n: number }>(sql).get(...args)!.n;
   };
   const countStatement = db.prepare<[number], { total: number; never_seen: number; online: number }>(fleetCountsSql(() => '?', 0));
 
@@ -138,7 +180,10 @@ export function openSqliteStore(path: string): Store {
 
   const readEscrow = db.transaction((audit: EscrowAudit) => {
     const keys = q.escrowKeys.all(audit.assetId).map((r) => ({
-      keyId: r.key_id, driveLetter: r.drive_letter, ciphertext: r.ciphertext, escrowedAtMs: r.escrowed_at,
+      keyId: r.key_id,
+      driveLetter: r.drive_letter,
+      ciphertext: r.ciphertext,
+      escrowedAtMs: r.escrowed_at,
     }));
     q.insertAudit.run(audit.auditId, audit.actor, audit.readAtMs, audit.assetId, JSON.stringify(keys.map((k) => k.keyId)));
     return { keys };
@@ -146,18 +191,34 @@ export function openSqliteStore(path: string): Store {
 
   return {
     kind: 'sqlite',
-    async getSetting(name) { return q.getSetting.get(name)?.value; },
+    async getSetting(name) {
+      return q.getSetting.get(name)?.value;
+    },
     async putSettingIfAbsent(name, value) {
       q.putSetting.run(name, value);
       return q.getSetting.get(name)!.value;
     },
-    async registerAgent(input) { return register(input); },
-    async findAssetByTokenHash(hash) { return q.byToken.get(hash)?.asset_id; },
-    async ensureLegacyAgent(assetId, nowMs) { q.legacyAgent.run(assetId, nowMs); },
-    async writeHeartbeats(batch) { return writeBatch(batch); },
-    async listAgents() { return q.listAgents.all().map(toAgentRow); },
-    async listAgentPage(query) { return listAgentPage(query); },
-    async countAgentPage(query) { return countAgentPage(query); },
+    async registerAgent(input) {
+      return register(input);
+    },
+    async findAssetByTokenHash(hash) {
+      return q.byToken.get(hash)?.asset_id;
+    },
+    async ensureLegacyAgent(assetId, nowMs) {
+      q.legacyAgent.run(assetId, nowMs);
+    },
+    async writeHeartbeats(batch) {
+      return writeBatch(batch);
+    },
+    async listAgents() {
+      return q.listAgents.all().map(toAgentRow);
+    },
+    async listAgentPage(query) {
+      return listAgentPage(query);
+    },
+    async countAgentPage(query) {
+      return countAgentPage(query);
+    },
     async countAgents(onlineSinceMs) {
       const r = countStatement.get(onlineSinceMs)!;
       return { total: r.total, online: r.online, offline: r.total - r.online - r.never_seen, never_seen: r.never_seen };
@@ -167,15 +228,27 @@ export function openSqliteStore(path: string): Store {
       return r ? { ...toAgentRow(r), latestPayloadJson: r.payload ?? null } : undefined;
     },
     async listHeartbeats(assetId, limit, beforeId) {
-      return q.history.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit).map((r): HeartbeatRow => ({
-        id: r.id, receivedAtMs: r.received_at, partial: r.partial === 1, clockSkewS: r.clock_skew_s, payloadJson: r.payload,
-      }));
+      return q.history.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit).map(
+        (r): HeartbeatRow => ({
+          id: r.id,
+          receivedAtMs: r.received_at,
+          partial: r.partial === 1,
+          clockSkewS: r.clock_skew_s,
+          payloadJson: r.payload,
+        }),
+      );
     },
     async heartbeatSizes(assetId, limit, beforeId) {
       return q.historySizes.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Array<[number, number]>;
     },
-    async readEscrow(audit): Promise<{ keys: EscrowRow[] }> { return readEscrow(audit); },
-    async ping() { db.prepare('SELECT 1').get(); },
-    async close() { if (db.open) db.close(); },
+    async readEscrow(audit): Promise<{ keys: EscrowRow[] }> {
+      return readEscrow(audit);
+    },
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
   };
 }

@@ -13,14 +13,25 @@ describe.each(STORE_KINDS)('enrollment and agent identity over HTTP (%s store)',
   let base: string;
   let logs = '';
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
     server = await startTestServer(kind, {}, pino({ level: 'debug' }, sink));
     base = server.url;
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('REG-1: the enrollment secret returns 201 {asset_id, agent_token, heartbeat_interval_s}', async () => {
-    const r = await call(`${base}/api/agents/register`, { method: 'POST', token: TEST_ENROLLMENT_SECRET, json: { hardware_fingerprint: fingerprint(), hostname: 'pc-1', agent_version: '1.0.0' } });
+    const r = await call(`${base}/api/agents/register`, {
+      method: 'POST',
+      token: TEST_ENROLLMENT_SECRET,
+      json: { hardware_fingerprint: fingerprint(), hostname: 'pc-1', agent_version: '1.0.0' },
+    });
     expect(r.status).toBe(201);
     const body = RegisterResponseSchema.parse(r.body);
     expect(body.heartbeat_interval_s).toBe(300);
@@ -34,7 +45,11 @@ describe.each(STORE_KINDS)('enrollment and agent identity over HTTP (%s store)',
       expect(r.status).toBe(401);
       ProblemSchema.parse(r.body);
     }
-    const invalid = await call(`${base}/api/agents/register`, { method: 'POST', token: TEST_ENROLLMENT_SECRET, json: { hardware_fingerprint: 'short', hostname: '' } });
+    const invalid = await call(`${base}/api/agents/register`, {
+      method: 'POST',
+      token: TEST_ENROLLMENT_SECRET,
+      json: { hardware_fingerprint: 'short', hostname: '' },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['/hardware_fingerprint', '/hostname']));
   });
@@ -93,7 +108,12 @@ describe.each(STORE_KINDS)('enrollment and agent identity over HTTP (%s store)',
       await postHeartbeat(base, agent.agent_token + 'x', hb),
       await call(`${base}/api/agents/register`, { method: 'POST', token: TEST_ENROLLMENT_SECRET + 'x', json: {} }),
       await call(`${base}/api/agents`, { token: TEST_ADMIN_TOKEN + 'x' }),
-      await call(`${base}/api/agents/heartbeat`, { method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json' }, body: '{"recovery_key":"RECOVERY-111111-222222-333333",' }),
+      await call(`${base}/api/agents/heartbeat`, {
+        method: 'POST',
+        token: agent.agent_token,
+        headers: { 'content-type': 'application/json' },
+        body: '{"recovery_key":"RECOVERY-111111-222222-333333",',
+      }),
     ];
     const secrets = [agent.agent_token, TEST_ENROLLMENT_SECRET, TEST_ADMIN_TOKEN, 'RECOVERY-111111-222222-333333'];
     for (const r of errors) for (const s of secrets) expect(r.text).not.toContain(s);

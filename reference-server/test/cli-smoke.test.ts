@@ -18,7 +18,13 @@ describe('lanet server through its public CLI', () => {
     const schema = newTestSchema();
     try {
       for (const database of [undefined, schema.url]) {
-        const server = await spawnReferenceServer({ enrollmentSecret: TEST_ENROLLMENT_SECRET, adminToken: TEST_ADMIN_TOKEN, offlineAfterS: 0.5, database, env: { LANET_ESCROW_KEY: 'cd'.repeat(32) } });
+        const server = await spawnReferenceServer({
+          enrollmentSecret: TEST_ENROLLMENT_SECRET,
+          adminToken: TEST_ADMIN_TOKEN,
+          offlineAfterS: 0.5,
+          database,
+          env: { LANET_ESCROW_KEY: 'cd'.repeat(32) },
+        });
         const agent = await enroll(server.url);
         expect((await postHeartbeat(server.url, agent.agent_token, heartbeatFor(agent.asset_id))).status).toBe(200);
         await new Promise((r) => setTimeout(r, 700));
@@ -35,9 +41,13 @@ describe('lanet server through its public CLI', () => {
 
   it('refuses bad flags with exit 2 and a message saying what to change', async () => {
     const out = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [join(REPO, 'bin/lanet.js'), 'server', '--port', '0', '--heartbeat-interval', '5', '--database', ':memory:'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(REPO, 'bin/lanet.js'), 'server', '--port', '0', '--heartbeat-interval', '5', '--database', ':memory:'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
-      child.stderr.on('data', (d) => { stderr += String(d); });
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
       child.on('exit', (code) => resolve({ code, stderr }));
     });
     expect(out.code).toBe(2);
@@ -57,13 +67,18 @@ describe('lanet server through its public CLI', () => {
       const child = spawn('npm', ['start', '--silent'], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       let stdout = '';
       let stderr = '';
-      child.stderr.on('data', (d) => { stderr += String(d); });
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no 'listening on' line; stderr:\n${stderr}`)), 30_000);
         child.stdout.on('data', (d) => {
           stdout += String(d);
           const m = /listening on (http:\/\/\S+)/.exec(stdout);
-          if (m) { clearTimeout(timer); resolve(m[1]!); }
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
         });
       });
       try {
@@ -84,7 +99,11 @@ describe('lanet server through its public CLI', () => {
         const page = await call(`${url}/`);
         expect(page.status).toBe(200);
         expect(page.text).toContain('LANET fleet');
-        const reg = await call(`${url}/api/agents/register`, { method: 'POST', token: secret, json: { hardware_fingerprint: 'sha256:fresh-clone-machine-0001', hostname: 'computer-name' } });
+        const reg = await call(`${url}/api/agents/register`, {
+          method: 'POST',
+          token: secret,
+          json: { hardware_fingerprint: 'sha256:fresh-clone-machine-0001', hostname: 'computer-name' },
+        });
         expect(reg.status).toBe(201);
         const hb = seedHeartbeat();
         hb.asset_id = reg.body.asset_id;

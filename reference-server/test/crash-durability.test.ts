@@ -35,7 +35,8 @@ describe.each(STORE_KINDS)('crash durability (%s store)', (kind) => {
           const timestamp = new Date(Date.UTC(2025, 0, 1) + seq++).toISOString();
           try {
             const res = await request(`${server.url}/api/agents/heartbeat`, {
-              method: 'POST', dispatcher,
+              method: 'POST',
+              dispatcher,
               headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.agent_token}` },
               body: JSON.stringify({ ...template, asset_id: agent.asset_id, timestamp }),
             });

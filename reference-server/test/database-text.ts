@@ -8,7 +8,10 @@ import { parsePostgresUrl } from '../store/postgres-support.js';
  */
 export async function databaseText(database: string): Promise<string> {
   if (!/^postgres/.test(database)) {
-    return [database, `${database}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    return [database, `${database}-wal`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('\n');
   }
   const { connectionString, schema } = parsePostgresUrl(database);
   const client = new pg.Client({ connectionString });
@@ -31,14 +34,23 @@ export async function queryDatabase(database: string, sql: string, params: unkno
   if (!/^postgres/.test(database)) {
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(database, { readonly: true });
-    try { return db.prepare(sql).all(...params) as Array<Record<string, unknown>>; } finally { db.close(); }
+    try {
+      return db.prepare(sql).all(...params) as Array<Record<string, unknown>>;
+    } finally {
+      db.close();
+    }
   }
   const { connectionString, schema } = parsePostgresUrl(database);
   const client = new pg.Client({ connectionString, options: `-c search_path="${schema}"` });
   await client.connect();
   try {
     let i = 0;
-    return (await client.query(sql.replace(/\?/g, () => `$${++i}`), params)).rows as Array<Record<string, unknown>>;
+    return (
+      await client.query(
+        sql.replace(/\?/g, () => `$${++i}`),
+        params,
+      )
+    ).rows as Array<Record<string, unknown>>;
   } finally {
     await client.end();
   }

@@ -15,7 +15,10 @@ function freshKey(): string {
 
 /** Spellings of the member name `recovery_key` that all decode to the same name (ESC-1). */
 const SPELLINGS = [
-  'recovery\\u005fkey', 'recovery\\u005Fkey', '\\u0072ecovery_key', 'recovery_ke\\u0079',
+  'recovery\\u005fkey',
+  'recovery\\u005Fkey',
+  '\\u0072ecovery_key',
+  'recovery_ke\\u0079',
   [...'recovery_key'].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
 ];
 
@@ -28,15 +31,19 @@ function postText(base: string, token: string, text: string) {
 function heartbeatText(assetId: string, key: string, name: string, extra = ''): string {
   const hb = heartbeatFor(assetId) as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   hb.hardware_inventory.bitlocker.volumes = [{ drive_letter: 'C:', protection_status: 'Protected', encryption_method: 'XtsAes128', recovery_key: '@KEY@' }];
-  return JSON.stringify(hb).replace('"recovery_key":"@KEY@"', `"${name}":${JSON.stringify(key)}`).replace(/}$/, `${extra}}`);
+  return JSON.stringify(hb)
+    .replace('"recovery_key":"@KEY@"', `"${name}":${JSON.stringify(key)}`)
+    .replace(/}$/, `${extra}}`);
 }
 
 /** Everything an admin can read about one agent over HTTP (FLT endpoints) plus the database's text. */
 async function everythingReadable(server: TestServer, assetId: string): Promise<string> {
   const parts = await Promise.all([
-    adminGet(server.url, '/api/agents'), adminGet(server.url, `/api/agents/${assetId}`), adminGet(server.url, `/api/agents/${assetId}/heartbeats?limit=100`),
+    adminGet(server.url, '/api/agents'),
+    adminGet(server.url, `/api/agents/${assetId}`),
+    adminGet(server.url, `/api/agents/${assetId}/heartbeats?limit=100`),
   ]);
-  return parts.map((p) => p.text).join('\n') + '\n' + await databaseText(server.database);
+  return parts.map((p) => p.text).join('\n') + '\n' + (await databaseText(server.database));
 }
 
 /** True when any string in a parsed JSON value equals one of `values` or any member is named recovery_key. */
@@ -55,8 +62,12 @@ async function storedPayloads(server: TestServer, assetId: string): Promise<unkn
 
 describe.each(STORE_KINDS)('ESC-1: no recovery key stored or returned in plain text, however spelled (%s store)', (kind) => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer(kind); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('D1 reproduction: duplicate members next to an escaped key name get 400 and nothing is stored', async () => {
     const agent = await enroll(server.url);
@@ -86,7 +97,8 @@ describe.each(STORE_KINDS)('ESC-1: no recovery key stored or returned in plain t
   it('escaped names at depths 1 to 6, in objects and arrays, never reach the stored payload or a fleet answer', async () => {
     const agent = await enroll(server.url);
     const keys = [0, 1, 2, 3, 4, 5].map(() => freshKey());
-    const nest = (depth: number, inner: string): string => depth === 0 ? inner : (depth % 2 ? `{"n":${nest(depth - 1, inner)}}` : `[1,${nest(depth - 1, inner)}]`);
+    const nest = (depth: number, inner: string): string =>
+      depth === 0 ? inner : depth % 2 ? `{"n":${nest(depth - 1, inner)}}` : `[1,${nest(depth - 1, inner)}]`;
     const extra = keys.map((k, i) => `,"ext${i}":${nest(i, `{"a":1,"${SPELLINGS[i % SPELLINGS.length]}":${JSON.stringify(k)},"b":2}`)}`).join('');
     const r = await postText(server.url, agent.agent_token, heartbeatText(agent.asset_id, freshKey(), 'recovery_key', extra));
     expect(r.status, r.text).toBe(200);
@@ -127,26 +139,37 @@ describe.each(STORE_KINDS)('ESC-1: no recovery key stored or returned in plain t
     const agent = await enroll(server.url);
     const spelled = fc.constantFrom('recovery_key', ...SPELLINGS);
     // One inserted member: its spelling, the path of plain objects/arrays above it, and whether it is sent twice.
-    const member = fc.record({ name: spelled, path: fc.array(fc.constantFrom('obj', 'arr'), { maxLength: 5 }), twice: fc.boolean(), second: spelled, nullFirst: fc.boolean() });
+    const member = fc.record({
+      name: spelled,
+      path: fc.array(fc.constantFrom('obj', 'arr'), { maxLength: 5 }),
+      twice: fc.boolean(),
+      second: spelled,
+      nullFirst: fc.boolean(),
+    });
     const sent = new Set<string>();
     let accepted = 0;
-    await fc.assert(fc.asyncProperty(fc.array(member, { minLength: 1, maxLength: 4 }), spelled, async (members, volumeName) => {
-      const values: string[] = [];
-      const extra = members.map((m, i) => {
-        const v = freshKey();
-        values.push(v);
-        let inner = `{"p":0,"${m.name}":${m.nullFirst && m.twice ? 'null' : JSON.stringify(v)}${m.twice ? `,"${m.second}":${JSON.stringify(v)}` : ''},"q":[]}`;
-        for (const step of m.path) inner = step === 'obj' ? `{"o":${inner}}` : `[null,${inner}]`;
-        return `,"x${i}":${inner}`;
-      }).join('');
-      const volumeKey = freshKey();
-      values.push(volumeKey);
-      for (const v of values) sent.add(v);
-      const r = await postText(server.url, agent.agent_token, heartbeatText(agent.asset_id, volumeKey, volumeName, extra));
-      expect(r.status, r.text).toBe(members.some((m) => m.twice) ? 400 : 200);
-      if (r.status === 200) accepted++;
-      for (const p of await storedPayloads(server, agent.asset_id)) expect(holdsKey(p, sent)).toBe(false);
-    }), { seed, numRuns: 40 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(member, { minLength: 1, maxLength: 4 }), spelled, async (members, volumeName) => {
+        const values: string[] = [];
+        const extra = members
+          .map((m, i) => {
+            const v = freshKey();
+            values.push(v);
+            let inner = `{"p":0,"${m.name}":${m.nullFirst && m.twice ? 'null' : JSON.stringify(v)}${m.twice ? `,"${m.second}":${JSON.stringify(v)}` : ''},"q":[]}`;
+            for (const step of m.path) inner = step === 'obj' ? `{"o":${inner}}` : `[null,${inner}]`;
+            return `,"x${i}":${inner}`;
+          })
+          .join('');
+        const volumeKey = freshKey();
+        values.push(volumeKey);
+        for (const v of values) sent.add(v);
+        const r = await postText(server.url, agent.agent_token, heartbeatText(agent.asset_id, volumeKey, volumeName, extra));
+        expect(r.status, r.text).toBe(members.some((m) => m.twice) ? 400 : 200);
+        if (r.status === 200) accepted++;
+        for (const p of await storedPayloads(server, agent.asset_id)) expect(holdsKey(p, sent)).toBe(false);
+      }),
+      { seed, numRuns: 40 },
+    );
     const readable = await everythingReadable(server, agent.asset_id);
     for (const v of sent) expect(readable).not.toContain(v);
     expect(accepted).toBeGreaterThan(3); // the accepting path really ran

@@ -10,8 +10,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe.each(STORE_KINDS)('fleet view and escrow over HTTP (%s store)', (kind) => {
   let server: TestServer;
   let base: string;
-  beforeAll(async () => { server = await startTestServer(kind); base = server.url; });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    base = server.url;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('FLT-1: GET /api/agents lists every registered agent with status, last_seen_at, hostname, partial, clock_skew_s', async () => {
     const seen = await enroll(base, undefined, 'seen-host');

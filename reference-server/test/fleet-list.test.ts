@@ -43,7 +43,9 @@ describe.each(STORE_KINDS)('FLT-5: GET /api/agents pages and filters (%s store)'
     }
     for (const name of neverNames) await enroll(base, undefined, name);
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('pages by hostname (case-insensitive) with limit and cursor: every agent once, in order, counts the whole fleet', async () => {
     const { pages, hostnames, ids } = await walk(base, 'limit=4');
@@ -115,10 +117,15 @@ describe.each(STORE_KINDS)('FLT-5: GET /api/agents pages and filters (%s store)'
 describe('fleet cursors', () => {
   it('round-trip, carry the last-seen key only, and refuse tampering', () => {
     const id = '0b7c1d5e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
-    expect(decodeFleetCursor(encodeFleetCursor('-last_seen_at', id, 1_700_000_000_123), '-last_seen_at', 'last_seen')).toEqual({ key: 1_700_000_000_123, assetId: id });
+    expect(decodeFleetCursor(encodeFleetCursor('-last_seen_at', id, 1_700_000_000_123), '-last_seen_at', 'last_seen')).toEqual({
+      key: 1_700_000_000_123,
+      assetId: id,
+    });
     expect(decodeFleetCursor(encodeFleetCursor('hostname', id, 'some-host'), 'hostname', 'hostname')).toEqual({ assetId: id });
     expect(() => decodeFleetCursor(encodeFleetCursor('hostname', id, 'h'), 'last_seen_at', 'last_seen')).toThrow(/sort=hostname/);
     expect(() => decodeFleetCursor(Buffer.from('{"s":"last_seen","a":"x"}').toString('base64url'), 'last_seen', 'last_seen')).toThrow(/issued/);
-    expect(() => decodeFleetCursor(Buffer.from('{"s":"last_seen","a":"' + id + '","k":1.5}').toString('base64url'), 'last_seen', 'last_seen')).toThrow(/issued/);
+    expect(() => decodeFleetCursor(Buffer.from('{"s":"last_seen","a":"' + id + '","k":1.5}').toString('base64url'), 'last_seen', 'last_seen')).toThrow(
+      /issued/,
+    );
   });
 });

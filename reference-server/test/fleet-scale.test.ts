@@ -32,8 +32,14 @@ async function medianMs(runs: number, fn: () => Promise<unknown>): Promise<numbe
 const now = Date.now();
 const QUERIES: Array<[string, AgentPageQuery]> = [
   ['hostname page', { limit: 101, sort: 'hostname', descending: false, onlineSinceMs: now }],
-  ['hostname page after a cursor', { limit: 101, sort: 'hostname', descending: true, onlineSinceMs: now, after: { assetId: '00000000-0000-4000-8000-000000000000' } }],
-  ['last seen page after a cursor', { limit: 101, sort: 'last_seen', descending: false, onlineSinceMs: now, after: { key: now - 3_600_000, assetId: '00000000-0000-4000-8000-000000000000' } }],
+  [
+    'hostname page after a cursor',
+    { limit: 101, sort: 'hostname', descending: true, onlineSinceMs: now, after: { assetId: '00000000-0000-4000-8000-000000000000' } },
+  ],
+  [
+    'last seen page after a cursor',
+    { limit: 101, sort: 'last_seen', descending: false, onlineSinceMs: now, after: { key: now - 3_600_000, assetId: '00000000-0000-4000-8000-000000000000' } },
+  ],
   ['online filter', { limit: 101, sort: 'last_seen', descending: true, onlineSinceMs: now - 600_000, status: 'online' }],
 ];
 
@@ -60,7 +66,18 @@ describe.each(STORE_KINDS)(`FLT-5 at ${AGENTS.toLocaleString('en')} agents (%s s
       const args: unknown[] = [];
       if (kind === 'sqlite') {
         const db = new Database(database, { readonly: true });
-        const plan = db.prepare(`EXPLAIN QUERY PLAN ${agentPageSql(q, (v) => { args.push(v); return '?'; }, 'sqlite')}`).all(...args) as Array<{ detail: string }>;
+        const plan = db
+          .prepare(
+            `EXPLAIN QUERY PLAN ${agentPageSql(
+              q,
+              (v) => {
+                args.push(v);
+                return '?';
+              },
+              'sqlite',
+            )}`,
+          )
+          .all(...args) as Array<{ detail: string }>;
         db.close();
         const text = plan.map((p) => p.detail).join(' | ');
         expect(text, name).toMatch(/USING INDEX agents_by_(host|seen)/);
@@ -68,7 +85,17 @@ describe.each(STORE_KINDS)(`FLT-5 at ${AGENTS.toLocaleString('en')} agents (%s s
       } else {
         const client = new pg.Client({ connectionString: TEST_POSTGRES_URL, options: `-c search_path="${schema!.name}"` });
         await client.connect();
-        const { rows } = await client.query(`EXPLAIN ${agentPageSql(q, (v) => { args.push(v); return `$${args.length}`; }, 'postgres')}`, args);
+        const { rows } = await client.query(
+          `EXPLAIN ${agentPageSql(
+            q,
+            (v) => {
+              args.push(v);
+              return `$${args.length}`;
+            },
+            'postgres',
+          )}`,
+          args,
+        );
         await client.end();
         const text = rows.map((r) => r['QUERY PLAN'] as string).join('\n');
         expect(text, name).toMatch(/Index (Only )?Scan (Backward )?using agents_by_(host|seen)/);
@@ -93,7 +120,9 @@ describe.each(STORE_KINDS)(`FLT-5 at ${AGENTS.toLocaleString('en')} agents (%s s
       search: await medianMs(9, () => adminGet(server.url, '/api/agents?q=ops-0999')),
       oldest: await medianMs(9, () => adminGet(server.url, '/api/agents?sort=last_seen_at&status=offline')),
     };
-    process.stdout.write(`FLT-5 ${kind} ${AGENTS} agents, median ms of 9: ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`);
+    process.stdout.write(
+      `FLT-5 ${kind} ${AGENTS} agents, median ms of 9: ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10])))}\n`,
+    );
     // Generous bounds for a shared 2-core machine; a whole-fleet answer took seconds here.
     expect(timings.first).toBeLessThan(500);
     expect(timings.deep).toBeLessThan(500);

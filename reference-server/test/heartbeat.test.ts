@@ -7,8 +7,13 @@ import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js'
 describe.each(STORE_KINDS)('heartbeat ingestion over HTTP (%s store)', (kind) => {
   let server: TestServer;
   let base: string;
-  beforeAll(async () => { server = await startTestServer(kind); base = server.url; });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    base = server.url;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   const stored = async (assetId: string) => (await adminGet(base, `/api/agents/${assetId}/heartbeats?limit=500`)).body.items.length as number;
 
@@ -29,12 +34,26 @@ describe.each(STORE_KINDS)('heartbeat ingestion over HTTP (%s store)', (kind) =>
   it('HB-2: accepts the contract extremes: no programs, 60 programs, no BitLocker, several disks, null domain, unicode', async () => {
     const agent = await enroll(base);
     const variants: Array<(hb: ReturnType<typeof seedHeartbeat>) => void> = [
-      (hb) => { hb.software_inventory!.installed_programs = []; },
-      (hb) => { hb.software_inventory!.installed_programs = Array.from({ length: 60 }, (_, i) => ({ name: `Program ${i}`, version: null })); },
-      (hb) => { hb.hardware_inventory!.bitlocker = { supported: false, protected_volumes: 0, volumes: [] }; },
-      (hb) => { hb.hardware_inventory!.disks = [0, 1, 2].map((i) => ({ ...hb.hardware_inventory!.disks![0]!, device: `Disk ${i}` })); },
-      (hb) => { hb.hardware_inventory!.system!.domain = null; hb.hardware_inventory!.system!.workgroup = 'WORKGROUP'; },
-      (hb) => { hb.hardware_inventory!.system!.hostname = 'Rechner-Müller-東京-🖥'; hb.software_inventory!.installed_programs = [{ name: 'Ωmega Ünïcode 程序', publisher: 'Société' }]; },
+      (hb) => {
+        hb.software_inventory!.installed_programs = [];
+      },
+      (hb) => {
+        hb.software_inventory!.installed_programs = Array.from({ length: 60 }, (_, i) => ({ name: `Program ${i}`, version: null }));
+      },
+      (hb) => {
+        hb.hardware_inventory!.bitlocker = { supported: false, protected_volumes: 0, volumes: [] };
+      },
+      (hb) => {
+        hb.hardware_inventory!.disks = [0, 1, 2].map((i) => ({ ...hb.hardware_inventory!.disks![0]!, device: `Disk ${i}` }));
+      },
+      (hb) => {
+        hb.hardware_inventory!.system!.domain = null;
+        hb.hardware_inventory!.system!.workgroup = 'WORKGROUP';
+      },
+      (hb) => {
+        hb.hardware_inventory!.system!.hostname = 'Rechner-Müller-東京-🖥';
+        hb.software_inventory!.installed_programs = [{ name: 'Ωmega Ünïcode 程序', publisher: 'Société' }];
+      },
     ];
     for (const change of variants) {
       const hb = heartbeatFor(agent.asset_id);
@@ -47,14 +66,50 @@ describe.each(STORE_KINDS)('heartbeat ingestion over HTTP (%s store)', (kind) =>
 
   it('HB-3: forbidden payloads get 400 with errors as JSON Pointers, and nothing is stored', async () => {
     const agent = await enroll(base);
-    const cases: Array<[string, (hb: Record<string, any>) => void]> = [ // eslint-disable-line @typescript-eslint/no-explicit-any
-      ['/status/cpu_usage', (hb) => { hb.status.cpu_usage = 150; }],
-      ['/hardware_inventory/memory/total_gb', (hb) => { hb.hardware_inventory.memory.total_gb = -1; }],
-      ['/heartbeat_type', (hb) => { delete hb.heartbeat_type; }],
-      ['/timestamp', (hb) => { hb.timestamp = '04/08/2025 12:51'; }],
-      ['/status/memory_usage', (hb) => { hb.status.memory_usage = 'high'; }],
-      ['/hardware_inventory/system/hostname', (hb) => { hb.hardware_inventory.system.hostname = 'x'.repeat(300); }],
-      ['/software_inventory/installed_programs', (hb) => { hb.software_inventory.installed_programs = Array.from({ length: 2001 }, () => ({ name: 'p' })); }],
+    const cases: Array<[string, (hb: Record<string, any>) => void]> = [
+      // eslint-disable-line @typescript-eslint/no-explicit-any
+      [
+        '/status/cpu_usage',
+        (hb) => {
+          hb.status.cpu_usage = 150;
+        },
+      ],
+      [
+        '/hardware_inventory/memory/total_gb',
+        (hb) => {
+          hb.hardware_inventory.memory.total_gb = -1;
+        },
+      ],
+      [
+        '/heartbeat_type',
+        (hb) => {
+          delete hb.heartbeat_type;
+        },
+      ],
+      [
+        '/timestamp',
+        (hb) => {
+          hb.timestamp = '04/08/2025 12:51';
+        },
+      ],
+      [
+        '/status/memory_usage',
+        (hb) => {
+          hb.status.memory_usage = 'high';
+        },
+      ],
+      [
+        '/hardware_inventory/system/hostname',
+        (hb) => {
+          hb.hardware_inventory.system.hostname = 'x'.repeat(300);
+        },
+      ],
+      [
+        '/software_inventory/installed_programs',
+        (hb) => {
+          hb.software_inventory.installed_programs = Array.from({ length: 2001 }, () => ({ name: 'p' }));
+        },
+      ],
     ];
     for (const [pointer, change] of cases) {
       const hb = heartbeatFor(agent.asset_id) as unknown as Record<string, unknown>;
@@ -160,7 +215,13 @@ describe.each(STORE_KINDS)('heartbeat ingestion over HTTP (%s store)', (kind) =>
 
   it('HB-9: group commit under concurrency: every 200 is stored, exactly once', async () => {
     const agents = await Promise.all(Array.from({ length: 8 }, () => enroll(base)));
-    const replies = await Promise.all(agents.flatMap((a) => Array.from({ length: 25 }, () => postHeartbeat(base, a.agent_token, { ...seedSizedHeartbeat(), asset_id: a.asset_id, timestamp: heartbeatFor(a.asset_id).timestamp }))));
+    const replies = await Promise.all(
+      agents.flatMap((a) =>
+        Array.from({ length: 25 }, () =>
+          postHeartbeat(base, a.agent_token, { ...seedSizedHeartbeat(), asset_id: a.asset_id, timestamp: heartbeatFor(a.asset_id).timestamp }),
+        ),
+      ),
+    );
     expect(replies.every((x) => x.status === 200)).toBe(true);
     for (const a of agents) expect(await stored(a.asset_id)).toBe(25);
   });
@@ -177,20 +238,27 @@ describe.each(STORE_KINDS)('heartbeat ingestion over HTTP (%s store)', (kind) =>
     }
   });
 
-  it('the heartbeat lane in front of express and express\'s own heartbeat route answer alike', async () => {
+  it("the heartbeat lane in front of express and express's own heartbeat route answer alike", async () => {
     const agent = await enroll(base);
     // The exact path takes the lane; a query string or a trailing slash goes through express's router.
     const spellings = ['/api/agents/heartbeat', '/api/agents/heartbeat?via=express', '/api/agents/heartbeat/'];
     const shapes = [];
     for (const path of spellings) {
-      const send = (body: unknown, token = agent.agent_token) => call(`${base}${path}`, { method: 'POST', token, json: body, headers: { 'x-request-id': 'lane-test' } });
+      const send = (body: unknown, token = agent.agent_token) =>
+        call(`${base}${path}`, { method: 'POST', token, json: body, headers: { 'x-request-id': 'lane-test' } });
       const ok = await send(heartbeatFor(agent.asset_id));
       const bad = await send({ ...heartbeatFor(agent.asset_id), status: { cpu_usage: 150 } });
       const anonymous = await send(heartbeatFor(agent.asset_id), 'not-a-token');
-      shapes.push([ok, bad, anonymous].map((r) => ({
-        status: r.status, type: r.headers.get('content-type'), id: r.headers.get('x-request-id'),
-        keys: Object.keys(r.body ?? {}).sort(), problem: r.body?.type, paths: r.body?.errors?.map((e: { path: string }) => e.path),
-      })));
+      shapes.push(
+        [ok, bad, anonymous].map((r) => ({
+          status: r.status,
+          type: r.headers.get('content-type'),
+          id: r.headers.get('x-request-id'),
+          keys: Object.keys(r.body ?? {}).sort(),
+          problem: r.body?.type,
+          paths: r.body?.errors?.map((e: { path: string }) => e.path),
+        })),
+      );
     }
     expect(shapes[0]!.map((s) => s.status)).toEqual([200, 400, 401]);
     expect(shapes[0]![1]!.paths).toContain('/status/cpu_usage');

@@ -23,7 +23,9 @@ describe.each(STORE_KINDS)('GEN-6: history pages are bounded by bytes, whatever 
       sent.unshift(hb.timestamp as string);
     }
   }, 120_000);
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('?limit=500 answers 200 with a page under the byte budget, and next_cursor walks every heartbeat once, newest first', async () => {
     const seen: string[] = [];
@@ -52,7 +54,9 @@ describe.each(STORE_KINDS)('GEN-6: history pages are bounded by bytes, whatever 
     const first = HeartbeatHistoryPageSchema.parse((await adminGet(server.url, `/api/agents/${agent.asset_id}/heartbeats?limit=3`)).body);
     expect(first.items).toHaveLength(3);
     expect(first.next_cursor).not.toBeNull();
-    const rest = HeartbeatHistoryPageSchema.parse((await adminGet(server.url, `/api/agents/${agent.asset_id}/heartbeats?limit=3&cursor=${first.next_cursor}`)).body);
+    const rest = HeartbeatHistoryPageSchema.parse(
+      (await adminGet(server.url, `/api/agents/${agent.asset_id}/heartbeats?limit=3&cursor=${first.next_cursor}`)).body,
+    );
     expect(rest.items).toHaveLength(2);
     expect(rest.next_cursor).toBeNull();
   });

@@ -6,8 +6,12 @@ import { startTestServer, type TestServer } from './test-server.js';
 
 describe('D10: the listen backlog holds a fleet connecting at once', () => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer('sqlite'); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer('sqlite');
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('listens with a backlog of LISTEN_BACKLOG, as far as net.core.somaxconn allows (ss shows it as Send-Q)', () => {
     const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));

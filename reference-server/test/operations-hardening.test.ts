@@ -18,10 +18,17 @@ describe('access logs (pino-http field names, every request at info)', () => {
   let server: TestServer;
   let logs = '';
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
     server = await startTestServer('sqlite', {}, pino({ level: 'info' }, sink));
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('logs each request once with req.id, req.method, req.url, res.statusCode and responseTime, and no secret', async () => {
     const agent = await enroll(server.url);
@@ -29,9 +36,17 @@ describe('access logs (pino-http field names, every request at info)', () => {
     const fleet = await call(`${server.url}/api/agents?limit=5`, { token: TEST_ADMIN_TOKEN });
     const refused = await call(`${server.url}/api/agents`, { token: 'not-the-admin-token-0123456789abcdef' });
     await new Promise((r) => setTimeout(r, 50));
-    const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.msg === 'request completed'); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const lines = logs
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>)
+      .filter((l) => l.msg === 'request completed'); // eslint-disable-line @typescript-eslint/no-explicit-any
     const find = (id: string | null) => lines.filter((l) => l.req?.id === id);
-    for (const [reply, method, url, status] of [[hb, 'POST', '/api/agents/heartbeat', 200], [fleet, 'GET', '/api/agents?limit=5', 200], [refused, 'GET', '/api/agents', 401]] as const) {
+    for (const [reply, method, url, status] of [
+      [hb, 'POST', '/api/agents/heartbeat', 200],
+      [fleet, 'GET', '/api/agents?limit=5', 200],
+      [refused, 'GET', '/api/agents', 401],
+    ] as const) {
       const mine = find(reply.headers.get('x-request-id'));
       expect(mine.length, url).toBe(1);
       expect(mine[0]).toMatchObject({ level: 30, req: { method, url }, res: { statusCode: status } });
@@ -80,9 +95,17 @@ describe('secrets (D7) and files (D8)', () => {
   it('writes secrets generated at first start to a 0600 file, never to the log stream', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lanet-secrets-'));
     let logs = '';
-    const sink = new Writable({ write(chunk, _enc, cb) { logs += String(chunk); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs += String(chunk);
+        cb();
+      },
+    });
     try {
-      const server = await startServer({ ...defaultConfig, port: 0, database: join(dir, 'db', 'lanet.db'), escrowKey: TEST_ESCROW_KEY }, pino({ level: 'trace' }, sink));
+      const server = await startServer(
+        { ...defaultConfig, port: 0, database: join(dir, 'db', 'lanet.db'), escrowKey: TEST_ESCROW_KEY },
+        pino({ level: 'trace' }, sink),
+      );
       try {
         const { enrollmentSecret, adminToken } = server.generated;
         expect(server.generatedSecretsFile).toBe(join(dir, 'db', 'generated-secrets.env'));
@@ -110,12 +133,21 @@ describe('secrets (D7) and files (D8)', () => {
       writeFileSync(join(dir, 'enroll'), 'enrollment-from-file-0123456789\n', { mode: 0o600 });
       writeFileSync(join(dir, 'admin'), 'admin-from-file-0123456789abcdef\r\nignored', { mode: 0o600 });
       const base: ServerCommandOptions = { host: '127.0.0.1', port: '0', database: ':memory:', offlineAfter: '600', heartbeatInterval: '300' };
-      const config = toConfig({ ...base, enrollmentSecretFile: join(dir, 'enroll'), adminTokenFile: join(dir, 'admin'), metricsToken: 'metrics-0123456789' }, {});
-      expect(config).toMatchObject({ enrollmentSecret: 'enrollment-from-file-0123456789', adminToken: 'admin-from-file-0123456789abcdef', metricsToken: 'metrics-0123456789' });
+      const config = toConfig(
+        { ...base, enrollmentSecretFile: join(dir, 'enroll'), adminTokenFile: join(dir, 'admin'), metricsToken: 'metrics-0123456789' },
+        {},
+      );
+      expect(config).toMatchObject({
+        enrollmentSecret: 'enrollment-from-file-0123456789',
+        adminToken: 'admin-from-file-0123456789abcdef',
+        metricsToken: 'metrics-0123456789',
+      });
       expect(() => toConfig({ ...base, adminTokenFile: join(dir, 'missing') }, {})).toThrow(/--admin-token-file .*ENOENT/);
       writeFileSync(join(dir, 'empty'), '\n');
       expect(() => toConfig({ ...base, enrollmentSecretFile: join(dir, 'empty') }, {})).toThrow(/is empty/);
-      const notes = startupNotes({ generated: {}, generatedSecretsFile: undefined, escrowKeySource: { source: 'x', generated: false } } as never, config, ['--admin-token']);
+      const notes = startupNotes({ generated: {}, generatedSecretsFile: undefined, escrowKeySource: { source: 'x', generated: false } } as never, config, [
+        '--admin-token',
+      ]);
       expect(notes.join('\n')).toMatch(/WARNING: --admin-token on the command line is visible to every local user/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -149,7 +181,7 @@ describe('secrets (D7) and files (D8)', () => {
 });
 
 describe.each(STORE_KINDS)('D9: fingerprints differing only by U+0000, U+FFFD or an unpaired surrogate stay distinct (%s store)', (kind) => {
-  it('registers three machines, and no registration revokes another one\'s token', async () => {
+  it("registers three machines, and no registration revokes another one's token", async () => {
     const server = await startTestServer(kind);
     try {
       const stem = 'sha256:0123456789abcdef-';
@@ -181,7 +213,8 @@ describe('throttling failed enrollment and admin attempts', () => {
     const server = await startTestServer('sqlite', { authFailureLimit: 6 }); // bursts of 12
     try {
       const wrong = 'wrong-secret-0123456789abcdef0123456789';
-      const register = (token: string) => call(`${server.url}/api/agents/register`, { method: 'POST', token, json: { hardware_fingerprint: 'sha256:throttle-0123456789', hostname: 'h' } });
+      const register = (token: string) =>
+        call(`${server.url}/api/agents/register`, { method: 'POST', token, json: { hardware_fingerprint: 'sha256:throttle-0123456789', hostname: 'h' } });
       for (let i = 0; i < 12; i++) expect((await register(wrong)).status).toBe(401);
       const blocked = await register(wrong);
       expect(blocked.status).toBe(429);
@@ -201,7 +234,10 @@ describe('throttling failed enrollment and admin attempts', () => {
     let now = 0;
     const throttle = createAuthThrottle(60, () => now); // one a second, bursts of 120
     const req = { socket: { remoteAddress: '127.0.0.9' } } as never;
-    for (let i = 0; i < 120; i++) { throttle.check(req, 'x'); throttle.failed(req); }
+    for (let i = 0; i < 120; i++) {
+      throttle.check(req, 'x');
+      throttle.failed(req);
+    }
     expect(() => throttle.check(req, 'x')).toThrow(/Too many failed x attempts/);
     now += 1000;
     expect(() => throttle.check(req, 'x')).not.toThrow();

@@ -15,8 +15,12 @@ import { STORE_KINDS, TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET, TEST_ESCROW_KEY,
 
 describe.each(STORE_KINDS)('operations endpoints (%s store)', (kind) => {
   let server: TestServer;
-  beforeAll(async () => { server = await startTestServer(kind); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('/healthz and /readyz answer per the contracts', async () => {
     HealthSchema.parse((await call(`${server.url}/healthz`)).body);
@@ -88,7 +92,11 @@ describe('start-up', () => {
       const second = await startServer(config);
       try {
         expect(second.generated).toEqual({ enrollmentSecret: undefined, adminToken: undefined });
-        const reg = await call(`${second.url}/api/agents/register`, { method: 'POST', token: enrollmentSecret, json: { hardware_fingerprint: fingerprint(), hostname: 'h' } });
+        const reg = await call(`${second.url}/api/agents/register`, {
+          method: 'POST',
+          token: enrollmentSecret,
+          json: { hardware_fingerprint: fingerprint(), hostname: 'h' },
+        });
         expect(reg.status).toBe(201);
         expect((await call(`${second.url}/api/agents`, { token: adminToken })).status).toBe(200);
       } finally {
@@ -114,14 +122,30 @@ describe('start-up', () => {
 
   it('SIGTERM stops accepting, finishes the request in flight (answered 200 and stored), and exits 0', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lanet-term-'));
-    const options = { enrollmentSecret: TEST_ENROLLMENT_SECRET, adminToken: TEST_ADMIN_TOKEN, database: join(dir, 'lanet.db'), env: { LANET_ESCROW_KEY: TEST_ESCROW_KEY } };
+    const options = {
+      enrollmentSecret: TEST_ENROLLMENT_SECRET,
+      adminToken: TEST_ADMIN_TOKEN,
+      database: join(dir, 'lanet.db'),
+      env: { LANET_ESCROW_KEY: TEST_ESCROW_KEY },
+    };
     const server = await spawnReferenceServer(options);
     const agent = await enroll(server.url);
     const body = JSON.stringify(heartbeatFor(agent.asset_id));
     const { port } = new URL(server.url);
     const answer = new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/agents/heartbeat', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${agent.agent_token}` } },
-        (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/agents/heartbeat',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${agent.agent_token}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 100));
       setTimeout(() => {

@@ -22,7 +22,11 @@ export function newTestSchema(): TestSchema {
     async drop() {
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
       await client.connect();
-      try { await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`); } finally { await client.end(); }
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

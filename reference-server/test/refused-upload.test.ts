@@ -40,13 +40,22 @@ function hugeUpload(port: number, head: string): Promise<UploadOutcome> {
       });
     };
     const giveUp = setTimeout(finish, CLIENT_LIMIT_MS);
-    socket.on('data', (d) => { answer += d.toString('latin1'); answeredAt ??= Date.now(); });
+    socket.on('data', (d) => {
+      answer += d.toString('latin1');
+      answeredAt ??= Date.now();
+    });
     socket.on('error', () => undefined);
-    socket.on('close', () => { closedAt = Date.now(); finish(); });
+    socket.on('close', () => {
+      closedAt = Date.now();
+      finish();
+    });
     const pump = () => {
       while (!stop && !socket.destroyed) {
         bytesSent += CHUNK.length;
-        if (!socket.write(CHUNK)) { socket.once('drain', pump); return; }
+        if (!socket.write(CHUNK)) {
+          socket.once('drain', pump);
+          return;
+        }
       }
     };
     socket.write(head, pump);
@@ -62,28 +71,59 @@ describe('GEN-8: a refused upload is answered and closed, not read to its end', 
     server = await startTestServer('sqlite');
     token = (await enroll(server.url)).agent_token;
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   const cases: Array<[string, number, (t: string) => string]> = [
     ['no agent token', 401, () => `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
-    ['a wrong agent token', 401, () => `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'x'.repeat(43)}\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
+    [
+      'a wrong agent token',
+      401,
+      () =>
+        `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'x'.repeat(43)}\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`,
+    ],
     ['an unknown path', 404, () => `POST /api/nowhere HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
     ['a wrong method', 405, () => `PUT /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
-    ['an admin route without the admin token', 401, () => `GET /api/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
-    ['a declared size over the limit', 413, (t) => `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
-    ['a chunked body growing past the limit', 413, (t) => `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4000000\r\n`],
-    ['a non-JSON type', 415, (t) => `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: text/plain\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`],
+    [
+      'an admin route without the admin token',
+      401,
+      () => `GET /api/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`,
+    ],
+    [
+      'a declared size over the limit',
+      413,
+      (t) =>
+        `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`,
+    ],
+    [
+      'a chunked body growing past the limit',
+      413,
+      (t) =>
+        `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4000000\r\n`,
+    ],
+    [
+      'a non-JSON type',
+      415,
+      (t) => `POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t}\r\nContent-Type: text/plain\r\nContent-Length: ${FOUR_GIB}\r\n\r\n`,
+    ],
   ];
 
-  it.each(cases)('%s: %i, Connection: close, closed within 3 s after at most 64 MiB', async (name, status, head) => {
-    const outcome = await hugeUpload(server.port, head(token));
-    console.log(`D6 ${name}: ${outcome.status}, ${(outcome.bytesSent / 2 ** 20).toFixed(0)} MiB sent, closed ${outcome.closedAfterAnswerMs ?? 'never'} ms after the answer`);
-    expect(outcome.status).toBe(status);
-    expect(outcome.connectionClose).toBe(true);
-    expect(outcome.closedAfterAnswerMs).toBeDefined();
-    expect(outcome.closedAfterAnswerMs!).toBeLessThan(3_000);
-    expect(outcome.bytesSent).toBeLessThan(64 * 1024 * 1024);
-  }, 15_000);
+  it.each(cases)(
+    '%s: %i, Connection: close, closed within 3 s after at most 64 MiB',
+    async (name, status, head) => {
+      const outcome = await hugeUpload(server.port, head(token));
+      console.log(
+        `D6 ${name}: ${outcome.status}, ${(outcome.bytesSent / 2 ** 20).toFixed(0)} MiB sent, closed ${outcome.closedAfterAnswerMs ?? 'never'} ms after the answer`,
+      );
+      expect(outcome.status).toBe(status);
+      expect(outcome.connectionClose).toBe(true);
+      expect(outcome.closedAfterAnswerMs).toBeDefined();
+      expect(outcome.closedAfterAnswerMs!).toBeLessThan(3_000);
+      expect(outcome.bytesSent).toBeLessThan(64 * 1024 * 1024);
+    },
+    15_000,
+  );
 
   it('a refusal whose small body has fully arrived keeps the connection (agents with a stale token reuse it)', async () => {
     const body = '{"asset_id":"x"}';

@@ -23,7 +23,8 @@ async function cutListeners(): Promise<number> {
   await client.connect();
   try {
     const { rows } = await client.query(
-      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN lanet_token_revoked' AND pid <> pg_backend_pid()");
+      "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN lanet_token_revoked' AND pid <> pg_backend_pid()",
+    );
     return rows.length;
   } finally {
     await client.end();
@@ -39,8 +40,14 @@ describe('several servers on one PostgreSQL database (scale-out)', () => {
     schema = newTestSchema();
     dir = mkdtempSync(join(tmpdir(), 'lanet-scale-out-'));
     const config = {
-      ...defaultConfig, host: '127.0.0.1', port: 0, database: schema.url, enrollmentSecret: TEST_ENROLLMENT_SECRET,
-      adminToken: TEST_ADMIN_TOKEN, escrowKey: TEST_ESCROW_KEY, escrowKeyFile: join(dir, 'escrow.key'),
+      ...defaultConfig,
+      host: '127.0.0.1',
+      port: 0,
+      database: schema.url,
+      enrollmentSecret: TEST_ENROLLMENT_SECRET,
+      adminToken: TEST_ADMIN_TOKEN,
+      escrowKey: TEST_ESCROW_KEY,
+      escrowKeyFile: join(dir, 'escrow.key'),
     };
     [a, b] = await Promise.all([startServer(config), startServer(config)]);
   });
@@ -125,7 +132,15 @@ describe('several servers on one PostgreSQL database (scale-out)', () => {
   });
 
   it('refuses to start a server whose escrow key differs from the one the database already uses (ESC-1)', async () => {
-    const r = startServer({ ...defaultConfig, host: '127.0.0.1', port: 0, database: schema.url, enrollmentSecret: TEST_ENROLLMENT_SECRET, adminToken: TEST_ADMIN_TOKEN, escrowKey: 'cd'.repeat(32) });
+    const r = startServer({
+      ...defaultConfig,
+      host: '127.0.0.1',
+      port: 0,
+      database: schema.url,
+      enrollmentSecret: TEST_ENROLLMENT_SECRET,
+      adminToken: TEST_ADMIN_TOKEN,
+      escrowKey: 'cd'.repeat(32),
+    });
     await expect(r).rejects.toThrow(/same key/);
     expect((await call(`${a.url}/healthz`)).status).toBe(200);
   });

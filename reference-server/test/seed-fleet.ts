@@ -11,7 +11,14 @@ import { openStore, isPostgresUrl } from '../store/open-store.js';
 import { parsePostgresUrl } from '../store/postgres-support.js';
 
 /** One seeded agent row, in the agents table's own columns. */
-interface SeedRow { assetId: string; hostname: string; registeredAt: number; lastSeenAt: number | null; partial: boolean; skew: number | null }
+interface SeedRow {
+  assetId: string;
+  hostname: string;
+  registeredAt: number;
+  lastSeenAt: number | null;
+  partial: boolean;
+  skew: number | null;
+}
 
 const DEPTS = ['ACCT', 'DEV', 'HR', 'LAB', 'OPS', 'SALES'];
 
@@ -44,7 +51,9 @@ export async function seedFleet(database: string, count: number, nowMs = Date.no
   const rows = seedRows(count, nowMs);
   if (!isPostgresUrl(database)) {
     const db = new Database(database);
-    const insert = db.prepare('INSERT INTO agents (asset_id, fingerprint, hostname, registered_at, last_seen_at, partial, clock_skew_s) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO agents (asset_id, fingerprint, hostname, registered_at, last_seen_at, partial, clock_skew_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
     db.transaction(() => {
       for (const r of rows) insert.run(r.assetId, `seed:${r.assetId}`, r.hostname, r.registeredAt, r.lastSeenAt, r.partial ? 1 : 0, r.skew);
     })();
@@ -60,8 +69,16 @@ export async function seedFleet(database: string, count: number, nowMs = Date.no
       await client.query(
         `INSERT INTO agents (asset_id, fingerprint, hostname, registered_at, last_seen_at, partial, clock_skew_s)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::int8[], $6::bool[], $7::float8[])`,
-        [chunk.map((r) => r.assetId), chunk.map((r) => `seed:${r.assetId}`), chunk.map((r) => r.hostname), chunk.map((r) => r.registeredAt),
-          chunk.map((r) => r.lastSeenAt), chunk.map((r) => r.partial), chunk.map((r) => r.skew)]);
+        [
+          chunk.map((r) => r.assetId),
+          chunk.map((r) => `seed:${r.assetId}`),
+          chunk.map((r) => r.hostname),
+          chunk.map((r) => r.registeredAt),
+          chunk.map((r) => r.lastSeenAt),
+          chunk.map((r) => r.partial),
+          chunk.map((r) => r.skew),
+        ],
+      );
     }
     await client.query('ANALYZE agents');
   } finally {

@@ -11,14 +11,20 @@ async function lockStore(kind: StoreKind, database: string): Promise<() => Promi
   if (kind === 'sqlite') {
     const db = new Database(database);
     db.exec('BEGIN IMMEDIATE');
-    return async () => { db.exec('ROLLBACK'); db.close(); };
+    return async () => {
+      db.exec('ROLLBACK');
+      db.close();
+    };
   }
   const { connectionString, schema } = parsePostgresUrl(database);
   const client = new pg.Client({ connectionString });
   await client.connect();
   await client.query('BEGIN');
   await client.query(`LOCK TABLE "${schema}".heartbeats IN ACCESS EXCLUSIVE MODE`);
-  return async () => { await client.query('ROLLBACK'); await client.end(); };
+  return async () => {
+    await client.query('ROLLBACK');
+    await client.end();
+  };
 }
 
 describe.each(STORE_KINDS)('GEN-8: a stalled store gets 503 + Retry-After within the deadline, and /readyz says so (%s store)', (kind) => {

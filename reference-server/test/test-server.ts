@@ -28,13 +28,20 @@ export async function startTestServer(kind: StoreKind, overrides: Partial<Server
   const schema = kind === 'postgres' ? newTestSchema() : undefined;
   const database = schema ? schema.url : join(dir, 'lanet.db');
   const config: ServerConfig = {
-    ...defaultConfig, host: '127.0.0.1', port: 0, database,
-    enrollmentSecret: TEST_ENROLLMENT_SECRET, adminToken: TEST_ADMIN_TOKEN, escrowKey: TEST_ESCROW_KEY,
-    escrowKeyFile: join(dir, 'escrow.key'), ...overrides,
+    ...defaultConfig,
+    host: '127.0.0.1',
+    port: 0,
+    database,
+    enrollmentSecret: TEST_ENROLLMENT_SECRET,
+    adminToken: TEST_ADMIN_TOKEN,
+    escrowKey: TEST_ESCROW_KEY,
+    escrowKeyFile: join(dir, 'escrow.key'),
+    ...overrides,
   };
   const server = await startServer(config, logger);
   return {
-    ...server, database,
+    ...server,
+    database,
     stop: async () => {
       await server.close();
       await schema?.drop();

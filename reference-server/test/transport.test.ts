@@ -10,11 +10,16 @@ function rawExchange(port: number, payload: Buffer | string, waitMs = 3000): Pro
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let out = '';
-    socket.on('data', (d) => { out += d.toString('latin1'); });
+    socket.on('data', (d) => {
+      out += d.toString('latin1');
+    });
     socket.on('error', () => resolve(out));
     socket.on('close', () => resolve(out));
     socket.write(payload);
-    setTimeout(() => { socket.destroy(); resolve(out); }, waitMs);
+    setTimeout(() => {
+      socket.destroy();
+      resolve(out);
+    }, waitMs);
   });
 }
 
@@ -22,8 +27,14 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
   let server: TestServer;
   let base: string;
   let agent: { asset_id: string; agent_token: string };
-  beforeAll(async () => { server = await startTestServer(kind); base = server.url; agent = await enroll(base); });
-  afterAll(async () => { await server?.stop(); });
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    base = server.url;
+    agent = await enroll(base);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('GEN-1: responses are JSON; errors are problem+json with type, title, status, detail', async () => {
     const ok = await call(`${base}/healthz`);
@@ -56,24 +67,43 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
     }
     const none = await call(`${base}/api/agents/heartbeat`, { method: 'POST', token: agent.agent_token, body: new Blob([body]) });
     expect(none.status).toBe(415);
-    const charset = await call(`${base}/api/agents/heartbeat`, { method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    const charset = await call(`${base}/api/agents/heartbeat`, {
+      method: 'POST',
+      token: agent.agent_token,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
     expect(charset.status).toBe(200);
   });
 
   it('GEN-4: a body over the limit gets 413, declared or streamed, and the server keeps serving', async () => {
     const big = '{"pad":"' + 'x'.repeat(5 * 1024 * 1024) + '"}';
-    const declared = await call(`${base}/api/agents/heartbeat`, { method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json' }, body: big });
+    const declared = await call(`${base}/api/agents/heartbeat`, {
+      method: 'POST',
+      token: agent.agent_token,
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     ProblemSchema.parse(declared.body);
     // Chunked, no Content-Length: the limit is enforced while streaming.
     const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
-      start(c) { c.enqueue(new TextEncoder().encode('{"pad":"')); },
-      pull(c) { if (sent++ < 200) c.enqueue(chunk); else c.close(); },
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"pad":"'));
+      },
+      pull(c) {
+        if (sent++ < 200) c.enqueue(chunk);
+        else c.close();
+      },
     });
     const streamed = await call(`${base}/api/agents/heartbeat`, {
-      method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half',
+      method: 'POST',
+      token: agent.agent_token,
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
     expect((await call(`${base}/healthz`)).status).toBe(200);
@@ -82,17 +112,26 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
   it('GEN-5: gzip bodies are accepted; the limit applies to the inflated size (a gzip bomb gets 413)', async () => {
     const gz = gzipSync(JSON.stringify(heartbeatFor(agent.asset_id)));
     const ok = await call(`${base}/api/agents/heartbeat`, {
-      method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gz,
+      method: 'POST',
+      token: agent.agent_token,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gz,
     });
     expect(ok.status).toBe(200);
     const bomb = gzipSync('{"pad":"' + ' '.repeat(50 * 1024 * 1024) + '"}');
     expect(bomb.length).toBeLessThan(256 * 1024);
     const r = await call(`${base}/api/agents/heartbeat`, {
-      method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb,
+      method: 'POST',
+      token: agent.agent_token,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: bomb,
     });
     expect(r.status).toBe(413);
     const corrupt = await call(`${base}/api/agents/heartbeat`, {
-      method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip at all',
+      method: 'POST',
+      token: agent.agent_token,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'not gzip at all',
     });
     expect(corrupt.status).toBe(400);
   });
@@ -101,9 +140,15 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
     let deep = '0';
     for (let i = 0; i < 5000; i++) deep = `[${deep}]`;
     const bodies = [
-      deep, `{"a":${deep}}`, '{"asset_id":' + '9'.repeat(400) + '}', '\u0000\u0001', Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
-      JSON.stringify({ ...heartbeatFor(agent.asset_id), status: { cpu_usage: 1e308 * 10 } }), '{"__proto__":{"admin":true}}',
-      '{"asset_id":"\\ud800","timestamp":{"$gt":""}}', '{"a":1,"a":2,' + '"k":0,'.repeat(20000) + '"z":0}',
+      deep,
+      `{"a":${deep}}`,
+      '{"asset_id":' + '9'.repeat(400) + '}',
+      '\u0000\u0001',
+      Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
+      JSON.stringify({ ...heartbeatFor(agent.asset_id), status: { cpu_usage: 1e308 * 10 } }),
+      '{"__proto__":{"admin":true}}',
+      '{"asset_id":"\\ud800","timestamp":{"$gt":""}}',
+      '{"a":1,"a":2,' + '"k":0,'.repeat(20000) + '"z":0}',
     ];
     for (const body of bodies) {
       const r = await call(`${base}/api/agents/heartbeat`, { method: 'POST', token: agent.agent_token, headers: { 'content-type': 'application/json' }, body });
@@ -114,7 +159,11 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
     nul.hardware_inventory!.bitlocker!.volumes[0]!.drive_letter = 'C:\u0000';
     expect((await postHeartbeat(base, agent.agent_token, nul)).status).toBe(200);
     expect((await call(`${base}/api/agents/${agent.asset_id}/recovery-keys`, { token: TEST_ADMIN_TOKEN })).status).toBe(200);
-    const nulReg = await call(`${base}/api/agents/register`, { method: 'POST', token: TEST_ENROLLMENT_SECRET, json: { hardware_fingerprint: 'fp\u0000-0123456789abcdef', hostname: 'a\u0000b' } });
+    const nulReg = await call(`${base}/api/agents/register`, {
+      method: 'POST',
+      token: TEST_ENROLLMENT_SECRET,
+      json: { hardware_fingerprint: 'fp\u0000-0123456789abcdef', hostname: 'a\u0000b' },
+    });
     expect(nulReg.status).toBe(201);
     const nested = heartbeatFor(agent.asset_id) as unknown as Record<string, unknown>;
     let n: unknown = 1;
@@ -127,7 +176,11 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
     }
     const rawBad = await rawExchange(server.port, 'POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
     expect(rawBad).toMatch(/^HTTP\/1\.1 4\d\d/);
-    const weirdAuth = await call(`${base}/api/agents/heartbeat`, { method: 'POST', headers: { authorization: 'Bearer', 'content-type': 'application/json' }, body: '{}' });
+    const weirdAuth = await call(`${base}/api/agents/heartbeat`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(weirdAuth.status).toBe(401);
     expect((await call(`${base}/healthz`)).status).toBe(200);
   });
@@ -153,8 +206,13 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
       const socket = connect(server.port, '127.0.0.1');
       socket.on('error', () => undefined);
       socket.write('POST /api/agents/heartbeat HTTP/1.1\r\nHost: x\r\n');
-      const drip = setInterval(() => { if (!socket.destroyed) socket.write('X-Slow: 1\r\n'); }, 1000);
-      socket.on('close', () => { clearInterval(drip); resolve(Date.now() - started); });
+      const drip = setInterval(() => {
+        if (!socket.destroyed) socket.write('X-Slow: 1\r\n');
+      }, 1000);
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve(Date.now() - started);
+      });
     });
     // Meanwhile others are served promptly.
     const t0 = Date.now();

@@ -24,7 +24,10 @@ export function arbitraryInventorySource(seed: number): (identity: AgentIdentity
     const slot = identity.index % INVENTORY_POOL;
     let json = pool.get(slot);
     if (json === undefined) {
-      const [drawn] = fc.sample(heartbeatArbitrary({ assetId: '00000000-0000-4000-8000-000000000000', programs: PROGRAMS }), { seed: deriveSeed(seed, slot, 0x1f), numRuns: 1 });
+      const [drawn] = fc.sample(heartbeatArbitrary({ assetId: '00000000-0000-4000-8000-000000000000', programs: PROGRAMS }), {
+        seed: deriveSeed(seed, slot, 0x1f),
+        numRuns: 1,
+      });
       json = JSON.stringify(drawn);
       pool.set(slot, json);
     }

@@ -48,5 +48,13 @@ export async function autocannonLoad(url: string, agents: readonly EnrolledAgent
     ],
   });
   const ok = result['2xx'];
-  return { ok, non2xx: result.non2xx, errors: result.errors, durationS: result.duration, okPerS: Math.round(ok / result.duration), p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+  return {
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    durationS: result.duration,
+    okPerS: Math.round(ok / result.duration),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+  };
 }

@@ -49,8 +49,16 @@ async function idlePhase(): Promise<{ figures: Record<string, number>; resources
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
     let monitor: ResourceMonitor | undefined;
     const result = await runFleet({
-      sendUrl: server.url, agents: idleAgents, shard: { index: 0, count: 1 }, durationS: idleDurationS, timeScale: 1, intervalS: 300, seed: 1,
-      enrollmentSecret: secret, connections, inventoryFor: seedSizedInventory,
+      sendUrl: server.url,
+      agents: idleAgents,
+      shard: { index: 0, count: 1 },
+      durationS: idleDurationS,
+      timeScale: 1,
+      intervalS: 300,
+      seed: 1,
+      enrollmentSecret: secret,
+      connections,
+      inventoryFor: seedSizedInventory,
       createScheduler: (random) => new HeartbeatScheduler({ intervalS: 300 }, random),
       onStart: () => {
         // Measure only the holding phase, not registration (which is the target's work and a one-off).
@@ -86,7 +94,10 @@ async function idlePhase(): Promise<{ figures: Record<string, number>; resources
 
 /** Prints the process's RSS, GC and CPU per minute of a phase (issue 13: memory flat, GC cost visible). */
 function logMinutes(phase: string, r: ResourceSummary): void {
-  for (const m of r.minutes) log(`${phase}: at ${m.at_s} s RSS ${m.rss_mb} MB (peak ${m.peak_rss_mb}), heap ${m.heap_used_mb} MB, GC ${m.gc_ms} ms in ${m.gc_count} collections, CPU ${m.cpu_percent_of_core} % of a core`);
+  for (const m of r.minutes)
+    log(
+      `${phase}: at ${m.at_s} s RSS ${m.rss_mb} MB (peak ${m.peak_rss_mb}), heap ${m.heap_used_mb} MB, GC ${m.gc_ms} ms in ${m.gc_count} collections, CPU ${m.cpu_percent_of_core} % of a core`,
+    );
 }
 
 /** Phase 2: alternating autocannon and simulator saturation rounds against one server. */
@@ -107,8 +118,16 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       // Saturation for the simulator: 2 agents per connection and an interval of 1 real ms, so every agent sends
       // again as soon as its answer is in (the pool stays full, as autocannon's connections do).
       const sim = await runFleet({
-        sendUrl: server.url, agents: 2 * connections, shard: { index: 0, count: 1 }, durationS, timeScale: 300_000, intervalS: 300, seed: round,
-        enrollmentSecret: secret, connections, inventoryFor: seedSizedInventory,
+        sendUrl: server.url,
+        agents: 2 * connections,
+        shard: { index: 0, count: 1 },
+        durationS,
+        timeScale: 300_000,
+        intervalS: 300,
+        seed: round,
+        enrollmentSecret: secret,
+        connections,
+        inventoryFor: seedSizedInventory,
         // The same uncompressed bytes autocannon posts: this compares the load generators, not gzip (the simulator's
         // default wire gzips, as the reference agent does).
         wire: { gzip: false },
@@ -116,14 +135,24 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       });
       const simLatency = summarizeMs(sim.metrics.latencyUs);
       const simOkPerS = Math.round(sim.metrics.accepted / durationS);
-      log(`round ${round} simulator: ${simOkPerS}/s ok (p50 ${simLatency.p50} ms, p99 ${simLatency.p99} ms, lag p99 ${summarizeMs(sim.metrics.lagUs).p99} ms, errors ${sim.metrics.errors}, rejected ${sim.metrics.rejected}, sent ${sim.metrics.sent})`);
+      log(
+        `round ${round} simulator: ${simOkPerS}/s ok (p50 ${simLatency.p50} ms, p99 ${simLatency.p99} ms, lag p99 ${summarizeMs(sim.metrics.lagUs).p99} ms, errors ${sim.metrics.errors}, rejected ${sim.metrics.rejected}, sent ${sim.metrics.sent})`,
+      );
       rows.push({ round, autocannon_ok_per_s: ac.okPerS, simulator_ok_per_s: simOkPerS, ratio: Math.round((simOkPerS / Math.max(ac.okPerS, 1)) * 100) / 100 });
     }
     const resources = monitor.stop();
     logMinutes('saturation', resources);
     const ac = rows.reduce((n, r) => n + (r.autocannon_ok_per_s as number), 0) / rows.length;
     const sim = rows.reduce((n, r) => n + (r.simulator_ok_per_s as number), 0) / rows.length;
-    return { connections, duration_s: durationS, rounds: rows, autocannon_mean_ok_per_s: Math.round(ac), simulator_mean_ok_per_s: Math.round(sim), ratio: Math.round((sim / Math.max(ac, 1)) * 100) / 100, resources };
+    return {
+      connections,
+      duration_s: durationS,
+      rounds: rows,
+      autocannon_mean_ok_per_s: Math.round(ac),
+      simulator_mean_ok_per_s: Math.round(sim),
+      ratio: Math.round((sim / Math.max(ac, 1)) * 100) / 100,
+      resources,
+    };
   } finally {
     await client.close();
     await server.stop();
@@ -137,4 +166,6 @@ const report = { when: new Date().toISOString(), idle: idlePhaseResult && { ...i
 writeFileSync(new URL('./last-bench.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 const ok = (saturation.ratio as number) >= 0.9 && (!idle || (idle.cpu_percent_of_core! < 5 && idle.peak_rss_mb! < 200));
-process.stdout.write(`\nsimulator/autocannon saturation ratio ${saturation.ratio} (target >= 0.9)${idle ? `; ${idle.agents} agents at 300 s: ${idle.cpu_percent_of_core} % of a core (target < 5), peak RSS ${idle.peak_rss_mb} MB (target < 200)` : ''}: ${ok ? 'PASS' : 'MISSED'}\n`);
+process.stdout.write(
+  `\nsimulator/autocannon saturation ratio ${saturation.ratio} (target >= 0.9)${idle ? `; ${idle.agents} agents at 300 s: ${idle.cpu_percent_of_core} % of a core (target < 5), peak RSS ${idle.peak_rss_mb} MB (target < 200)` : ''}: ${ok ? 'PASS' : 'MISSED'}\n`,
+);

@@ -43,7 +43,10 @@ export class AttemptStats {
   readonly network = { retries: 0, offWindow: 0, repeated: 0, escalated: 0 };
   readonly backoff = { retries: 0, tooSoon: 0, tooLate: 0, maxN: 0 };
 
-  constructor(agents: number, readonly options: AttemptStatsOptions) {
+  constructor(
+    agents: number,
+    readonly options: AttemptStatsOptions,
+  ) {
     this.lastOutcome = new Uint8Array(agents);
     this.lastDoneMs = new Float64Array(agents);
     this.streak = new Uint16Array(agents);

@@ -31,7 +31,11 @@ export class FleetWatcher {
   private busy = false;
   private clock: VirtualClock | undefined;
 
-  constructor(private readonly client: TargetClient, private readonly adminToken: string, readonly everyMs: number) {}
+  constructor(
+    private readonly client: TargetClient,
+    private readonly adminToken: string,
+    readonly everyMs: number,
+  ) {}
 
   /** Starts polling on the run's clock. */
   start(clock: VirtualClock): void {

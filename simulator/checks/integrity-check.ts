@@ -54,7 +54,13 @@ async function compareAgent(agent: VirtualAgent, client: TargetClient, adminToke
   }
   const accepted = agent.accepted;
   if (stored.equals(accepted)) return { missing: 0, extra: 0, doubled, differ: false, earlier };
-  return { missing: Math.max(0, accepted.count - stored.count), extra: Math.max(0, stored.count - accepted.count), doubled, differ: stored.count === accepted.count, earlier };
+  return {
+    missing: Math.max(0, accepted.count - stored.count),
+    extra: Math.max(0, stored.count - accepted.count),
+    doubled,
+    differ: stored.count === accepted.count,
+    earlier,
+  };
 }
 
 /**
@@ -84,7 +90,9 @@ export async function integrityCheck(run: FleetRunResult, client: TargetClient, 
         earlier += c.earlier;
         if (c.differ) differ++;
         if ((c.missing || c.extra || c.doubled || c.differ) && problems.length < 3) {
-          problems.push(`${agent.identity.hostname} (${agent.assetId}): ${agent.accepted.count} accepted, ${c.missing} missing, ${c.extra} extra, ${c.doubled} doubled${c.differ ? ', same count but other timestamps' : ''}`);
+          problems.push(
+            `${agent.identity.hostname} (${agent.assetId}): ${agent.accepted.count} accepted, ${c.missing} missing, ${c.extra} extra, ${c.doubled} doubled${c.differ ? ', same count but other timestamps' : ''}`,
+          );
         }
       } catch (err) {
         if (problems.length < 3) problems.push(err instanceof Error ? err.message : String(err));

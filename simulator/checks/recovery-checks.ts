@@ -20,7 +20,9 @@ export function networkRetryCheck(run: FleetRunResult, policy: SchedulerPolicy, 
     retries === 0
       ? 'no network failure happened: nothing to judge'
       : `${retries} retries after network failures, ${offWindow} outside ${lo}..${hi} s (first retry) or AG-3's ceiling (repeated); ${repeated} repeated failures, ${escalated} of their retries escalated past the 60 s window` +
-          (recovery ? `; after the outage ${recovery.delivered}/${recovery.agents} agents delivered, slowest after ${(recovery.slowestMs / 1000).toFixed(0)} s, ${recovery.late} later than cap + jitter` : ''),
+          (recovery
+            ? `; after the outage ${recovery.delivered}/${recovery.agents} agents delivered, slowest after ${(recovery.slowestMs / 1000).toFixed(0)} s, ${recovery.late} later than cap + jitter`
+            : ''),
   );
 }
 
@@ -48,9 +50,15 @@ export function arrivalPeakCheck(run: FleetRunResult, intervalS: number, fromMs:
   const counted = run.stats.options.arrivals;
   const windows = Math.min(run.stats.arrivalCounts.length, Math.floor((Math.min(toMs, run.endVirtualMs) - fromMs) / windowMs));
   if (!counted || counted.fromMs !== fromMs || counted.windowMs !== windowMs) {
-    return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'skip', `arrivals were not counted from ${what} in half-interval windows (a simulator wiring error)`);
+    return check(
+      'AG-7',
+      `arrival peak after ${what} <= 1.5x steady`,
+      'skip',
+      `arrivals were not counted from ${what} in half-interval windows (a simulator wiring error)`,
+    );
   }
-  if (windows < 1 || steadyPerWindow <= 0) return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'skip', `the run ended less than half an interval after ${what}: run longer`);
+  if (windows < 1 || steadyPerWindow <= 0)
+    return check('AG-7', `arrival peak after ${what} <= 1.5x steady`, 'skip', `the run ended less than half an interval after ${what}: run longer`);
   const peak = Math.max(...run.stats.arrivalCounts.subarray(0, windows));
   const ratio = peak / steadyPerWindow;
   return check(

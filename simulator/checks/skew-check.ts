@@ -28,7 +28,10 @@ export function clockSkewCheck(run: FleetRunResult, watcher: FleetWatcher, clock
     const skewOff = Math.abs(seen.clock_skew_s - clock.skewMs / 1000);
     if ((expectFlag && !flagged) || (expectClear && flagged) || skewOff > 1 + run.stats.slowestAnswerS[i]!) {
       wrong++;
-      if (problems.length < 3) problems.push(`${agent.identity.hostname}: skew ${(clock.skewMs / 1000).toFixed(0)} s${clock.naive ? ' (naive timestamp)' : ''}, fleet view ${seen.clock_skew_s} s flagged=${flagged}`);
+      if (problems.length < 3)
+        problems.push(
+          `${agent.identity.hostname}: skew ${(clock.skewMs / 1000).toFixed(0)} s${clock.naive ? ' (naive timestamp)' : ''}, fleet view ${seen.clock_skew_s} s flagged=${flagged}`,
+        );
     }
     if (seen.status === 'offline' && !agent.stopped) {
       wrong++;

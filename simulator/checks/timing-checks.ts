@@ -26,7 +26,13 @@ export function scheduleCheck(run: FleetRunResult): CheckResult {
  * within two polls of offline_after passing since its last_seen_at. Loopback targets share the simulator's clock.
  */
 export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stopped: Set<number>, offlineAfterS: number, timeScale: number): CheckResult {
-  if (watcher.polls === 0) return check('FLT-2', 'offline after offline_after, never while beating', false, `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`);
+  if (watcher.polls === 0)
+    return check(
+      'FLT-2',
+      'offline after offline_after, never while beating',
+      false,
+      `the fleet view could not be read: ${watcher.failures[0] ?? 'no poll finished'}`,
+    );
   const offlineRealMs = (offlineAfterS * 1000) / timeScale;
   const toleranceMs = 100; // clock reading and rounding of last_seen_at
   const lateMs = 2 * watcher.everyMs + 300;
@@ -42,7 +48,10 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
       // Offline at some moment s <= pollEnd means s - lastSeen > offline_after, so lastSeen < pollEnd - offline_after.
       if (c.lastSeenWallMs >= c.pollEndWallMs - offlineRealMs + toleranceMs) {
         wronglyOffline++;
-        if (problems.length < 3) problems.push(`${agent.identity.hostname} shown offline ${((c.pollEndWallMs - c.lastSeenWallMs) / 1000).toFixed(2)} s (real) after its last heartbeat`);
+        if (problems.length < 3)
+          problems.push(
+            `${agent.identity.hostname} shown offline ${((c.pollEndWallMs - c.lastSeenWallMs) / 1000).toFixed(2)} s (real) after its last heartbeat`,
+          );
         break;
       }
     }
@@ -52,7 +61,8 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
     stoppedJudged++;
     const flagged = changes.find((c) => c.status === 'offline' && c.lastSeenWallMs === lastSeen);
     if (flagged && flagged.pollStartWallMs <= lastSeen + offlineRealMs + lateMs) stoppedFlagged++;
-    else if (problems.length < 3) problems.push(`${agent.identity.hostname} stopped but not shown offline within ${(lateMs / 1000).toFixed(1)} s (real) of offline_after`);
+    else if (problems.length < 3)
+      problems.push(`${agent.identity.hostname} stopped but not shown offline within ${(lateMs / 1000).toFixed(1)} s (real) of offline_after`);
   }
   return check(
     'FLT-2',

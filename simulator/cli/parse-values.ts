@@ -21,6 +21,7 @@ export function parseShard(text: string): { index: number; count: number } {
 /** Parses a positive number option. */
 export function parsePositive(text: string, what: string, integer = false): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`${what} '${text}' must be a positive ${integer ? 'integer' : 'number'}.`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`${what} '${text}' must be a positive ${integer ? 'integer' : 'number'}.`);
   return n;
 }

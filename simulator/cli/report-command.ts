@@ -24,7 +24,8 @@ function readReport(file: string): SimReport {
     throw new Error(`${file} could not be read as JSON (${err instanceof Error ? err.message : String(err)}).`);
   }
   const r = value as Partial<SimReport>;
-  if (r.tool !== 'lanet simulate' || r.version !== 1 || !r.histograms?.latency_us) throw new Error(`${file} is not a report.json written by lanet simulate (version 1).`);
+  if (r.tool !== 'lanet simulate' || r.version !== 1 || !r.histograms?.latency_us)
+    throw new Error(`${file} is not a report.json written by lanet simulate (version 1).`);
   return r as SimReport;
 }
 

@@ -17,7 +17,20 @@ const dir = mkdtempSync(join(tmpdir(), 'lanet-sim-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function options(over: Partial<SimulateCliOptions>): SimulateCliOptions {
-  return { agents: '20', duration: '3s', interval: '300s', timeScale: '600', scenario: 'steady', seed: String(seed), threshold: [], shard: '1/1', connections: '16', failOn: 'must', progress: false, ...over };
+  return {
+    agents: '20',
+    duration: '3s',
+    interval: '300s',
+    timeScale: '600',
+    scenario: 'steady',
+    seed: String(seed),
+    threshold: [],
+    shard: '1/1',
+    connections: '16',
+    failOn: 'must',
+    progress: false,
+    ...over,
+  };
 }
 
 function capture(): { out: string[]; err: string[]; io: { out: (t: string) => void; err: (t: string) => void } } {
@@ -29,16 +42,26 @@ function capture(): { out: string[]; err: string[]; io: { out: (t: string) => vo
 const readReport = (d: string) => JSON.parse(readFileSync(join(d, 'report.json'), 'utf8')) as SimReport;
 
 describe('lanet simulate run()', () => {
-  it('steady and invalid-mix pass against the reference server and write report.json with the issue\'s fields (HB-2, HB-3, AG-1, FLT-2, FLT-4)', async () => {
+  it("steady and invalid-mix pass against the reference server and write report.json with the issue's fields (HB-2, HB-3, AG-1, FLT-2, FLT-4)", async () => {
     const reportDir = join(dir, 'mixed');
     const c = capture();
     const code = await run(options({ scenario: 'steady,invalid-mix', duration: '2s', reportDir, threshold: ['errors==0', 'lost==0'] }), c.io);
     expect(code, c.out.join('') + c.err.join('')).toBe(0);
     const report = readReport(reportDir);
-    for (const key of ['agents', 'duration_s', 'sent', 'accepted', 'rejected', 'errors', 'lost', 'throughput_per_s', 'latency_ms', 'checks'] as const) expect(report).toHaveProperty(key);
+    for (const key of ['agents', 'duration_s', 'sent', 'accepted', 'rejected', 'errors', 'lost', 'throughput_per_s', 'latency_ms', 'checks'] as const)
+      expect(report).toHaveProperty(key);
     for (const key of ['p50', 'p90', 'p99', 'p999', 'max'] as const) expect(typeof report.latency_ms[key]).toBe('number');
     const ids = report.checks.map((ch) => `${ch.scenario}:${ch.requirement}:${ch.status}`);
-    expect(ids).toEqual(expect.arrayContaining(['steady:HB-2:pass', 'steady:AG-1:pass', 'steady:FLT-2:pass', 'steady:FLT-4:pass', 'invalid-mix:HB-3:pass', 'invalid-mix:FLT-4:pass']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'steady:HB-2:pass',
+        'steady:AG-1:pass',
+        'steady:FLT-2:pass',
+        'steady:FLT-4:pass',
+        'invalid-mix:HB-3:pass',
+        'invalid-mix:FLT-4:pass',
+      ]),
+    );
     expect(report.accepted).toBeGreaterThan(40);
     expect(report.rejected).toBeGreaterThan(0); // the injected invalid payloads
     expect(report.lost).toBe(0);
@@ -70,11 +93,23 @@ describe('lanet simulate run()', () => {
     const second = join(dir, 'second.ndjson');
     expect(await run(options({ agents: '8', duration: '2s', scenario: 'invalid-mix', record: first }), capture().io)).toBe(0);
     expect(await run(options({ replay: first, record: second }), capture().io)).toBe(0);
-    const load = (f: string) => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const load = (f: string) =>
+      readFileSync(f, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const a = load(first).filter((l) => l.type === 'beat');
     const b = load(second).filter((l) => l.type === 'beat');
     expect(a.length).toBeGreaterThan(20);
-    const strip = (l: Record<string, unknown>) => ({ agent: l.agent, beat: l.beat, at_ms: l.at_ms, reason: l.reason, status: l.status, rest: l.rest, pointer: (l.invalid as { pointer?: string } | undefined)?.pointer });
+    const strip = (l: Record<string, unknown>) => ({
+      agent: l.agent,
+      beat: l.beat,
+      at_ms: l.at_ms,
+      reason: l.reason,
+      status: l.status,
+      rest: l.rest,
+      pointer: (l.invalid as { pointer?: string } | undefined)?.pointer,
+    });
     const sortKey = (l: Record<string, unknown>) => `${String(l.agent).padStart(6, '0')}:${String(l.beat).padStart(6, '0')}`;
     expect(b.sort((x, y) => sortKey(x).localeCompare(sortKey(y))).map(strip)).toEqual(a.sort((x, y) => sortKey(x).localeCompare(sortKey(y))).map(strip));
     expect(a.some((l) => l.invalid)).toBe(true);
@@ -82,12 +117,19 @@ describe('lanet simulate run()', () => {
 
   it('--shard 1/2 and 2/2 split the fleet and `report merge` adds them up with exact histograms', async () => {
     const dirs = [join(dir, 's1'), join(dir, 's2')];
-    for (const [i, d] of dirs.entries()) expect(await run(options({ agents: '10', duration: '2s', timeScale: '1200', shard: `${i + 1}/2`, reportDir: d }), capture().io)).toBe(0);
+    for (const [i, d] of dirs.entries())
+      expect(await run(options({ agents: '10', duration: '2s', timeScale: '1200', shard: `${i + 1}/2`, reportDir: d }), capture().io)).toBe(0);
     const parts = dirs.map(readReport);
     expect(parts.map((p) => p.agents)).toEqual([5, 5]);
     const out = join(dir, 'merged');
     const c = capture();
-    expect(runMerge(dirs.map((d) => join(d, 'report.json')), { out, threshold: ['lost==0'], failOn: 'must' }, c.io)).toBe(0);
+    expect(
+      runMerge(
+        dirs.map((d) => join(d, 'report.json')),
+        { out, threshold: ['lost==0'], failOn: 'must' },
+        c.io,
+      ),
+    ).toBe(0);
     const merged = readReport(out);
     expect(merged.agents).toBe(10);
     expect(merged.sent).toBe(parts[0]!.sent + parts[1]!.sent);
@@ -102,7 +144,11 @@ describe('lanet simulate run()', () => {
 describe('lanet simulate (the real CLI)', () => {
   it('runs end to end through bin/lanet.js and exits 0', () => {
     const bin = fileURLToPath(new URL('../../bin/lanet.js', import.meta.url));
-    const res = spawnSync(process.execPath, [bin, 'simulate', '--agents', '5', '--time-scale', '1200', '--duration', '2s', '--seed', String(seed), '--no-progress'], { encoding: 'utf8', timeout: 60_000 });
+    const res = spawnSync(
+      process.execPath,
+      [bin, 'simulate', '--agents', '5', '--time-scale', '1200', '--duration', '2s', '--seed', String(seed), '--no-progress'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(res.status, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/checks[\s\S]*✓ HB-2/);
     const usage = spawnSync(process.execPath, [bin, 'simulate', '--agents'], { encoding: 'utf8', timeout: 30_000 });

@@ -34,10 +34,13 @@ export interface SimulateCliOptions {
 /** Turns CLI strings into checked options; throws a message saying what is wrong and what to write instead. */
 export function parseSimulateOptions(raw: SimulateCliOptions, io: Pick<SimulateOptions, 'out' | 'err'>): SimulateOptions {
   const scenarios: ScenarioName[] =
-    raw.scenario === 'all' ? [...scenarioNames] : raw.scenario.split(',').map((s) => {
-      if (!(scenarioNames as readonly string[]).includes(s)) throw new Error(`--scenario '${s}' is unknown: use one of ${scenarioNames.join(', ')} or all.`);
-      return s as ScenarioName;
-    });
+    raw.scenario === 'all'
+      ? [...scenarioNames]
+      : raw.scenario.split(',').map((s) => {
+          if (!(scenarioNames as readonly string[]).includes(s))
+            throw new Error(`--scenario '${s}' is unknown: use one of ${scenarioNames.join(', ')} or all.`);
+          return s as ScenarioName;
+        });
   if (raw.failOn !== 'must' && raw.failOn !== 'should') throw new Error(`--fail-on '${raw.failOn}' must be must or should.`);
   if (raw.target !== undefined && !/^https?:\/\//.test(raw.target)) throw new Error(`--target '${raw.target}' must be an http:// or https:// URL.`);
   return {
@@ -65,7 +68,10 @@ export function parseSimulateOptions(raw: SimulateCliOptions, io: Pick<SimulateO
 }
 
 /** Runs `lanet simulate` with parsed options and returns the exit code (0 ok, 1 a check or threshold failed, 2 could not run). */
-export async function run(raw: SimulateCliOptions, io: Pick<SimulateOptions, 'out' | 'err'> = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+export async function run(
+  raw: SimulateCliOptions,
+  io: Pick<SimulateOptions, 'out' | 'err'> = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+): Promise<number> {
   let options: SimulateOptions;
   try {
     options = parseSimulateOptions(raw, io);
@@ -83,7 +89,9 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** `lanet simulate`: thousands of property-generated agents against a backend, with fault scenarios and checks. */
 export function createCommand(): Command {
   return new Command('simulate')
-    .description('Load-test a backend with many virtual agents, each running the reference agent\'s scheduler on a virtual clock, and check the protocol while loading (HB-2, HB-3, AG-1, AG-2, AG-3, AG-7, FLT-2, FLT-4, HB-8, PERF-1).')
+    .description(
+      "Load-test a backend with many virtual agents, each running the reference agent's scheduler on a virtual clock, and check the protocol while loading (HB-2, HB-3, AG-1, AG-2, AG-3, AG-7, FLT-2, FLT-4, HB-8, PERF-1).",
+    )
     .option('--target <url>', 'backend base URL; without it the reference server is started on a free port with a temporary SQLite database')
     .option('--agents <n>', 'virtual agents in the whole fleet (all shards)', '100')
     .option('--duration <d>', 'real run time per scenario (60s, 2m)', '60s')

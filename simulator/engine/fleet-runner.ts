@@ -73,7 +73,12 @@ class FleetLoop {
     private readonly registrationMs: number,
   ) {
     const replay = config.replay;
-    this.agents = registered.map((a) => ({ ...a, scheduler: replay ? replay.createSchedule(a.identity.index) : config.createScheduler(a.random), next: undefined as never, dueMs: 0 }));
+    this.agents = registered.map((a) => ({
+      ...a,
+      scheduler: replay ? replay.createSchedule(a.identity.index) : config.createScheduler(a.random),
+      next: undefined as never,
+      dueMs: 0,
+    }));
     this.stats = config.createStats?.(this.agents.length) ?? new AttemptStats(this.agents.length, { policy: resolvePolicy({ intervalS: config.intervalS }) });
   }
 
@@ -95,7 +100,16 @@ class FleetLoop {
     const undelivered = this.agents
       .filter((a) => a.pendingBody !== undefined && a.pendingInvalid === undefined && !a.stopped)
       .map((a) => ({ agent: a.identity.index, sinceMs: a.pendingSinceMs }));
-    return { agents: this.agents, metrics: this.metrics, stats: this.stats, tally: this.tally, clock: this.clock, endVirtualMs: this.endVirtualMs, registrationMs: this.registrationMs, undelivered };
+    return {
+      agents: this.agents,
+      metrics: this.metrics,
+      stats: this.stats,
+      tally: this.tally,
+      clock: this.clock,
+      endVirtualMs: this.endVirtualMs,
+      registrationMs: this.registrationMs,
+      undelivered,
+    };
   }
 
   private schedule(i: number, scheduled: SchedulerDecision): void {
@@ -106,7 +120,8 @@ class FleetLoop {
     agent.dueMs = decision.atMs;
     this.heap.push(decision.atMs, i);
     // With every agent in flight the loop sleeps up to 100 ms; a send now due sooner must not wait for that timer.
-    if (this.timer !== undefined && decision.atMs / this.config.timeScale < this.timerAtRealMs) this.arm(decision.atMs / this.config.timeScale - this.clock.realElapsedMs());
+    if (this.timer !== undefined && decision.atMs / this.config.timeScale < this.timerAtRealMs)
+      this.arm(decision.atMs / this.config.timeScale - this.clock.realElapsedMs());
   }
 
   /** Arms the single loop timer `waitMs` from now, replacing any armed one. */
@@ -169,7 +184,17 @@ class FleetLoop {
     const scheduledReal = decision.atMs / this.config.timeScale;
     this.metrics.recordSend(realNow, realNow - scheduledReal);
     this.stats.onSend(i, decision.atMs, vNow, decision.reason, agent.scheduler.intervalS);
-    const sent: SentBeat = { body: agent.pendingBody!, key: agent.pendingKey, keys: agent.pendingKeys, timestamp: agent.pendingTimestamp, invalid: agent.pendingInvalid, scheduledMs: decision.atMs, sentMs: vNow, scheduledReal, generation: agent.generation };
+    const sent: SentBeat = {
+      body: agent.pendingBody!,
+      key: agent.pendingKey,
+      keys: agent.pendingKeys,
+      timestamp: agent.pendingTimestamp,
+      invalid: agent.pendingInvalid,
+      scheduledMs: decision.atMs,
+      sentMs: vNow,
+      scheduledReal,
+      generation: agent.generation,
+    };
     this.client.heartbeat(agent.token, sent.body, sent.key, this.config.wire).then(
       (result) => this.onResult(i, agent, result, sent),
       (err: unknown) => this.onResult(i, agent, { outcome: { kind: 'network-error' }, status: 0, errorKind: String(err) }, sent),
@@ -197,7 +222,11 @@ class FleetLoop {
     const timestamp = agentTimestamp(Date.now(), hooks?.clockOf?.(agent.identity.index));
     const invalid = hooks?.invalidBeat?.(agent.identity.index, agent.beat, agent.assetId);
     // ESC-3, as the reference agent decides: keys go when the scheduler says the server asked, or until escrowed.
-    const keys = sendRecoveryKeys({ haveKeys: agent.template.hasRecoveryKeys, changedSinceEscrow: !agent.keysEscrowed, serverAsked: decision.includeRecoveryKeys });
+    const keys = sendRecoveryKeys({
+      haveKeys: agent.template.hasRecoveryKeys,
+      changedSinceEscrow: !agent.keysEscrowed,
+      serverAsked: decision.includeRecoveryKeys,
+    });
     const rest = agent.template.restFor(keys);
     const restUsedChanged = rest !== agent.lastRest;
     agent.lastRest = rest;
@@ -231,7 +260,8 @@ class FleetLoop {
     this.stats.onDone(i, sent.scheduledMs, sent.sentMs, vNow, kind, this.config.timeScale);
     if (result.contractViolation) this.tally.contractViolations++;
     const paths = result.fieldErrors?.map((e) => e.path) ?? [];
-    if (sent.invalid && (kind === 'accepted' || kind === 'rejected')) this.tally.onInvalidAnswer(sent.invalid.pointer, sent.invalid.label, result.status, paths);
+    if (sent.invalid && (kind === 'accepted' || kind === 'rejected'))
+      this.tally.onInvalidAnswer(sent.invalid.pointer, sent.invalid.label, result.status, paths);
     else if (kind === 'rejected') this.tally.onValidRejected(result.status, paths);
     // FLT-4: the accepted beat joins the agent's digest (its timestamp is unique per beat); nothing per beat is kept.
     if (kind === 'accepted' && !sent.invalid && sent.timestamp !== undefined) agent.accepted.add(sent.timestamp);
@@ -252,7 +282,11 @@ class FleetLoop {
   private async reenroll(i: number, agent: VirtualAgent): Promise<void> {
     let outcome: SendResult['outcome'];
     try {
-      const reg = await this.client.register(this.config.enrollmentSecret, { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' }, this.config.wire);
+      const reg = await this.client.register(
+        this.config.enrollmentSecret,
+        { hardware_fingerprint: agent.identity.hardwareFingerprint, hostname: agent.identity.hostname, agent_version: 'lanet-simulator' },
+        this.config.wire,
+      );
       agent.token = reg.agent_token;
       outcome = { kind: 'accepted' };
     } catch {

@@ -57,11 +57,15 @@ export async function registerAll(client: TargetClient, config: FleetRunConfig):
     while (cursor < indexes.length) {
       const slot = cursor++;
       const identity = agentIdentity(config.seed, indexes[slot]!);
-      const reg = await client.register(config.enrollmentSecret, {
-        hardware_fingerprint: identity.hardwareFingerprint,
-        hostname: identity.hostname,
-        agent_version: 'lanet-simulator',
-      }, config.wire);
+      const reg = await client.register(
+        config.enrollmentSecret,
+        {
+          hardware_fingerprint: identity.hardwareFingerprint,
+          hostname: identity.hostname,
+          agent_version: 'lanet-simulator',
+        },
+        config.wire,
+      );
       out[slot] = {
         identity,
         assetId: reg.asset_id,

@@ -8,7 +8,10 @@ export class VirtualClock {
   private readonly realStartMs: number;
 
   /** `timeScale` K: one real second is K protocol seconds. */
-  constructor(readonly timeScale: number, realStartMs: number = performance.now()) {
+  constructor(
+    readonly timeScale: number,
+    realStartMs: number = performance.now(),
+  ) {
     if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new Error(`time scale must be a positive number, got ${timeScale}`);
     this.realStartMs = realStartMs;
   }

@@ -3,7 +3,13 @@ import type { Histogram } from 'hdr-histogram-js';
 
 /** Latencies and lags are recorded in microseconds, from 1 µs up to an hour (auto-resizing beyond). */
 function newHistogram(digits: 2 | 3 = 3): Histogram {
-  return hdr.build({ bitBucketSize: 32, lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: digits, autoResize: true });
+  return hdr.build({
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: digits,
+    autoResize: true,
+  });
 }
 
 /**

@@ -18,7 +18,10 @@ export interface LoadedRecording {
  */
 class RecordedSchedule implements HeartbeatSchedulerApi {
   private next = 0;
-  constructor(private readonly beats: readonly BeatLine[], readonly intervalS: number) {}
+  constructor(
+    private readonly beats: readonly BeatLine[],
+    readonly intervalS: number,
+  ) {}
   start(): SchedulerDecision {
     return this.decision();
   }
@@ -71,7 +74,14 @@ export async function loadRecording(file: string): Promise<LoadedRecording> {
       if (line.rest !== undefined) rests.set(agent, line.rest);
       const timestamp = shiftTimestamp(line.timestamp, shiftMs);
       const event: BeatEvent = {
-        agent, beat: n, atMs: line.at_ms, reason: line.reason, timestamp, status: line.status, heartbeatType: line.heartbeat_type, assetId,
+        agent,
+        beat: n,
+        atMs: line.at_ms,
+        reason: line.reason,
+        timestamp,
+        status: line.status,
+        heartbeatType: line.heartbeat_type,
+        assetId,
         ...(line.rest !== undefined ? { rest: line.rest } : {}),
         ...(line.invalid ? { invalid: { ...line.invalid, body: line.invalid.body.split(line.asset_id).join(assetId) } } : {}),
       };

@@ -61,7 +61,15 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
 function concatSeries(all: ReportSeries[]): ReportSeries {
   const counts = (k: 'sent' | 'accepted' | 'rejected' | 'errors') => all.flatMap((s) => s[k]);
   const latency = (k: 'p50_ms' | 'p99_ms') => all.flatMap((s) => s[k]);
-  return { bucket_s: all[0]!.bucket_s, sent: counts('sent'), accepted: counts('accepted'), rejected: counts('rejected'), errors: counts('errors'), p50_ms: latency('p50_ms'), p99_ms: latency('p99_ms') };
+  return {
+    bucket_s: all[0]!.bucket_s,
+    sent: counts('sent'),
+    accepted: counts('accepted'),
+    rejected: counts('rejected'),
+    errors: counts('errors'),
+    p50_ms: latency('p50_ms'),
+    p99_ms: latency('p99_ms'),
+  };
 }
 
 /** Shards' buckets add up; per-bucket percentiles cannot be merged exactly from summaries, so the worst shard's is kept. */
@@ -73,5 +81,13 @@ function addSeries(all: ReportSeries[]): ReportSeries {
       const measured = all.map((s) => s[k][i]).filter((v): v is number => typeof v === 'number');
       return measured.length ? Math.max(...measured) : null; // no shard measured anything: still a gap
     });
-  return { bucket_s: all[0]!.bucket_s, sent: add('sent'), accepted: add('accepted'), rejected: add('rejected'), errors: add('errors'), p50_ms: worst('p50_ms'), p99_ms: worst('p99_ms') };
+  return {
+    bucket_s: all[0]!.bucket_s,
+    sent: add('sent'),
+    accepted: add('accepted'),
+    rejected: add('rejected'),
+    errors: add('errors'),
+    p50_ms: worst('p50_ms'),
+    p99_ms: worst('p99_ms'),
+  };
 }

@@ -26,18 +26,44 @@ function sampleReport(scenario = 'outage'): SimReport {
   const b = m.buckets;
   const series = {
     bucket_s: 1,
-    sent: b.map((x) => x.sent), accepted: b.map((x) => x.accepted), rejected: b.map((x) => x.rejected), errors: b.map((x) => x.errors),
-    p50_ms: b.map((x) => x.p50Ms), p99_ms: b.map((x) => x.p99Ms),
+    sent: b.map((x) => x.sent),
+    accepted: b.map((x) => x.accepted),
+    rejected: b.map((x) => x.rejected),
+    errors: b.map((x) => x.errors),
+    p50_ms: b.map((x) => x.p50Ms),
+    p99_ms: b.map((x) => x.p99Ms),
   };
   return {
-    tool: 'lanet simulate', version: 1, seed: 1, scenario, target: 'http://127.0.0.1:1', agents: 50, shard: { index: 0, count: 1 },
-    duration_s: 20, time_scale: 300, interval_s: 300, sent: m.sent, accepted: m.accepted, rejected: m.rejected, errors: m.errors, lost: 0,
-    pending_at_end: 0, throughput_per_s: m.accepted / 20, target_throughput_per_s: 50, latency_ms: summarizeMs(m.latencyUs), lag_ms: summarizeMs(m.lagUs),
+    tool: 'lanet simulate',
+    version: 1,
+    seed: 1,
+    scenario,
+    target: 'http://127.0.0.1:1',
+    agents: 50,
+    shard: { index: 0, count: 1 },
+    duration_s: 20,
+    time_scale: 300,
+    interval_s: 300,
+    sent: m.sent,
+    accepted: m.accepted,
+    rejected: m.rejected,
+    errors: m.errors,
+    lost: 0,
+    pending_at_end: 0,
+    throughput_per_s: m.accepted / 20,
+    target_throughput_per_s: 50,
+    latency_ms: summarizeMs(m.latencyUs),
+    lag_ms: summarizeMs(m.lagUs),
     errors_by_kind: Object.fromEntries(m.errorsByKind),
     checks: [{ requirement: 'HB-2', check: 'every valid payload accepted', status: 'pass', level: 'MUST', evidence: 'x <y>', scenario }],
-    thresholds: [{ expression: 'p99<100', status: 'pass', value: 31 }], series,
-    histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) }, registration_ms: 1,
-    faults: [{ from_s: 8, to_s: 11, label: 'connections reset' }, { from_s: 15, to_s: 15, label: 'fleet restarts' }],
+    thresholds: [{ expression: 'p99<100', status: 'pass', value: 31 }],
+    series,
+    histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) },
+    registration_ms: 1,
+    faults: [
+      { from_s: 8, to_s: 11, label: 'connections reset' },
+      { from_s: 15, to_s: 15, label: 'fleet restarts' },
+    ],
   };
 }
 
@@ -45,7 +71,10 @@ let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   dir = mkdtempSync(join(tmpdir(), 'lanet-report-'));
 });
 
@@ -84,7 +113,13 @@ async function drawn(html: string, name: string) {
           height: box.height,
           series: [...svg.querySelectorAll('.series')].map((el) => {
             const b = (el as SVGGraphicsElement).getBBox();
-            return { name: el.getAttribute('data-series'), points: Number(el.getAttribute('data-points')), gaps: Number(el.getAttribute('data-gaps') ?? 0), width: b.width, height: b.height };
+            return {
+              name: el.getAttribute('data-series'),
+              points: Number(el.getAttribute('data-points')),
+              gaps: Number(el.getAttribute('data-gaps') ?? 0),
+              width: b.width,
+              height: b.height,
+            };
           }),
           faults: svg.querySelectorAll('.fault').length,
           faultLabels: [...svg.querySelectorAll('.fault-label')].map((t) => t.textContent ?? ''),

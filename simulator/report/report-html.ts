@@ -18,21 +18,59 @@ function charts(report: SimReport, key: string): string[] {
   const bands = (report.faults ?? []).map((f) => ({ from: f.from_s, to: f.to_s, label: f.label }));
   const id = (name: string) => `${key}-${name}`;
   return [
-    renderChart({ id: id('throughput'), chart: 'throughput', title: 'Throughput over time', kind: 'line', xs, bands, xLabel: 'run time (s)', yLabel: 'heartbeats / bucket', series: [
-      { name: 'sent', color: '#2563eb', values: s.sent },
-      { name: 'accepted', color: '#16a34a', values: s.accepted },
-    ] }),
-    renderChart({ id: id('latency'), chart: 'latency', title: 'Latency from the scheduled send (gap: nothing answered)', kind: 'line', xs, bands, xLabel: 'run time (s)', yLabel: 'ms', series: [
-      { name: 'p50', color: '#16a34a', values: s.p50_ms },
-      { name: 'p99', color: '#dc2626', values: s.p99_ms },
-    ] }),
-    renderChart({ id: id('distribution'), chart: 'distribution', title: 'Latency distribution', kind: 'line', xs: dist.map((d) => d.x), xLabel: 'percentile', yLabel: 'ms',
+    renderChart({
+      id: id('throughput'),
+      chart: 'throughput',
+      title: 'Throughput over time',
+      kind: 'line',
+      xs,
+      bands,
+      xLabel: 'run time (s)',
+      yLabel: 'heartbeats / bucket',
+      series: [
+        { name: 'sent', color: '#2563eb', values: s.sent },
+        { name: 'accepted', color: '#16a34a', values: s.accepted },
+      ],
+    }),
+    renderChart({
+      id: id('latency'),
+      chart: 'latency',
+      title: 'Latency from the scheduled send (gap: nothing answered)',
+      kind: 'line',
+      xs,
+      bands,
+      xLabel: 'run time (s)',
+      yLabel: 'ms',
+      series: [
+        { name: 'p50', color: '#16a34a', values: s.p50_ms },
+        { name: 'p99', color: '#dc2626', values: s.p99_ms },
+      ],
+    }),
+    renderChart({
+      id: id('distribution'),
+      chart: 'distribution',
+      title: 'Latency distribution',
+      kind: 'line',
+      xs: dist.map((d) => d.x),
+      xLabel: 'percentile',
+      yLabel: 'ms',
       xTicks: dist.filter((d) => [0, 90, 99, 99.9, 99.99].includes(d.p)).map((d) => ({ x: d.x, label: `p${d.p}` })),
-      series: [{ name: 'latency', color: '#7c3aed', values: dist.map((d) => d.y) }] }),
-    renderChart({ id: id('errors'), chart: 'errors', title: 'Errors and rejections over time', kind: 'bar', xs, bands, xLabel: 'run time (s)', yLabel: 'per bucket', series: [
-      { name: 'errors', color: '#dc2626', values: s.errors },
-      { name: 'rejected', color: '#f59e0b', values: s.rejected },
-    ] }),
+      series: [{ name: 'latency', color: '#7c3aed', values: dist.map((d) => d.y) }],
+    }),
+    renderChart({
+      id: id('errors'),
+      chart: 'errors',
+      title: 'Errors and rejections over time',
+      kind: 'bar',
+      xs,
+      bands,
+      xLabel: 'run time (s)',
+      yLabel: 'per bucket',
+      series: [
+        { name: 'errors', color: '#dc2626', values: s.errors },
+        { name: 'rejected', color: '#f59e0b', values: s.rejected },
+      ],
+    }),
   ];
 }
 
@@ -40,7 +78,8 @@ function charts(report: SimReport, key: string): string[] {
 function panel(report: SimReport, key: string): string {
   const l = report.latency_ms;
   const checkRows = report.checks.map(
-    (c) => `<tr class="${c.status}"><td>${esc(c.requirement)}</td><td>${c.status.toUpperCase()}</td><td>${esc(c.check)}${c.level === 'SHOULD' ? ' (SHOULD)' : ''}<div class="evidence">${esc(c.evidence)}</div></td></tr>`,
+    (c) =>
+      `<tr class="${c.status}"><td>${esc(c.requirement)}</td><td>${c.status.toUpperCase()}</td><td>${esc(c.check)}${c.level === 'SHOULD' ? ' (SHOULD)' : ''}<div class="evidence">${esc(c.evidence)}</div></td></tr>`,
   );
   const faults = (report.faults ?? []).map((f) => `${esc(f.label)} (${f.from_s === f.to_s ? `at ${f.from_s} s` : `${f.from_s}-${f.to_s} s`})`).join('; ');
   return `<section class="scenario" id="scenario-${esc(key)}" data-scenario="${esc(report.scenario)}">
@@ -66,20 +105,36 @@ function scenarioParts(report: SimReport): SimReport[] {
 export function renderReportHtml(report: SimReport): string {
   const l = report.latency_ms;
   const rows = [
-    ['scenario', report.scenario], ['seed', String(report.seed)], ['target', report.target],
-    ['agents', String(report.agents)], ['interval / time scale', `${report.interval_s} s / ${report.time_scale}x`], ['duration', `${report.duration_s} s`],
-    ['sent / accepted / rejected', `${report.sent} / ${report.accepted} / ${report.rejected}`], ['errors / lost / pending at end', `${report.errors} / ${report.lost} / ${report.pending_at_end}`],
+    ['scenario', report.scenario],
+    ['seed', String(report.seed)],
+    ['target', report.target],
+    ['agents', String(report.agents)],
+    ['interval / time scale', `${report.interval_s} s / ${report.time_scale}x`],
+    ['duration', `${report.duration_s} s`],
+    ['sent / accepted / rejected', `${report.sent} / ${report.accepted} / ${report.rejected}`],
+    ['errors / lost / pending at end', `${report.errors} / ${report.lost} / ${report.pending_at_end}`],
     ['throughput', `${report.throughput_per_s}/s achieved vs ${report.target_throughput_per_s}/s target`],
     ['latency ms', `min ${l.min} · p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max}`],
     ['schedule lag ms', `p50 ${report.lag_ms.p50} · p99 ${report.lag_ms.p99} · max ${report.lag_ms.max}`],
-    ['errors by kind', Object.entries(report.errors_by_kind).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'],
+    [
+      'errors by kind',
+      Object.entries(report.errors_by_kind)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || 'none',
+    ],
   ];
   const requirementRows = (report.requirements ?? rollUp(report.checks)).map(
-    (r) => `<tr class="${r.status}"><td>${esc(r.requirement)}</td><td>${r.status.toUpperCase()}</td><td>${r.level}</td><td>${r.checks.pass} pass · ${r.checks.fail} fail · ${r.checks.skip} skip</td><td>${esc(r.summary)}</td></tr>`,
+    (r) =>
+      `<tr class="${r.status}"><td>${esc(r.requirement)}</td><td>${r.status.toUpperCase()}</td><td>${r.level}</td><td>${r.checks.pass} pass · ${r.checks.fail} fail · ${r.checks.skip} skip</td><td>${esc(r.summary)}</td></tr>`,
   );
-  const thresholdRows = report.thresholds.map((t) => `<tr class="${t.status}"><td>${esc(t.expression)}</td><td>${t.status.toUpperCase()}</td><td>${t.value}</td></tr>`);
+  const thresholdRows = report.thresholds.map(
+    (t) => `<tr class="${t.status}"><td>${esc(t.expression)}</td><td>${t.status.toUpperCase()}</td><td>${t.value}</td></tr>`,
+  );
   const minutes = report.resources?.minutes ?? [];
-  const resourceRows = minutes.map((m) => `<tr><td>${m.at_s}</td><td>${m.rss_mb}</td><td>${m.peak_rss_mb}</td><td>${m.heap_used_mb}</td><td>${m.gc_ms} (${m.gc_count})</td><td>${m.cpu_percent_of_core}</td></tr>`);
+  const resourceRows = minutes.map(
+    (m) =>
+      `<tr><td>${m.at_s}</td><td>${m.rss_mb}</td><td>${m.peak_rss_mb}</td><td>${m.heap_used_mb}</td><td>${m.gc_ms} (${m.gc_count})</td><td>${m.cpu_percent_of_core}</td></tr>`,
+  );
   const parts = scenarioParts(report);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lanet simulate: ${esc(report.scenario)}</title>

@@ -125,7 +125,13 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
     registration_ms: Math.round(run.registrationMs),
     ...(inputs.proxy ? { proxy: { ...inputs.proxy } } : {}),
     ...(inputs.faults?.length
-      ? { faults: inputs.faults.map((f) => ({ from_s: toRunS(f.fromMs, inputs.timeScale, durationS), to_s: toRunS(f.toMs, inputs.timeScale, durationS), label: f.label })) }
+      ? {
+          faults: inputs.faults.map((f) => ({
+            from_s: toRunS(f.fromMs, inputs.timeScale, durationS),
+            to_s: toRunS(f.toMs, inputs.timeScale, durationS),
+            label: f.label,
+          })),
+        }
       : {}),
   };
 }

@@ -18,20 +18,30 @@ export function formatSummary(report: SimReport): string {
   ];
   const r = report.resources;
   if (r && r.minutes.length) {
-    const at = r.minutes.map((m) => `${m.at_s.toFixed(0)}s=${m.rss_mb}`).slice(0, 12).join(' ');
+    const at = r.minutes
+      .map((m) => `${m.at_s.toFixed(0)}s=${m.rss_mb}`)
+      .slice(0, 12)
+      .join(' ');
     const wall = r.minutes[r.minutes.length - 1]!.at_s * 1000;
-    lines.push(`  simulator ........: peak RSS ${r.peak_rss_mb} MB; RSS (MB) by minute ${at}${r.minutes.length > 12 ? ' ...' : ''}; GC ${r.gc_ms} ms (${((r.gc_ms / Math.max(wall, 1)) * 100).toFixed(1)} % of the run)`);
+    lines.push(
+      `  simulator ........: peak RSS ${r.peak_rss_mb} MB; RSS (MB) by minute ${at}${r.minutes.length > 12 ? ' ...' : ''}; GC ${r.gc_ms} ms (${((r.gc_ms / Math.max(wall, 1)) * 100).toFixed(1)} % of the run)`,
+    );
   }
   const kinds = Object.entries(report.errors_by_kind);
   lines.push(`  errors by kind ..: ${kinds.length ? kinds.map(([k, v]) => `${k}=${v}`).join('  ') : 'none'}`);
   lines.push('', '  checks');
   for (const c of report.checks) {
-    lines.push(`    ${mark(c.status)} ${c.requirement.padEnd(6)} ${c.status.toUpperCase().padEnd(4)} ${c.scenario && report.parts ? `[${c.scenario}] ` : ''}${c.check}${c.level === 'SHOULD' ? ' (SHOULD)' : ''}`);
+    lines.push(
+      `    ${mark(c.status)} ${c.requirement.padEnd(6)} ${c.status.toUpperCase().padEnd(4)} ${c.scenario && report.parts ? `[${c.scenario}] ` : ''}${c.check}${c.level === 'SHOULD' ? ' (SHOULD)' : ''}`,
+    );
     lines.push(`        ${c.evidence}`);
   }
   // One line per requirement over all its checks: PASS only when every check ran and passed, PARTIAL with a skip.
   const rolled = rollUp(report.checks);
-  lines.push('', `  requirements ....: ${rolled.map((r) => `${r.requirement} ${r.status.toUpperCase()}${r.level === 'SHOULD' ? ' (SHOULD)' : ''}`).join('   ')}`);
+  lines.push(
+    '',
+    `  requirements ....: ${rolled.map((r) => `${r.requirement} ${r.status.toUpperCase()}${r.level === 'SHOULD' ? ' (SHOULD)' : ''}`).join('   ')}`,
+  );
   if (report.thresholds.length) {
     lines.push('', '  thresholds');
     for (const t of report.thresholds) lines.push(`    ${mark(t.status)} ${t.expression.padEnd(16)} ${t.status.toUpperCase()} (value ${t.value})`);

@@ -62,28 +62,46 @@ export function renderChart(spec: ChartSpec): string {
     parts.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`);
     parts.push(`<text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" class="tick" text-anchor="end">${+v.toFixed(3)}</text>`);
   }
-  const ticks = spec.xTicks ?? Array.from({ length: 6 }, (_, i) => {
-    const v = xMin + ((xMax - xMin) * i) / 5;
-    return { x: v, label: String(+v.toFixed(1)) };
-  });
+  const ticks =
+    spec.xTicks ??
+    Array.from({ length: 6 }, (_, i) => {
+      const v = xMin + ((xMax - xMin) * i) / 5;
+      return { x: v, label: String(+v.toFixed(1)) };
+    });
   for (const t of ticks) parts.push(`<text x="${x(t.x).toFixed(1)}" y="${H - PAD.bottom + 16}" class="tick" text-anchor="middle">${esc(t.label)}</text>`);
   parts.push(`<text x="${PAD.left + innerW / 2}" y="${H - 8}" class="axis" text-anchor="middle">${esc(spec.xLabel)}</text>`);
-  parts.push(`<text x="14" y="${PAD.top + innerH / 2}" class="axis" text-anchor="middle" transform="rotate(-90 14 ${PAD.top + innerH / 2})">${esc(spec.yLabel)}</text>`);
+  parts.push(
+    `<text x="14" y="${PAD.top + innerH / 2}" class="axis" text-anchor="middle" transform="rotate(-90 14 ${PAD.top + innerH / 2})">${esc(spec.yLabel)}</text>`,
+  );
   // Fault windows go under the data: shaded, labelled at the top, clipped to the plot.
   (spec.bands ?? []).forEach((band, k) => {
     const x1 = x(Math.max(xMin, Math.min(xMax, band.from)));
     const x2 = x(Math.max(xMin, Math.min(xMax, band.to)));
     const labelY = PAD.top + 11 + (k % 3) * 12;
-    if (x2 - x1 < 1) parts.push(`<line class="fault" x1="${x1.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + innerH}" stroke="#9333ea" stroke-dasharray="4 3"/>`);
-    else parts.push(`<rect class="fault" x="${x1.toFixed(1)}" y="${PAD.top}" width="${(x2 - x1).toFixed(1)}" height="${innerH}" fill="${BAND_COLORS[k % BAND_COLORS.length]}" fill-opacity="0.16"/>`);
+    if (x2 - x1 < 1)
+      parts.push(
+        `<line class="fault" x1="${x1.toFixed(1)}" x2="${x1.toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + innerH}" stroke="#9333ea" stroke-dasharray="4 3"/>`,
+      );
+    else
+      parts.push(
+        `<rect class="fault" x="${x1.toFixed(1)}" y="${PAD.top}" width="${(x2 - x1).toFixed(1)}" height="${innerH}" fill="${BAND_COLORS[k % BAND_COLORS.length]}" fill-opacity="0.16"/>`,
+      );
     parts.push(`<text class="fault-label" x="${(x1 + 3).toFixed(1)}" y="${labelY}" fill="#92400e">${esc(band.label)}</text>`);
   });
   const n = spec.xs.length;
   spec.series.forEach((s, k) => {
     if (spec.kind === 'bar') {
       const bw = Math.max(1, innerW / Math.max(n, 1) / spec.series.length - 1);
-      const rects = s.values.map((v, i) => (v !== null && v > 0 ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>` : '')).join('');
-      parts.push(`<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v !== null && v > 0).length}" fill="${s.color}">${rects}</g>`);
+      const rects = s.values
+        .map((v, i) =>
+          v !== null && v > 0
+            ? `<rect x="${(x(spec.xs[i]!) + k * bw).toFixed(1)}" y="${y(v).toFixed(1)}" width="${bw.toFixed(1)}" height="${(y(0) - y(v)).toFixed(1)}"/>`
+            : '',
+        )
+        .join('');
+      parts.push(
+        `<g class="series" data-series="${esc(s.name)}" data-points="${s.values.filter((v) => v !== null && v > 0).length}" fill="${s.color}">${rects}</g>`,
+      );
     } else {
       // One path with a move (M) after every gap: unmeasured buckets break the line instead of drawing it at 0.
       let d = '';
@@ -101,9 +119,13 @@ export function renderChart(spec: ChartSpec): string {
         pen = !alone;
         points++;
       });
-      parts.push(`<path class="series" data-series="${esc(s.name)}" data-points="${points}" data-gaps="${s.values.filter((v) => v === null).length}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" d="${d}"/>`);
+      parts.push(
+        `<path class="series" data-series="${esc(s.name)}" data-points="${points}" data-gaps="${s.values.filter((v) => v === null).length}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round" d="${d}"/>`,
+      );
     }
-    parts.push(`<rect x="${W - PAD.right - 150}" y="${8 + k * 14}" width="10" height="10" fill="${s.color}"/><text x="${W - PAD.right - 136}" y="${17 + k * 14}" class="tick">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${W - PAD.right - 150}" y="${8 + k * 14}" width="10" height="10" fill="${s.color}"/><text x="${W - PAD.right - 136}" y="${17 + k * 14}" class="tick">${esc(s.name)}</text>`,
+    );
   });
   return `<svg id="${esc(spec.id)}" class="chart"${spec.chart ? ` data-chart="${esc(spec.chart)}"` : ''} viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(spec.title)}">${parts.join('')}</svg>`;
 }

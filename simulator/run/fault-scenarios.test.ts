@@ -11,7 +11,19 @@ console.log(`fault-scenarios seed ${seed} (LANET_SEED=${seed} reproduces)`);
 async function runScenario(scenario: string, agents: number, duration: string) {
   const out: string[] = [];
   const options = parseSimulateOptions(
-    { agents: String(agents), duration, interval: '300s', timeScale: '1200', scenario, seed: String(seed), threshold: [], shard: '1/1', connections: '16', failOn: 'must', progress: false },
+    {
+      agents: String(agents),
+      duration,
+      interval: '300s',
+      timeScale: '1200',
+      scenario,
+      seed: String(seed),
+      threshold: [],
+      shard: '1/1',
+      connections: '16',
+      failOn: 'must',
+      progress: false,
+    },
     { out: (t) => out.push(t), err: (t) => out.push(t) },
   );
   const outcome = await simulate(options, { inventoryFor: arbitraryInventorySource(seed) });

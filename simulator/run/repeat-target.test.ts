@@ -23,7 +23,23 @@ afterAll(async () => server?.stop());
 async function runOnce() {
   const out: string[] = [];
   const options = parseSimulateOptions(
-    { target: server.url, enrollmentSecret: secret, adminToken: admin, offlineAfter: '0.5', agents: '12', duration: '2s', interval: '300s', timeScale: '1200', scenario: 'steady', seed: String(seed), threshold: ['lost==0'], shard: '1/1', connections: '8', failOn: 'must', progress: false },
+    {
+      target: server.url,
+      enrollmentSecret: secret,
+      adminToken: admin,
+      offlineAfter: '0.5',
+      agents: '12',
+      duration: '2s',
+      interval: '300s',
+      timeScale: '1200',
+      scenario: 'steady',
+      seed: String(seed),
+      threshold: ['lost==0'],
+      shard: '1/1',
+      connections: '8',
+      failOn: 'must',
+      progress: false,
+    },
     { out: (t) => out.push(t), err: (t) => out.push(t) },
   );
   const outcome = await simulate(options, { inventoryFor: arbitraryInventorySource(seed) });
@@ -31,7 +47,7 @@ async function runOnce() {
 }
 
 describe('two simulate runs in a row against one target', () => {
-  it('both exit 0: FLT-4 compares this run\'s accepted heartbeats only', async () => {
+  it("both exit 0: FLT-4 compares this run's accepted heartbeats only", async () => {
     const first = await runOnce();
     expect(first.outcome.exitCode, first.text).toBe(0);
     expect(first.flt4?.status).toBe('pass');

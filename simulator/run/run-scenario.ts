@@ -70,7 +70,14 @@ export async function runScenario(name: ScenarioName, options: SimulateOptions, 
     proxy = new FaultProxy(targetUrl.hostname, Number(targetUrl.port || 80), createRandom(deriveSeed(options.seed, 0xfa)));
     sendUrl = await proxy.start();
   }
-  const setup: ScenarioSetup = def.setup({ agents: options.agents, intervalS: options.intervalS, seed: options.seed, policy, proxy, ...(inputs.invalidBeat && name === 'invalid-mix' ? { invalidBeat: inputs.invalidBeat } : {}) });
+  const setup: ScenarioSetup = def.setup({
+    agents: options.agents,
+    intervalS: options.intervalS,
+    seed: options.seed,
+    policy,
+    proxy,
+    ...(inputs.invalidBeat && name === 'invalid-mix' ? { invalidBeat: inputs.invalidBeat } : {}),
+  });
   const admin = new TargetClient(target.url, { connections: 4, timeoutMs: 15_000 });
   const offlineRealS = target.offlineAfterRealS;
   const watchEveryMs = Math.max(200, Math.min(1000, offlineRealS !== undefined ? (offlineRealS * 1000) / 4 : 1000));
@@ -174,7 +181,8 @@ async function scenarioChecks(
       const realS = target.offlineAfterRealS ?? watcher?.offlineAfterS;
       const offlineS = realS === undefined ? undefined : realS * options.timeScale;
       if (!watcher) results.push(noAdmin('FLT-2', 'offline after offline_after, never while beating'));
-      else if (offlineS === undefined) results.push(check('FLT-2', 'offline after offline_after, never while beating', 'skip', 'the target does not say its offline_after_s'));
+      else if (offlineS === undefined)
+        results.push(check('FLT-2', 'offline after offline_after, never while beating', 'skip', 'the target does not say its offline_after_s'));
       else results.push(livenessCheck(run, watcher, setup.stopped, offlineS, options.timeScale));
     } else if (id === 'HB-8') {
       results.push(watcher && setup.clockOf ? clockSkewCheck(run, watcher, setup.clockOf) : noAdmin('HB-8', 'clock skew recorded and flagged, never rejected'));
@@ -201,6 +209,7 @@ const PERF1_RATE_PER_S = 2000;
 function perfCheck(run: FleetRunResult, lost: number, offeredPerS: number): CheckResult {
   const p99 = run.metrics.latencyUs.totalCount ? percentileUs(run.metrics.latencyUs, 99) / 1000 : Number.NaN;
   const figures = `p99 ${p99.toFixed(1)} ms over ${run.metrics.accepted} accepted heartbeats, ${lost} lost, at ${offeredPerS.toFixed(0)} heartbeats/s offered`;
-  if (offeredPerS < PERF1_RATE_PER_S || run.metrics.accepted === 0) return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', 'skip', `${figures}: below PERF-1's 2,000/s, not judged`);
+  if (offeredPerS < PERF1_RATE_PER_S || run.metrics.accepted === 0)
+    return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', 'skip', `${figures}: below PERF-1's 2,000/s, not judged`);
   return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', p99 < 100 && lost === 0, figures);
 }

@@ -35,17 +35,35 @@ export async function simulate(requested: SimulateOptions, generated: ScenarioRu
   let recorder: NdjsonRecorder | undefined;
   try {
     for (const name of options.scenarios) if (!options.replay) checkDuration(name, options);
-    if ((options.record || options.replay) && options.scenarios.length !== 1) throw new Error('--record and --replay take one scenario: name it with --scenario.');
+    if ((options.record || options.replay) && options.scenarios.length !== 1)
+      throw new Error('--record and --replay take one scenario: name it with --scenario.');
     if (options.replay) {
       // The recording fixes the fleet, its schedule and the scenario; only the target and the report may change.
       const loaded = await loadRecording(options.replay);
       const h = loaded.header;
-      options = { ...options, seed: h.seed, agents: h.agents, shard: h.shard, intervalS: h.interval_s, timeScale: h.time_scale, durationS: h.duration_s, scenarios: [h.scenario as ScenarioName] };
+      options = {
+        ...options,
+        seed: h.seed,
+        agents: h.agents,
+        shard: h.shard,
+        intervalS: h.interval_s,
+        timeScale: h.time_scale,
+        durationS: h.duration_s,
+        scenarios: [h.scenario as ScenarioName],
+      };
       inputs = { ...inputs, replay: loaded.plan };
       if (options.progress) options.err(`replaying ${loaded.beats} recorded heartbeats of ${h.agents} agents (seed ${h.seed}, scenario ${h.scenario})\n`);
     }
     if (options.record) {
-      const rec = new NdjsonRecorder(options.record, { seed: options.seed, scenario: options.scenarios[0]!, agents: options.agents, shard: options.shard, interval_s: options.intervalS, time_scale: options.timeScale, duration_s: options.durationS });
+      const rec = new NdjsonRecorder(options.record, {
+        seed: options.seed,
+        scenario: options.scenarios[0]!,
+        agents: options.agents,
+        shard: options.shard,
+        interval_s: options.intervalS,
+        time_scale: options.timeScale,
+        duration_s: options.durationS,
+      });
       recorder = rec;
       inputs = { ...inputs, onBeat: (e) => rec.beat(e), onStart: (wall) => rec.start(wall) };
     }
@@ -69,17 +87,26 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
     try {
       if (options.target) {
         if (!options.enrollmentSecret) throw new Error('--enrollment-secret is required with --target: the simulator registers its agents (REG-1).');
-        target = { url: options.target.replace(/\/$/, ''), enrollmentSecret: options.enrollmentSecret, adminToken: options.adminToken, offlineAfterRealS: options.offlineAfterS };
+        target = {
+          url: options.target.replace(/\/$/, ''),
+          enrollmentSecret: options.enrollmentSecret,
+          adminToken: options.adminToken,
+          offlineAfterRealS: options.offlineAfterS,
+        };
       } else {
         // A fresh reference server per scenario, so one scenario's agents never skew another's checks.
         const enrollmentSecret = options.enrollmentSecret ?? randomBytes(24).toString('hex');
         const adminToken = options.adminToken ?? randomBytes(24).toString('hex');
         const offlineAfterRealS = OFFLINE_AFTER_S / options.timeScale;
-        const interval = Number.isInteger(options.intervalS) && options.intervalS >= 60 && options.intervalS <= 3600 ? ['--heartbeat-interval', String(options.intervalS)] : [];
+        const interval =
+          Number.isInteger(options.intervalS) && options.intervalS >= 60 && options.intervalS <= 3600
+            ? ['--heartbeat-interval', String(options.intervalS)]
+            : [];
         // A loaded machine (CI, shared cores) may take tens of seconds to start tsx and the server: wait up to a minute.
         server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS: offlineAfterRealS, extraArgs: interval, startTimeoutMs: 60_000 });
         target = { url: server.url, enrollmentSecret, adminToken, offlineAfterRealS };
-        if (options.progress) options.err(`${name}: started the reference server at ${server.url} (offline after ${offlineAfterRealS} s real = ${OFFLINE_AFTER_S} s protocol)\n`);
+        if (options.progress)
+          options.err(`${name}: started the reference server at ${server.url} (offline after ${offlineAfterRealS} s real = ${OFFLINE_AFTER_S} s protocol)\n`);
       }
       reports.push(await runScenario(name, options, target, inputs));
     } catch (err) {

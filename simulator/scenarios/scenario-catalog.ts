@@ -82,7 +82,11 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     setup: ({ agents, intervalS }) => {
       const stopped = stoppedAgents(agents);
       const stopAtMs = stopAfterIntervals * intervalS * 1000;
-      return { stopped, hooks: { stopAt: (a) => (stopped.has(a) ? stopAtMs : undefined) }, faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: stopLabel(stopped.size) }] };
+      return {
+        stopped,
+        hooks: { stopAt: (a) => (stopped.has(a) ? stopAtMs : undefined) },
+        faults: [{ fromMs: stopAtMs, toMs: stopAtMs, label: stopLabel(stopped.size) }],
+      };
     },
   },
   'restart-herd': {
@@ -93,7 +97,12 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     minDurationS: ({ intervalS }) => 5 * intervalS,
     setup: ({ intervalS }) => {
       const restartAtMs = 3 * intervalS * 1000;
-      return { stopped: new Set(), hooks: { restartAt: restartAtMs }, restartAtMs, faults: [{ fromMs: restartAtMs, toMs: restartAtMs, label: 'whole fleet restarts' }] };
+      return {
+        stopped: new Set(),
+        hooks: { restartAt: restartAtMs },
+        restartAtMs,
+        faults: [{ fromMs: restartAtMs, toMs: restartAtMs, label: 'whole fleet restarts' }],
+      };
     },
   },
   outage: {
@@ -141,7 +150,11 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
     needsProxy: false,
     checks: ['HB-2', 'HB-3', 'FLT-4'],
     minDurationS: ({ intervalS }) => 3 * intervalS,
-    setup: ({ invalidBeat }) => ({ stopped: new Set(), hooks: invalidBeat ? { invalidBeat } : {}, faults: [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, label: '10 % of beats invalid' }] }),
+    setup: ({ invalidBeat }) => ({
+      stopped: new Set(),
+      hooks: invalidBeat ? { invalidBeat } : {},
+      faults: [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, label: '10 % of beats invalid' }],
+    }),
   },
   'clock-skew': {
     name: 'clock-skew',

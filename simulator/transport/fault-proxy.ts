@@ -35,7 +35,11 @@ export class FaultProxy {
   private readonly open = new Set<Socket>();
   readonly stats: ProxyStats = { connections: 0, resets: 0, unavailableAnswers: 0, droppedRequests: 0, droppedResponses: 0 };
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number, private readonly random: RandomSource) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+    private readonly random: RandomSource,
+  ) {}
 
   /** Listens on 127.0.0.1:0 and resolves with the proxy's base URL. */
   async start(): Promise<string> {
@@ -129,7 +133,12 @@ export class FaultProxy {
     // Tracked until closed, so stop() never waits on a half-closed socket.
     this.open.add(client);
     client.once('close', () => this.open.delete(client));
-    const body = JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'lanet simulate outage scenario: the target is cut off by the simulator proxy' });
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'lanet simulate outage scenario: the target is cut off by the simulator proxy',
+    });
     const answer = () => {
       client.end(
         `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: ${retryAfterS}\r\n` +

@@ -13,4 +13,3 @@ export interface SendResult {
   /** Short error label for the summary's "errors by kind" (e.g. ECONNRESET, timeout, http-503). */
   errorKind?: string;
 }
-

@@ -12,7 +12,15 @@ import {
   type RegisterResponse,
   type StoredHeartbeat,
 } from '@lanet/contracts';
-import { HEARTBEAT_PATH, agentWire, classifyAnswer, encodeBodyAsync, heartbeatHeaders, postHeaders, type WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
+import {
+  HEARTBEAT_PATH,
+  agentWire,
+  classifyAnswer,
+  encodeBodyAsync,
+  heartbeatHeaders,
+  postHeaders,
+  type WireOptions,
+} from '@lanet/reference-agent/wire/heartbeat-wire';
 import type { SendResult } from './send-result.js';
 
 /**
@@ -58,7 +66,10 @@ export class TargetClient {
   private readonly adminPool: Pool;
   private readonly gzipGate = new Gate(GZIP_CONCURRENCY);
 
-  constructor(readonly baseUrl: string, options: TargetClientOptions) {
+  constructor(
+    readonly baseUrl: string,
+    options: TargetClientOptions,
+  ) {
     const common = { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, keepAliveTimeout: 30_000, pipelining: 1 };
     this.pool = new Pool(baseUrl, { ...common, connections: options.connections });
     this.adminPool = new Pool(baseUrl, { ...common, connections: 4 });
@@ -71,7 +82,12 @@ export class TargetClient {
     let res;
     for (let attempt = 1; ; attempt++) {
       try {
-        res = await this.pool.request({ path: pathOf('registerAgent'), method: 'POST', headers: postHeaders(enrollmentSecret, wire), body: await this.gzipGate.run(() => encodeBodyAsync(JSON.stringify(request), wire)) });
+        res = await this.pool.request({
+          path: pathOf('registerAgent'),
+          method: 'POST',
+          headers: postHeaders(enrollmentSecret, wire),
+          body: await this.gzipGate.run(() => encodeBodyAsync(JSON.stringify(request), wire)),
+        });
         break;
       } catch (err) {
         if (attempt >= 3) throw err;
@@ -80,11 +96,16 @@ export class TargetClient {
     }
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) {
-      const expected = Object.keys(route('registerAgent').responses).filter((s) => s.startsWith('2')).join(' or ');
-      throw new Error(`POST ${pathOf('registerAgent')} answered ${res.statusCode} (REG-1 expects ${expected}): ${text.slice(0, 300)}. Check --enrollment-secret and that the target speaks protocol v1.`);
+      const expected = Object.keys(route('registerAgent').responses)
+        .filter((s) => s.startsWith('2'))
+        .join(' or ');
+      throw new Error(
+        `POST ${pathOf('registerAgent')} answered ${res.statusCode} (REG-1 expects ${expected}): ${text.slice(0, 300)}. Check --enrollment-secret and that the target speaks protocol v1.`,
+      );
     }
     const checked = validateMessage(RegisterResponseSchema, safeJson(text));
-    if (!checked.ok) throw new Error(`POST ${pathOf('registerAgent')} answered a body that is not a RegisterResponse (REG-1): ${JSON.stringify(checked.errors)}`);
+    if (!checked.ok)
+      throw new Error(`POST ${pathOf('registerAgent')} answered a body that is not a RegisterResponse (REG-1): ${JSON.stringify(checked.errors)}`);
     return checked.value;
   }
 
@@ -109,7 +130,12 @@ export class TargetClient {
     const status = res.statusCode;
     const retryAfter = res.headers['retry-after'];
     const success = status >= 200 && status < 300;
-    const { outcome, contractViolation } = classifyAnswer(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, success ? safeJson(text) : undefined, Date.now());
+    const { outcome, contractViolation } = classifyAnswer(
+      status,
+      Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      success ? safeJson(text) : undefined,
+      Date.now(),
+    );
     const result: SendResult = { outcome, status, ...(success ? {} : { errorKind: `http-${status}` }), ...(contractViolation ? { contractViolation } : {}) };
     if (status === 400) {
       const problem = validateMessage(ProblemSchema, safeJson(text));
@@ -138,7 +164,10 @@ export class TargetClient {
       const query: string = `?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const text = await this.adminGet(`${pathOf('listHeartbeats', { asset_id: assetId })}${query}`, adminToken);
       const checked = validateMessage(HeartbeatHistoryPageSchema, safeJson(text));
-      if (!checked.ok) throw new Error(`GET /api/agents/${assetId}/heartbeats answered a body that is not a HeartbeatHistoryPage: ${JSON.stringify(checked.errors.slice(0, 3))}`);
+      if (!checked.ok)
+        throw new Error(
+          `GET /api/agents/${assetId}/heartbeats answered a body that is not a HeartbeatHistoryPage: ${JSON.stringify(checked.errors.slice(0, 3))}`,
+        );
       yield checked.value.items;
       cursor = checked.value.next_cursor;
       if (cursor === null) return;

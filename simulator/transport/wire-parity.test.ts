@@ -66,7 +66,7 @@ async function bothSend(hb: HeartbeatRequest): Promise<{ agent: Captured; simula
   }
 }
 
-describe('one wire policy: a simulated heartbeat is the reference agent\'s on the wire', () => {
+describe("one wire policy: a simulated heartbeat is the reference agent's on the wire", () => {
   it('same method, path, protocol headers and gzip bytes for the same inventory (drawn inventories, seeded)', async () => {
     answer = (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ok));
     const seed = propertySeed();
@@ -87,14 +87,37 @@ describe('one wire policy: a simulated heartbeat is the reference agent\'s on th
 
 /** Each answer class, and what the scheduler must be told (AG-2, AG-3, AG-4, AG-6, HB-11, ESC-3). */
 const classes: Array<{ name: string; answer: (res: ServerResponse) => void; expected: unknown }> = [
-  { name: '200 HeartbeatResponse with escrow_required', answer: (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...ok, next_heartbeat_in_s: 600, escrow_required: true })), expected: { kind: 'accepted', nextHeartbeatInS: 600, escrowRequired: true } },
-  { name: '202 (any 2xx is accepted)', answer: (res) => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(ok)), expected: { kind: 'accepted', nextHeartbeatInS: 300 } },
+  {
+    name: '200 HeartbeatResponse with escrow_required',
+    answer: (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...ok, next_heartbeat_in_s: 600, escrow_required: true })),
+    expected: { kind: 'accepted', nextHeartbeatInS: 600, escrowRequired: true },
+  },
+  {
+    name: '202 (any 2xx is accepted)',
+    answer: (res) => res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(ok)),
+    expected: { kind: 'accepted', nextHeartbeatInS: 300 },
+  },
   { name: '204 without a body (accepted, no steering)', answer: (res) => res.writeHead(204).end(), expected: { kind: 'accepted' } },
-  { name: '400 problem+json', answer: (res) => res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Bad', status: 400, detail: 'x', errors: [{ path: '/status', message: 'required' }] })), expected: { kind: 'rejected', status: 400 } },
+  {
+    name: '400 problem+json',
+    answer: (res) =>
+      res
+        .writeHead(400, { 'content-type': 'application/problem+json' })
+        .end(JSON.stringify({ type: 'about:blank', title: 'Bad', status: 400, detail: 'x', errors: [{ path: '/status', message: 'required' }] })),
+    expected: { kind: 'rejected', status: 400 },
+  },
   { name: '401', answer: (res) => res.writeHead(401).end(), expected: { kind: 'unauthorized' } },
   { name: '404 (another 4xx)', answer: (res) => res.writeHead(404).end(), expected: { kind: 'rejected', status: 404 } },
-  { name: '429 with Retry-After seconds', answer: (res) => res.writeHead(429, { 'retry-after': '30' }).end(), expected: { kind: 'server-error', status: 429, retryAfterS: 30 } },
-  { name: '503 with Retry-After as an HTTP date (rounded up)', answer: (res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 120_400).toUTCString() }).end(), expected: { kind: 'server-error', status: 503, retryAfterS: 120 } },
+  {
+    name: '429 with Retry-After seconds',
+    answer: (res) => res.writeHead(429, { 'retry-after': '30' }).end(),
+    expected: { kind: 'server-error', status: 429, retryAfterS: 30 },
+  },
+  {
+    name: '503 with Retry-After as an HTTP date (rounded up)',
+    answer: (res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 120_400).toUTCString() }).end(),
+    expected: { kind: 'server-error', status: 503, retryAfterS: 120 },
+  },
   { name: '500 without Retry-After', answer: (res) => res.writeHead(500).end(), expected: { kind: 'server-error', status: 500 } },
   { name: 'connection reset (no answer)', answer: (res) => res.socket?.destroy(), expected: { kind: 'network-error' } },
 ];

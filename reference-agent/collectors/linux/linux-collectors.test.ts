@@ -39,7 +39,7 @@ describe('Linux parsers on recorded outputs', () => {
 });
 
 describe('Linux collectors, run for real on this machine', () => {
-  it('AG-5: report this host\'s hostname, memory, disks and programs, and name what cannot run here', async () => {
+  it("AG-5: report this host's hostname, memory, disks and programs, and name what cannot run here", async () => {
     const run = await runCollectors(platformCollectors('linux'));
     expect(run.sections.system?.hostname).toBe(os.hostname());
     expect(run.sections.memory?.total_gb).toBeCloseTo(os.totalmem() / 1024 ** 3, 0);

@@ -31,7 +31,10 @@ function systemCollector(): Collector {
       // Python's platform.platform() style ("Linux-6.1.0-x86_64-with-debian-12"): os-release's ID, else the distro name.
       const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
       const field = (key: string) => new RegExp(`^${key}="?([^"\\n]+)"?$`, 'm').exec(osRelease)?.[1];
-      const distro = [field('ID'), field('VERSION_ID')].filter(Boolean).join('-').replace(/[^A-Za-z0-9._-]+/g, '_');
+      const distro = [field('ID'), field('VERSION_ID')]
+        .filter(Boolean)
+        .join('-')
+        .replace(/[^A-Za-z0-9._-]+/g, '_');
       return {
         sections: {
           system: {
@@ -55,11 +58,19 @@ function disksCollector(): Collector {
     timeoutMs: 15_000,
     async collect(signal) {
       const disks = parseLsblk(await execText('lsblk', ['-J', '-b', '-o', 'NAME,MODEL,TRAN,SIZE,ROTA,TYPE'], signal));
-      const smartctl = await execText('smartctl', ['--version'], signal, 3_000).then(() => true, () => false);
+      const smartctl = await execText('smartctl', ['--version'], signal, 3_000).then(
+        () => true,
+        () => false,
+      );
       if (!smartctl) {
         return {
           sections: { disks: disks.map((d) => toPhysicalDisk(d)) },
-          notes: [{ collector: 'smart', error: 'smartctl is not installed, so disk health and SMART status are sent as Unknown; install smartmontools to report them' }],
+          notes: [
+            {
+              collector: 'smart',
+              error: 'smartctl is not installed, so disk health and SMART status are sent as Unknown; install smartmontools to report them',
+            },
+          ],
         };
       }
       const entries = [];
@@ -79,7 +90,10 @@ function programsCollector(): Collector {
     name: 'programs',
     timeoutMs: 30_000,
     async collect(signal) {
-      const useRpm = await access('/var/lib/rpm').then(() => true, () => false);
+      const useRpm = await access('/var/lib/rpm').then(
+        () => true,
+        () => false,
+      );
       const text = useRpm
         ? await execText('rpm', ['-qa', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}\\t%{VENDOR}\\n'], signal)
         : await execText('dpkg-query', ['-W', '-f', '${binary:Package}\\t${Version}\\t${Maintainer}\\n'], signal);

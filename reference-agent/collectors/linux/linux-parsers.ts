@@ -8,7 +8,10 @@ const LsblkDeviceSchema = z.object({
   name: z.string().min(1),
   model: z.string().nullable().optional(),
   tran: z.string().nullable().optional(),
-  size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullable().optional(),
+  size: z
+    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+    .nullable()
+    .optional(),
   rota: z.union([z.boolean(), z.string(), z.number()]).nullable().optional(),
   type: z.string(),
 });
@@ -30,7 +33,17 @@ export function parseLsblk(json: string): LsblkDisk[] {
 /** Maps lsblk's transport (and the device name when the transport is empty) to the seed's interface words. */
 export function interfaceType(disk: LsblkDisk): string {
   const tran = (disk.tran ?? '').toLowerCase();
-  const known: Record<string, string> = { nvme: 'NVMe', sata: 'SATA', ata: 'ATA', sas: 'SAS', usb: 'USB', scsi: 'SCSI', mmc: 'MMC', iscsi: 'iSCSI', fc: 'FibreChannel' };
+  const known: Record<string, string> = {
+    nvme: 'NVMe',
+    sata: 'SATA',
+    ata: 'ATA',
+    sas: 'SAS',
+    usb: 'USB',
+    scsi: 'SCSI',
+    mmc: 'MMC',
+    iscsi: 'iSCSI',
+    fc: 'FibreChannel',
+  };
   if (known[tran]) return known[tran];
   if (disk.name.startsWith('nvme')) return 'NVMe';
   if (/^(vd|xvd)/.test(disk.name)) return 'Virtual';

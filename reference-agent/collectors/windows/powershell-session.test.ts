@@ -38,7 +38,7 @@ describe('PowerShellSession', () => {
     expect(programs).toContain('日本語入力システム');
   });
 
-  it('AG-5: a failing query rejects with PowerShell\'s message and the session keeps serving', async () => {
+  it("AG-5: a failing query rejects with PowerShell's message and the session keeps serving", async () => {
     const ps = session('win10-home-workgroup-sata');
     await expect(ps.run('# lanet-query: fail\n', 5_000)).rejects.toThrow(/Access denied/);
     await expect(ps.run('# lanet-query: system\n', 5_000)).resolves.toContain('DESKTOP-7QK2M1B');
@@ -55,7 +55,9 @@ describe('PowerShellSession', () => {
   it('AG-5: a hanging query makes its collector kind "timeout" at the query deadline, not "failed"', async () => {
     const ps = session('win10-home-workgroup-sata');
     const started = Date.now();
-    const run = await runCollectors([{ name: 'bitlocker', timeoutMs: 10_000, collect: async () => ({ sections: { bitlocker: JSON.parse(await ps.run('# lanet-query: hang\n', 300)) } }) }]);
+    const run = await runCollectors([
+      { name: 'bitlocker', timeoutMs: 10_000, collect: async () => ({ sections: { bitlocker: JSON.parse(await ps.run('# lanet-query: hang\n', 300)) } }) },
+    ]);
     expect(run.errors).toEqual([{ collector: 'bitlocker', error: 'PowerShell query timed out after 300 ms; the session was restarted', kind: 'timeout' }]);
     expect(Date.now() - started).toBeLessThan(3_000);
   });

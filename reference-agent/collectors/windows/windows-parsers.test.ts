@@ -13,16 +13,33 @@ const recorded = (machine: string, query: string) => decodePowerShellBytes(readF
 describe('system (Win32_ComputerSystem): domain or workgroup', () => {
   it('Windows 10 Home in a workgroup', () => {
     const s = parseSystem(recorded(WIN10, 'system'));
-    expect(s).toEqual({ hostname: 'DESKTOP-7QK2M1B', platform: 'Windows-10-10.0.19045', processor: 'Intel64 Family 6 Model 142 Stepping 10, GenuineIntel', architecture: '64bit', domain: null, workgroup: 'WORKGROUP' });
+    expect(s).toEqual({
+      hostname: 'DESKTOP-7QK2M1B',
+      platform: 'Windows-10-10.0.19045',
+      processor: 'Intel64 Family 6 Model 142 Stepping 10, GenuineIntel',
+      architecture: '64bit',
+      domain: null,
+      workgroup: 'WORKGROUP',
+    });
     expect(SystemInfoSchema.safeParse(s).success).toBe(true);
   });
 
   it('Windows 11 in a domain', () => {
-    expect(parseSystem(recorded(WIN11, 'system'))).toMatchObject({ hostname: 'lt-0042', platform: 'Windows-11-10.0.26100', domain: 'corp.example.com', workgroup: null });
+    expect(parseSystem(recorded(WIN11, 'system'))).toMatchObject({
+      hostname: 'lt-0042',
+      platform: 'Windows-11-10.0.26100',
+      domain: 'corp.example.com',
+      workgroup: null,
+    });
   });
 
   it('Server 2022 in a domain, recorded as a UTF-16LE stream with BOM', () => {
-    expect(parseSystem(recorded(SERVER, 'system'))).toMatchObject({ hostname: 'fs01', platform: 'Windows-2022Server-10.0.20348', domain: 'ad.example.org', workgroup: null });
+    expect(parseSystem(recorded(SERVER, 'system'))).toMatchObject({
+      hostname: 'fs01',
+      platform: 'Windows-2022Server-10.0.20348',
+      domain: 'ad.example.org',
+      workgroup: null,
+    });
   });
 
   it('refuses output that is not what the script prints, naming the field', () => {
@@ -42,13 +59,24 @@ describe('disks (Get-PhysicalDisk, Get-StorageReliabilityCounter)', () => {
 
   it('one NVMe disk that PowerShell 5.1 unrolled from an array into a bare object', () => {
     expect(parseDisks(recorded(WIN11, 'disks'))).toEqual([
-      { device: 'WD_BLACK SN850X 1000GB', model: 'WD_BLACK SN850X 1000GB', interface_type: 'NVMe', health_status: 'Healthy', smart_status: 'OK', total_gb: 931.3 },
+      {
+        device: 'WD_BLACK SN850X 1000GB',
+        model: 'WD_BLACK SN850X 1000GB',
+        interface_type: 'NVMe',
+        health_status: 'Healthy',
+        smart_status: 'OK',
+        total_gb: 931.3,
+      },
     ]);
   });
 
   it('numeric BusType and HealthStatus enums (NVMe, RAID, SATA unhealthy)', () => {
     const disks = parseDisks(recorded(SERVER, 'disks'));
-    expect(disks.map((d) => [d.interface_type, d.health_status, d.smart_status])).toEqual([['NVMe', 'Healthy', 'OK'], ['RAID', 'Healthy', 'OK'], ['SATA', 'Unhealthy', 'Pred Fail']]);
+    expect(disks.map((d) => [d.interface_type, d.health_status, d.smart_status])).toEqual([
+      ['NVMe', 'Healthy', 'OK'],
+      ['RAID', 'Healthy', 'OK'],
+      ['SATA', 'Unhealthy', 'Pred Fail'],
+    ]);
     for (const d of disks) expect(PhysicalDiskSchema.safeParse(d).success).toBe(true);
   });
 
@@ -68,7 +96,12 @@ describe('BitLocker (Get-BitLockerVolume, Win32_EncryptableVolume): on, off and 
       supported: true,
       protected_volumes: 1,
       volumes: [
-        { drive_letter: 'C:', protection_status: 'Protected', encryption_method: 'XTS-AES-256', recovery_key: '123456-234567-345678-456789-567890-678901-789012-890123' },
+        {
+          drive_letter: 'C:',
+          protection_status: 'Protected',
+          encryption_method: 'XTS-AES-256',
+          recovery_key: '123456-234567-345678-456789-567890-678901-789012-890123',
+        },
         { drive_letter: 'D:', protection_status: 'Unprotected', encryption_method: null, recovery_key: null },
       ],
     });
@@ -78,7 +111,11 @@ describe('BitLocker (Get-BitLockerVolume, Win32_EncryptableVolume): on, off and 
   it('numeric Win32_EncryptableVolume statuses, a volume GUID path, and a bare string where an array was expected', () => {
     const b = parseBitLocker(recorded(SERVER, 'bitlocker'));
     expect(b.protected_volumes).toBe(1);
-    expect(b.volumes.map((v) => [v.protection_status, v.encryption_method, v.recovery_key !== null])).toEqual([['Protected', 'AES-128', true], ['Unprotected', null, false], ['Unknown', 'XTS-AES-256', false]]);
+    expect(b.volumes.map((v) => [v.protection_status, v.encryption_method, v.recovery_key !== null])).toEqual([
+      ['Protected', 'AES-128', true],
+      ['Unprotected', null, false],
+      ['Unknown', 'XTS-AES-256', false],
+    ]);
   });
 
   it('refuses a volume without a mount point', () => {
@@ -87,7 +124,11 @@ describe('BitLocker (Get-BitLockerVolume, Win32_EncryptableVolume): on, off and 
 });
 
 describe('installed programs (registry Uninstall keys, WOW6432Node, user hives)', () => {
-  it.each([[WIN10, 100], [WIN11, 300], [SERVER, 400]])('%s: all programs, deduplicated and sorted, valid, no hidden components', (machine, atLeast) => {
+  it.each([
+    [WIN10, 100],
+    [WIN11, 300],
+    [SERVER, 400],
+  ])('%s: all programs, deduplicated and sorted, valid, no hidden components', (machine, atLeast) => {
     const list = normalizePrograms(parsePrograms(recorded(machine, 'programs')));
     expect(list.installed_programs.length).toBeGreaterThan(atLeast);
     expect(list.installed_programs.length).toBeLessThanOrEqual(limits.programsMax);
@@ -108,7 +149,7 @@ describe('installed programs (registry Uninstall keys, WOW6432Node, user hives)'
     expect(names).toContain('Éditeur de factures');
     expect(names).toContain('日本語入力システム');
     expect(names).toContain('Sägewerk Planer 2024');
-    expect(names.some((n) => typeof n === "string" && /Ã|â€/.test(n))).toBe(false);
+    expect(names.some((n) => typeof n === 'string' && /Ã|â€/.test(n))).toBe(false);
   });
 
   it('a numeric DisplayVersion becomes a string; repairMojibake leaves text that is not mojibake alone', () => {

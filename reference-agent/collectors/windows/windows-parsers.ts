@@ -8,8 +8,15 @@ import { repairMojibake } from './powershell-decoding.js';
 // What PowerShell prints is read, never trusted: each parser checks the shape with zod and says what was wrong.
 // ConvertTo-Json prints enums as numbers or names depending on the host and the cast, so both are accepted.
 
-const text = z.union([z.string(), z.number()]).nullable().optional().transform((v) => (v === null || v === undefined ? null : String(v)));
-const count = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).nullable().optional();
+const text = z
+  .union([z.string(), z.number()])
+  .nullable()
+  .optional()
+  .transform((v) => (v === null || v === undefined ? null : String(v)));
+const count = z
+  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
+  .nullable()
+  .optional();
 
 /** PowerShell 5.1 unrolls a one-element array into a bare object, and prints nothing for an empty one. */
 function listOf<T extends z.ZodType>(item: T) {
@@ -23,7 +30,9 @@ export function parsePowerShellJson<T extends z.ZodType>(query: string, output: 
   try {
     json = body === '' ? null : JSON.parse(body);
   } catch (error) {
-    throw new Error(`PowerShell ${query} query printed output that is not JSON (${(error as Error).message}); starts with ${JSON.stringify(output.slice(0, 60))}`);
+    throw new Error(
+      `PowerShell ${query} query printed output that is not JSON (${(error as Error).message}); starts with ${JSON.stringify(output.slice(0, 60))}`,
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -87,8 +96,34 @@ const DiskOutputSchema = z.object({
 });
 
 // MSFT_PhysicalDisk.BusType and HealthStatus numeric values, for hosts whose JSON carries the raw enum.
-const BUS_TYPES: Record<string, string> = { '1': 'SCSI', '2': 'ATAPI', '3': 'ATA', '6': 'FibreChannel', '7': 'USB', '8': 'RAID', '9': 'iSCSI', '10': 'SAS', '11': 'SATA', '12': 'SD', '13': 'MMC', '14': 'Virtual', '15': 'FileBackedVirtual', '16': 'StorageSpaces', '17': 'NVMe', '0': 'Unknown' };
-const HEALTH: Record<string, PhysicalDisk['health_status']> = { '0': 'Healthy', '1': 'Warning', '2': 'Unhealthy', '5': 'Unknown', healthy: 'Healthy', warning: 'Warning', unhealthy: 'Unhealthy', unknown: 'Unknown' };
+const BUS_TYPES: Record<string, string> = {
+  '1': 'SCSI',
+  '2': 'ATAPI',
+  '3': 'ATA',
+  '6': 'FibreChannel',
+  '7': 'USB',
+  '8': 'RAID',
+  '9': 'iSCSI',
+  '10': 'SAS',
+  '11': 'SATA',
+  '12': 'SD',
+  '13': 'MMC',
+  '14': 'Virtual',
+  '15': 'FileBackedVirtual',
+  '16': 'StorageSpaces',
+  '17': 'NVMe',
+  '0': 'Unknown',
+};
+const HEALTH: Record<string, PhysicalDisk['health_status']> = {
+  '0': 'Healthy',
+  '1': 'Warning',
+  '2': 'Unhealthy',
+  '5': 'Unknown',
+  healthy: 'Healthy',
+  warning: 'Warning',
+  unhealthy: 'Unhealthy',
+  unknown: 'Unknown',
+};
 
 /** Get-PhysicalDisk plus reliability counters to the contract's disks: SMART is OK, Pred Fail or Unknown. */
 export function parseDisks(output: string): PhysicalDisk[] {
@@ -126,9 +161,22 @@ const BitLockerOutputSchema = z.object({
 
 // Get-BitLockerVolume's EncryptionMethod names and Win32_EncryptableVolume.GetEncryptionMethod numbers.
 const METHODS: Record<string, string | null> = {
-  '0': null, none: null, '1': 'AES-128-Diffuser', aes128diffuser: 'AES-128-Diffuser', '2': 'AES-256-Diffuser', aes256diffuser: 'AES-256-Diffuser',
-  '3': 'AES-128', aes128: 'AES-128', '4': 'AES-256', aes256: 'AES-256', '5': 'Hardware', hardware: 'Hardware',
-  '6': 'XTS-AES-128', xtsaes128: 'XTS-AES-128', '7': 'XTS-AES-256', xtsaes256: 'XTS-AES-256',
+  '0': null,
+  none: null,
+  '1': 'AES-128-Diffuser',
+  aes128diffuser: 'AES-128-Diffuser',
+  '2': 'AES-256-Diffuser',
+  aes256diffuser: 'AES-256-Diffuser',
+  '3': 'AES-128',
+  aes128: 'AES-128',
+  '4': 'AES-256',
+  aes256: 'AES-256',
+  '5': 'Hardware',
+  hardware: 'Hardware',
+  '6': 'XTS-AES-128',
+  xtsaes128: 'XTS-AES-128',
+  '7': 'XTS-AES-256',
+  xtsaes256: 'XTS-AES-256',
 };
 
 function protection(value: string | null): BitLockerVolume['protection_status'] {
@@ -146,7 +194,12 @@ export function parseBitLocker(output: string): NonNullable<InventorySections['b
     const methodKey = (v.EncryptionMethod ?? '0').toLowerCase();
     const method = methodKey in METHODS ? (METHODS[methodKey] ?? null) : (v.EncryptionMethod ?? '').slice(0, limits.shortWordMax) || null;
     const key = v.RecoveryPasswords?.find((p) => p.trim() !== '') ?? null;
-    return { drive_letter: v.MountPoint.slice(0, limits.devicePathMax), protection_status: protection(v.ProtectionStatus), encryption_method: method, recovery_key: key === null ? null : key.slice(0, limits.recoveryKeyMax) };
+    return {
+      drive_letter: v.MountPoint.slice(0, limits.devicePathMax),
+      protection_status: protection(v.ProtectionStatus),
+      encryption_method: method,
+      recovery_key: key === null ? null : key.slice(0, limits.recoveryKeyMax),
+    };
   });
   return { supported: true, protected_volumes: volumes.filter((v) => v.protection_status === 'Protected').length, volumes };
 }
