@@ -115,7 +115,7 @@ const classes: Array<{ name: string; answer: (res: ServerResponse) => void; expe
   },
   {
     name: '503 with Retry-After as an HTTP date (rounded up)',
-    answer: (res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 120_400).toUTCString() }).end(),
+    answer: (res) => res.writeHead(503, { 'retry-after': new Date(Math.floor(Date.now() / 1000) * 1000 + 120_000).toUTCString() }).end(),
     expected: { kind: 'server-error', status: 503, retryAfterS: 120 },
   },
   { name: '500 without Retry-After', answer: (res) => res.writeHead(500).end(), expected: { kind: 'server-error', status: 500 } },
@@ -131,7 +131,7 @@ describe('one wire policy: both classify every answer class the same', () => {
       const client = new TargetClient(base, { connections: 1, timeoutMs: 5_000 });
       try {
         const simulated = await client.heartbeat(TOKEN, JSON.stringify(hb), idempotencyKey(hb.asset_id, hb.timestamp));
-        // An HTTP date is whole seconds: from now + 120.4 s it is 119.4..120.4 s away, which rounds up to 120.
+        // An HTTP date is whole seconds: 120 s after the current whole second is 119..120 s away, which rounds up to 120.
         expect(agentReport.outcome).toEqual(c.expected);
         expect(simulated.outcome).toEqual(agentReport.outcome);
       } finally {
