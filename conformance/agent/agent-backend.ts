@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { HeartbeatRequestSchema, RegisterRequestSchema, validateMessage } from '@lanet/contracts';
+import { HeartbeatRequestSchema, pathOf, problemOf, RegisterRequestSchema, validateMessage, type FieldError, type ProblemSlug } from '@lanet/contracts';
 import type { AgentEvent } from './analyze-agent-run.js';
 import { faultAt, retryAfterS, schedule } from './agent-schedule.js';
 
@@ -17,16 +17,11 @@ export interface AgentBackend {
   close: () => Promise<void>;
 }
 
-function problem(
-  res: ServerResponse,
-  status: number,
-  title: string,
-  detail: string,
-  extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: `https://lanet.dev/problems/${status}`, title, status, detail, ...extra }));
+/** Answers a problem of the contracts' problem table (GEN-1), as any backend would. */
+function problem(res: ServerResponse, slug: ProblemSlug, detail: string, errors?: FieldError[], headers: Record<string, string> = {}): void {
+  const body = problemOf(slug, detail, errors);
+  res.writeHead(body.status, { 'content-type': 'application/problem+json', ...headers });
+  res.end(JSON.stringify(body));
 }
 
 function readBody(req: IncomingMessage): Promise<unknown> {
@@ -80,11 +75,11 @@ export async function startAgentBackend(options: { host: string; port: number; i
     const atS = now();
     const body = await readBody(req);
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (req.method === 'POST' && req.url === '/api/agents/register') {
+    if (req.method === 'POST' && req.url === pathOf('registerAgent')) {
       const checked = validateMessage(RegisterRequestSchema, body);
       events.push({ atS, kind: 'register', fault: 'ok', problems: checked.ok ? [] : checked.errors.map((e) => `${e.path}: ${e.message}`) });
-      if (bearer !== enrollmentSecret) return problem(res, 401, 'Unauthorized', 'Wrong enrollment secret.');
-      if (!checked.ok) return problem(res, 400, 'Invalid registration', 'See errors.', { errors: checked.errors });
+      if (bearer !== enrollmentSecret) return problem(res, 'unauthorized', 'Wrong enrollment secret.');
+      if (!checked.ok) return problem(res, 'validation', 'See errors.', checked.errors);
       const asset = assets.get(checked.value.hardware_fingerprint) ?? randomUUID();
       assets.set(checked.value.hardware_fingerprint, asset);
       for (const [t, a] of tokens) if (a === asset) tokens.delete(t); // REG-3: the old token stops working
@@ -93,14 +88,13 @@ export async function startAgentBackend(options: { host: string; port: number; i
       res.writeHead(201, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ asset_id: asset, agent_token: token, heartbeat_interval_s: 300 }));
     }
-    if (req.method !== 'POST' || req.url !== '/api/agents/heartbeat')
-      return problem(res, 404, 'Not found', `${req.method} ${req.url} is not part of this mock.`);
+    if (req.method !== 'POST' || req.url !== pathOf('postHeartbeat')) return problem(res, 'not-found', `${req.method} ${req.url} is not part of this mock.`);
     const checked = validateMessage(HeartbeatRequestSchema, body);
     const problems = checked.ok ? [] : checked.errors.map((e) => `${e.path}: ${e.message}`);
     const collectionErrors = checked.ok ? (checked.value.collection_errors ?? []).map((c) => c.collector) : undefined;
     if (bearer === undefined || !tokens.has(bearer)) {
       events.push({ atS, kind: 'heartbeat', fault: 'unauthorized', problems, token: bearer, collectionErrors, sectionsConsistent: checked.ok });
-      return problem(res, 401, 'Unauthorized', 'Unknown agent token; register again.');
+      return problem(res, 'unauthorized', 'Unknown agent token; register again.');
     }
     accepted += 1;
     if (accepted === 2) anchor = atS;
@@ -114,21 +108,19 @@ export async function startAgentBackend(options: { host: string; port: number; i
       case 'outage':
         return void req.socket.destroy();
       case 'unavailable':
-        return problem(res, 503, 'Unavailable', 'Injected overload.', {}, { 'retry-after': String(retryAfterS(intervalS)) });
+        return problem(res, 'overloaded', 'Injected overload.', undefined, { 'retry-after': String(retryAfterS(intervalS)) });
       case 'reject':
-        return problem(res, 400, 'Invalid heartbeat', 'Injected rejection.', {
-          errors: [{ path: '/status/cpu_usage', message: 'injected by the conformance backend' }],
-        });
+        return problem(res, 'validation', 'Injected rejection.', [{ path: '/status/cpu_usage', message: 'injected by the conformance backend' }]);
       case 'unauthorized':
         tokens.delete(bearer);
-        return problem(res, 401, 'Unauthorized', 'Injected: the token was revoked; register again.');
+        return problem(res, 'unauthorized', 'Injected: the token was revoked; register again.');
       case 'slow':
         await new Promise((r) => setTimeout(r, 0.3 * intervalS * 1000));
         break;
       default:
         break;
     }
-    if (!checked.ok) return problem(res, 400, 'Invalid heartbeat', 'See errors.', { errors: checked.errors.slice(0, 100) });
+    if (!checked.ok) return problem(res, 'validation', 'See errors.', checked.errors);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ status: 'ok', received_at: new Date().toISOString(), next_heartbeat_in_s: 300 }));
   });

@@ -1,16 +1,5 @@
-import type { z } from 'zod';
-import {
-  AgentDetailSchema,
-  FleetListSchema,
-  HealthSchema,
-  HeartbeatHistoryPageSchema,
-  HeartbeatResponseSchema,
-  ProblemSchema,
-  ReadinessSchema,
-  RecoveryKeysResponseSchema,
-  RegisterResponseSchema,
-  validateMessage,
-} from '@lanet/contracts';
+import { z } from 'zod';
+import { matchRoute, ProblemSchema, transportResponses, validateMessage, type RouteResponse } from '@lanet/contracts';
 
 /** The contract a response must meet: a named schema for its JSON body, or no body contract. */
 export interface ResponseContract {
@@ -18,33 +7,26 @@ export interface ResponseContract {
   schema?: z.ZodType;
 }
 
-const UUID_SEGMENT = '[^/]+';
-const routes: ReadonlyArray<{ method: string; pattern: RegExp; ok: ResponseContract }> = [
-  { method: 'POST', pattern: /^\/api\/agents\/register$/, ok: { name: 'RegisterResponse', schema: RegisterResponseSchema } },
-  { method: 'POST', pattern: /^\/api\/agents\/heartbeat$/, ok: { name: 'HeartbeatResponse', schema: HeartbeatResponseSchema } },
-  { method: 'GET', pattern: /^\/api\/agents$/, ok: { name: 'FleetList', schema: FleetListSchema } },
-  { method: 'GET', pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}/heartbeats$`), ok: { name: 'HeartbeatHistoryPage', schema: HeartbeatHistoryPageSchema } },
-  {
-    method: 'GET',
-    pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}/recovery-keys$`),
-    ok: { name: 'RecoveryKeysResponse', schema: RecoveryKeysResponseSchema },
-  },
-  { method: 'GET', pattern: new RegExp(`^/api/agents/${UUID_SEGMENT}$`), ok: { name: 'AgentDetail', schema: AgentDetailSchema } },
-  { method: 'GET', pattern: /^\/healthz$/, ok: { name: 'Health', schema: HealthSchema } },
-  { method: 'GET', pattern: /^\/readyz$/, ok: { name: 'Readiness', schema: ReadinessSchema } },
-];
+/** The contract of one response of the route table: its JSON schema by its registered name, problem+json, or none. */
+function contractOf(response: RouteResponse | undefined): ResponseContract | undefined {
+  if (response === undefined || 'text' in response) return undefined;
+  if ('problem' in response) return { name: 'Problem', schema: ProblemSchema };
+  const id = z.globalRegistry.get(response.json)?.id;
+  return { name: typeof id === 'string' ? id : 'response body', schema: response.json };
+}
 
-/** Picks the contract for a response from the request's method and path and the response status (spec/openapi.yaml). */
+/** Picks the contract for a response from the route table (contracts/routes.ts): the operation's answer for that status. */
 export function contractFor(method: string, path: string, status: number): ResponseContract | undefined {
-  const pathname = path.split('?')[0]!;
   if (method === 'HEAD' || method === 'OPTIONS') return undefined;
-  // /readyz answers 503 with a Readiness body, not a problem (spec: readyz 503).
-  if (pathname === '/readyz' && status === 503) return { name: 'Readiness', schema: ReadinessSchema };
-  // GEN-1: every error response is an RFC 9457 problem.
+  const match = matchRoute(method, path.split('?')[0]!);
+  const route = match && 'route' in match ? match.route : undefined;
+  const declared = route?.responses[status] ?? transportResponses[status];
+  if (declared) return contractOf(declared);
+  // GEN-1: every error response is an RFC 9457 problem, declared or not.
   if (status >= 400) return { name: 'Problem', schema: ProblemSchema };
-  if (status < 200 || status >= 300) return undefined;
-  const route = routes.find((r) => r.method === method && r.pattern.test(pathname));
-  return route?.ok;
+  // A 2xx the operation does not declare is still held to the body of the 2xx it does declare.
+  const success = route && Object.entries(route.responses).find(([s]) => Number(s) >= 200 && Number(s) < 300)?.[1];
+  return status >= 200 && status < 300 ? contractOf(success) : undefined;
 }
 
 /** Checks a response body against its contract; returns one line per violation (empty when it conforms). */
