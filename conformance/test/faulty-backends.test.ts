@@ -3,21 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { runConformance, type ConformanceOptions } from '../runner/run-conformance.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { faults, type FaultEnv } from './faults.js';
 
-// Each faulty backend is a fault-injecting proxy in front of one real reference server. The suite runs whole (every
+// Each faulty backend is a fault-injecting proxy in front of a real reference server of its own. The suite runs whole (every
 // check, every profile) with fewer generated examples, and must fail exactly the requirement the fault breaks.
 const SEED = Number(process.env['LANET_SEED'] ?? 20261128);
 const OFFLINE_AFTER_S = 2;
 /** Heartbeats a minute one agent may send to the reference server behind the proxies (HB-10). */
 const AGENT_RATE_LIMIT = 60;
 const env: FaultEnv = { offlineAfterS: OFFLINE_AFTER_S, enrollmentSecret: randomBytes(16).toString('hex'), adminToken: randomBytes(16).toString('hex') };
-let server: SpawnedServer;
 let reportRoot: string;
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
@@ -25,8 +24,8 @@ const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.url));
 
 /** Starts one faulty backend in its own process (so the suite's CPU work never slows the backend it measures). */
-async function startProxy(faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], {
+async function startProxy(upstream: string, faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, upstream, faultName, JSON.stringify(env)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -74,7 +73,11 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
 
 async function runAgainst(faultName: string, failOn: 'must' | 'should') {
   return limited(async () => {
-    const proxy = await startProxy(faultName);
+    const server = await startServer();
+    const proxy = await startProxy(server.url, faultName).catch(async (err: unknown) => {
+      await server.stop();
+      throw err;
+    });
     try {
       const options: ConformanceOptions = {
         target: proxy.url,
@@ -94,27 +97,30 @@ async function runAgainst(faultName: string, failOn: 'must' | 'should') {
       return await runConformance(options);
     } finally {
       await proxy.stop();
+      await server.stop();
     }
   });
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   console.log(`faulty backends: seed ${SEED} (set LANET_SEED to replay)`);
   reportRoot = mkdtempSync(join(tmpdir(), 'lanet-faults-'));
-  // A per-agent limit (HB-10) that the suite's own single-agent loads (30 examples) stay under and its flood does not.
-  server = await spawnReferenceServer({
+});
+
+/**
+ * A reference server of its own for each faulty backend, so no run sees another's state: the fleet list's first page,
+ * the throttle of failed admin attempts and a crash stay within one fault. A per-agent limit (HB-10) that the suite's
+ * own single-agent loads (30 examples) stay under and its flood does not.
+ */
+function startServer(): Promise<SpawnedServer> {
+  return spawnReferenceServer({
     enrollmentSecret: env.enrollmentSecret,
     adminToken: env.adminToken,
     offlineAfterS: OFFLINE_AFTER_S,
     extraArgs: ['--agent-rate-limit', String(AGENT_RATE_LIMIT)],
     startTimeoutMs: 60_000,
   });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  if (reportRoot) rmSync(reportRoot, { recursive: true, force: true });
-});
+}
 
 describe('the conformance suite against faulty backends', () => {
   it('passes every check through a proxy that injects no fault (control)', async () => {

@@ -68,3 +68,12 @@ export function unauthorized(what: string, detail: string): HttpProblem {
     headers: { 'WWW-Authenticate': 'Bearer realm="lanet"' },
   });
 }
+
+/** 400 `validation` for a body that breaks the contract (HB-3): the first pointers in `detail`, every error in `errors`. */
+export function validationProblem(title: string, errors: FieldError[]): HttpProblem {
+  const where = errors
+    .slice(0, 5)
+    .map((e) => e.path || '(root)')
+    .join(', ');
+  return new HttpProblem(400, 'validation', title, `${errors.length} field(s) failed validation: ${where}.`, { errors });
+}

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { RegisterRequestSchema, validateMessage, type RegisterResponse } from '@lanet/contracts';
 import type { AppContext } from './app-context.js';
 import { bearerToken, matchesHash, newToken, sha256Hex } from './credentials.js';
-import { HttpProblem, unauthorized } from './problem.js';
+import { unauthorized, validationProblem } from './problem.js';
 import { readJsonBody } from './read-json-body.js';
 
 /** POST /api/agents/register: the enrollment secret buys an asset id and a fresh per-agent token (REG-1..3). */
@@ -18,16 +18,7 @@ export function registerHandler(ctx: AppContext) {
     const body = await readJsonBody(req, ctx.config.bodyLimitBytes);
     const checked = validateMessage(RegisterRequestSchema, body);
     if (!checked.ok) {
-      throw new HttpProblem(
-        400,
-        'validation',
-        'Invalid registration',
-        `${checked.errors.length} field(s) failed validation: ${checked.errors
-          .slice(0, 5)
-          .map((e) => e.path || '(root)')
-          .join(', ')}.`,
-        { errors: checked.errors },
-      );
+      throw validationProblem('Invalid registration', checked.errors);
     }
     const token = newToken();
     const tokenHash = sha256Hex(token);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { validatorFor, type HeartbeatRequest } from '@lanet/contracts';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
 import { duplicateMemberProblem, findDuplicateMember } from '../http/duplicate-members.js';
-import { HttpProblem } from '../http/problem.js';
+import { HttpProblem, validationProblem } from '../http/problem.js';
 import { parseJsonObject } from '../http/read-json-body.js';
 import type { EscrowWrite, HeartbeatWrite } from '../store/store.js';
 import { clockSkewSeconds, isPartial, redactRecoveryKeys } from './heartbeat-facts.js';
@@ -37,16 +37,7 @@ export function prepareHeartbeat(item: IngestItem, cipher: EscrowCipher, escrowe
   const raw = parseJsonObject(item.text);
   const checked = validateHeartbeat(raw);
   if (!checked.ok) {
-    throw new HttpProblem(
-      400,
-      'validation',
-      'Invalid heartbeat',
-      `${checked.errors.length} field(s) failed validation: ${checked.errors
-        .slice(0, 5)
-        .map((e) => e.path || '(root)')
-        .join(', ')}.`,
-      { errors: checked.errors },
-    );
+    throw validationProblem('Invalid heartbeat', checked.errors);
   }
   const hb = checked.value as HeartbeatRequest;
   if (item.tokenAsset !== null && item.tokenAsset !== hb.asset_id) {
