@@ -87,8 +87,13 @@ export function createCommand(): Command {
     )
     .option('--target <url>', 'base URL of the backend to check (loopback or your CI service)')
     .option('--profile <list>', `profiles the backend claims: ${allProfiles.join(',')}`, profiles, [...allProfiles])
-    .option('--enrollment-secret <secret>', 'enrollment secret (auth profile); also LANET_ENROLLMENT_SECRET', process.env['LANET_ENROLLMENT_SECRET'])
-    .option('--admin-token <token>', 'admin token (fleet, escrow profiles); also LANET_ADMIN_TOKEN', process.env['LANET_ADMIN_TOKEN'])
+    // AUTH-4: .env() reads the variable without printing its value in --help (a default would show it).
+    .addOption(
+      new Option('--enrollment-secret <secret>', 'enrollment secret (auth profile); prefer the variable: flags show in the process list').env(
+        'LANET_ENROLLMENT_SECRET',
+      ),
+    )
+    .addOption(new Option('--admin-token <token>', 'admin token (fleet, escrow profiles); prefer the variable').env('LANET_ADMIN_TOKEN'))
     .option('--checks <ids>', 'run only these checks (IDs such as HB-3, prefixes such as GEN, or ID/name)', list)
     .option('--exclude-checks <ids>', 'skip these checks', list)
     .option('--max-examples <n>', 'generated valid payloads for HB-2 (and the size of the other generated sets)', integer('--max-examples'), 1000)

@@ -88,30 +88,33 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `lanet simulate`: thousands of property-generated agents against a backend, with fault scenarios and checks. */
 export function createCommand(): Command {
-  return new Command('simulate')
-    .description(
-      "Load-test a backend with many virtual agents, each running the reference agent's scheduler on a virtual clock, and check the protocol while loading (HB-2, HB-3, AG-1, AG-2, AG-3, AG-7, FLT-2, FLT-4, HB-8, PERF-1).",
-    )
-    .option('--target <url>', 'backend base URL; without it the reference server is started on a free port with a temporary SQLite database')
-    .option('--agents <n>', 'virtual agents in the whole fleet (all shards)', '100')
-    .option('--duration <d>', 'real run time per scenario (60s, 2m)', '60s')
-    .option('--interval <d>', 'protocol heartbeat interval (AG-1)', '300s')
-    .option('--time-scale <k>', 'protocol seconds per real second (300: each agent beats once a real second)', '1')
-    .addOption(new Option('--scenario <name>', 'scenario, a comma list, or all').default('steady'))
-    .option('--seed <s>', 'seed for inventories, schedules and faults (printed when absent)')
-    .option('--enrollment-secret <s>', 'enrollment secret of the target (required with --target)')
-    .option('--admin-token <t>', 'admin token of the target (fleet-view checks FLT-2, FLT-4, HB-8 skip without it)')
-    .option('--threshold <expr>', 'k6-like threshold, repeatable: p99<100, errors==0, lost==0, throughput>=1900', collect, [])
-    .option('--record <file>', 'write every generated heartbeat and its schedule as NDJSON')
-    .option('--replay <file>', 'replay a recorded run exactly (same heartbeats, same schedule)')
-    .option('--report-dir <dir>', 'write report.json and report.html here')
-    .option('--shard <i/n>', 'run shard i of n (agents split deterministically); merge with `lanet report merge`', '1/1')
-    .option('--connections <n>', 'keep-alive connection bound to the target', '64')
-    .option('--offline-after <seconds>', 'with --target: its offline threshold in real seconds, if its fleet view omits offline_after_s (FLT-2)')
-    .option('--fail-on <level>', 'must: only MUST checks fail the run; should: SHOULD checks too', 'must')
-    .option('--no-progress', 'no live progress on stderr')
-    .option('--no-gzip', 'send uncompressed bodies (a deliberate departure from the reference agent, which gzips every heartbeat: GEN-5)')
-    .action(async (raw: SimulateCliOptions) => {
-      process.exitCode = await run(raw);
-    });
+  return (
+    new Command('simulate')
+      .description(
+        "Load-test a backend with many virtual agents, each running the reference agent's scheduler on a virtual clock, and check the protocol while loading (HB-2, HB-3, AG-1, AG-2, AG-3, AG-7, FLT-2, FLT-4, HB-8, PERF-1).",
+      )
+      .option('--target <url>', 'backend base URL; without it the reference server is started on a free port with a temporary SQLite database')
+      .option('--agents <n>', 'virtual agents in the whole fleet (all shards)', '100')
+      .option('--duration <d>', 'real run time per scenario (60s, 2m)', '60s')
+      .option('--interval <d>', 'protocol heartbeat interval (AG-1)', '300s')
+      .option('--time-scale <k>', 'protocol seconds per real second (300: each agent beats once a real second)', '1')
+      .addOption(new Option('--scenario <name>', 'scenario, a comma list, or all').default('steady'))
+      .option('--seed <s>', 'seed for inventories, schedules and faults (printed when absent)')
+      // AUTH-4: secrets from the environment (a flag shows in the process list); .env() never prints the value in --help.
+      .addOption(new Option('--enrollment-secret <s>', 'enrollment secret of the target (required with --target)').env('LANET_ENROLLMENT_SECRET'))
+      .addOption(new Option('--admin-token <t>', 'admin token of the target (fleet-view checks FLT-2, FLT-4, HB-8 skip without it)').env('LANET_ADMIN_TOKEN'))
+      .option('--threshold <expr>', 'k6-like threshold, repeatable: p99<100, errors==0, lost==0, throughput>=1900', collect, [])
+      .option('--record <file>', 'write every generated heartbeat and its schedule as NDJSON')
+      .option('--replay <file>', 'replay a recorded run exactly (same heartbeats, same schedule)')
+      .option('--report-dir <dir>', 'write report.json and report.html here')
+      .option('--shard <i/n>', 'run shard i of n (agents split deterministically); merge with `lanet report merge`', '1/1')
+      .option('--connections <n>', 'keep-alive connection bound to the target', '64')
+      .option('--offline-after <seconds>', 'with --target: its offline threshold in real seconds, if its fleet view omits offline_after_s (FLT-2)')
+      .option('--fail-on <level>', 'must: only MUST checks fail the run; should: SHOULD checks too', 'must')
+      .option('--no-progress', 'no live progress on stderr')
+      .option('--no-gzip', 'send uncompressed bodies (a deliberate departure from the reference agent, which gzips every heartbeat: GEN-5)')
+      .action(async (raw: SimulateCliOptions) => {
+        process.exitCode = await run(raw);
+      })
+  );
 }
