@@ -140,7 +140,9 @@ export function createCommand(): Command {
     .option('--listen <port>', 'port to listen on (0 picks a free one)', integer('--listen'), 0)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--interval <seconds>', 'the interval the agent under test runs at (a short development interval)', positive('--interval'), 4)
-    .option('--enrollment-secret <secret>', 'the secret the agent registers with (default: generated and printed)')
+    .addOption(
+      new Option('--enrollment-secret <secret>', 'the secret the agent registers with (default: generated and printed)').env('LANET_ENROLLMENT_SECRET'),
+    )
     .addOption(new Option('--fail-on <level>', 'which failures make the exit code 1').choices(['must', 'should']).default('must'))
     .option('--wait <seconds>', "how long to wait for the agent's first request; none by then exits 2", positive('--wait'), DEFAULT_WAIT_S)
     .option('--timeout <seconds>', "how long the run may last from the agent's first request (default: the schedule plus 60 s)", positive('--timeout'))

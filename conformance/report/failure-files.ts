@@ -57,15 +57,14 @@ export function redact(value: string, creds: KnownCredentials): string {
 }
 
 /**
- * The `lanet conformance` command that reruns one check as this run ran it: target, profiles, credentials as
- * variables (the CLI reads them from the environment as well), seed, sizes and the check's key.
+ * The `lanet conformance` command that reruns one check as this run ran it: target, profiles, seed, sizes and the
+ * check's key. Credentials stay in the environment (LANET_ENROLLMENT_SECRET, LANET_ADMIN_TOKEN), which the CLI reads:
+ * on the command line, even as "$VAR", they would be expanded into the process list (AUTH-4).
  */
 export function replayCommand(info: ReplayInfo, checkKey: string): string {
   const parts = ['npx', 'lanet', 'conformance'];
   if (!info.spawned) parts.push('--target', shellQuote(info.target));
   parts.push('--profile', info.profiles.join(','));
-  if (!info.spawned && info.profiles.includes('auth')) parts.push('--enrollment-secret', '"$LANET_ENROLLMENT_SECRET"');
-  if (!info.spawned && (info.profiles.includes('fleet') || info.profiles.includes('escrow'))) parts.push('--admin-token', '"$LANET_ADMIN_TOKEN"');
   parts.push('--seed', String(info.seed));
   if (info.maxExamples !== DEFAULTS.maxExamples) parts.push('--max-examples', String(info.maxExamples));
   if (info.maxMutations !== undefined && info.maxMutations !== info.maxExamples) parts.push('--max-mutations', String(info.maxMutations));

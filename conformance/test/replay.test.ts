@@ -100,6 +100,8 @@ describe('replay commands from the JSON report, run as is', () => {
         // The report never holds the credentials themselves, only the variables that carry them.
         expect(JSON.stringify(json)).not.toContain(env.adminToken);
         expect(JSON.stringify(json)).not.toContain(env.enrollmentSecret);
+        // The replay takes them from the environment, not as flags that would show in the process list (AUTH-4).
+        expect(first.replay).not.toMatch(/--enrollment-secret|--admin-token/);
         const shellEnv = { ...process.env, LANET_ENROLLMENT_SECRET: env.enrollmentSecret, LANET_ADMIN_TOKEN: env.adminToken };
         const replay = spawnSync('bash', ['-c', first.replay], { cwd: ROOT, env: shellEnv, encoding: 'utf8', timeout: 120_000 });
         console.log(`${kind}: ${first.replay} -> exit ${replay.status}`);
