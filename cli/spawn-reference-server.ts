@@ -31,6 +31,20 @@ export interface SpawnedServer {
 const LANET_BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './bin/lanet.js' : '../bin/lanet.js', import.meta.url));
 const LISTENING = /listening on (http:\/\/\S+)/;
 
+// Servers still running when this process exits (a test that timed out before its stop(), a Ctrl-C) would outlive it
+// and keep loading the machine: one exit hook kills them all.
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
 /** Starts `lanet server` on a free loopback port and resolves once it prints `listening on http://HOST:PORT`. */
 export async function spawnReferenceServer(options: SpawnServerOptions): Promise<SpawnedServer> {
   if (!isInstalled('@lanet/reference-server')) {
@@ -64,6 +78,7 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
       ...options.env,
     },
   });
+  track(child);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
