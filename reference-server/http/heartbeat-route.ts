@@ -82,13 +82,16 @@ export function heartbeatHandler(ctx: AppContext) {
     // thread has answered (even past the deadline below: until then that thread still holds its copy).
     const lease = ctx.bodyBudget.lease();
     let committed: ReturnType<typeof ingest.ingest>;
+    let waitMs: number;
     try {
       const text = await readBodyText(req, config.bodyLimitBytes, lease);
+      waitMs = Math.max(deadline - Date.now(), COMMIT_AFTER_BODY_MIN_MS);
       committed = ingest.ingest({
         text,
         tokenAsset: tokenAsset ?? null,
         idempotencyKey: typeof idem === 'string' ? idem : null,
         receivedAtMs: req.arrivedAtMs,
+        answerByMs: Date.now() + waitMs, // past it the ingest thread drops it unparsed: this thread has answered 503
       });
     } catch (err) {
       lease.release();
@@ -98,9 +101,7 @@ export function heartbeatHandler(ctx: AppContext) {
     committed.then(lease.release, lease.release);
     let outcome: Awaited<typeof committed>;
     try {
-      outcome = await withDeadline(committed, Math.max(deadline - Date.now(), COMMIT_AFTER_BODY_MIN_MS), () =>
-        storeStalled('The heartbeat could not be committed in time.'),
-      );
+      outcome = await withDeadline(committed, waitMs, () => storeStalled('The heartbeat could not be committed in time.'));
     } catch (err) {
       // A late or transiently failed commit is not acknowledged; if it lands later, the retry is a no-op (HB-7).
       if (err instanceof HttpProblem) metrics.heartbeats.inc({ result: 'shed' });
@@ -109,6 +110,10 @@ export function heartbeatHandler(ctx: AppContext) {
         throw storeStalled('The database is busy or unreachable.', 'store_error');
       }
       throw err;
+    }
+    if (outcome.result === 'expired') {
+      metrics.heartbeats.inc({ result: 'shed' });
+      throw storeStalled('The heartbeat could not be committed in time.');
     }
     metrics.heartbeats.inc({ result: outcome.result });
     if ('problem' in outcome) {

@@ -38,6 +38,7 @@ const writer = new GroupCommitWriter(store, {
 
 /** Prepares and commits one heartbeat; a refusal is an outcome, not an error, so the HTTP thread answers it as sent. */
 async function ingest(item: IngestItem): Promise<IngestOutcome> {
+  if (item.answerByMs !== undefined && Date.now() > item.answerByMs) return { result: 'expired' }; // its 503 went out (GEN-8)
   let write: HeartbeatWrite;
   try {
     write = prepareHeartbeat(item, cipher, escrowed);

@@ -122,3 +122,36 @@ describe.each(STORE_KINDS)('GEN-8: every store call of the HTTP thread has a dea
     expect((await adminGet(base, `/api/agents/${id}/heartbeats`)).status).toBe(200);
   }, 60_000);
 });
+
+describe('GEN-8: a heartbeat whose 503 went out is not committed later by the ingest thread', () => {
+  let server: TestServer | undefined;
+  let release: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await release?.();
+    release = undefined;
+    await server?.stop();
+  });
+
+  it('queued behind a stalled commit past its deadline, it is dropped unparsed, not stored after its 503', async () => {
+    server = await startTestServer('sqlite');
+    const agent = await enroll(server.url);
+    release = await lockStore('sqlite', server.database);
+    // The first heartbeat's commit holds the ingest thread in SQLite's busy wait (5 s, then 5 s for the retry alone).
+    const blocker = postHeartbeat(server.url, agent.agent_token, heartbeatFor(agent.asset_id));
+    await new Promise((r) => setTimeout(r, 300));
+    const late = heartbeatFor(agent.asset_id);
+    const answer = await postHeartbeat(server.url, agent.agent_token, late);
+    expect(answer.status).toBe(503);
+    await blocker;
+    await release();
+    release = undefined;
+    // Give the ingest thread time to reach the queued heartbeat, then read the history: it must not be there.
+    await expect.poll(async () => (await postHeartbeat(server!.url, agent.agent_token, heartbeatFor(agent.asset_id))).status, { timeout: 15_000 }).toBe(200);
+    const history = await adminGet(server.url, `/api/agents/${agent.asset_id}/heartbeats?limit=500`);
+    const stamps = (history.body.items as Array<{ payload: { timestamp: string } }>).map((i) => i.payload.timestamp);
+    console.log(
+      `GEN-8: history after the stall holds ${stamps.length} heartbeats; the one answered 503 ${stamps.includes(late.timestamp) ? 'IS' : 'is not'} among them`,
+    );
+    expect(stamps).not.toContain(late.timestamp);
+  }, 60_000);
+});
