@@ -5,7 +5,7 @@ import { bearerToken, sha256Hex } from './credentials.js';
 import { HttpProblem, sendJson, unauthorized } from './problem.js';
 import { readBodyText } from './read-json-body.js';
 import { ShedProblem } from './shed.js';
-import { COMMIT_AFTER_BODY_MIN_MS, STORE_DEADLINE_MS, isTransientStoreError, storeStalled, withDeadline } from './store-deadline.js';
+import { COMMIT_AFTER_BODY_MIN_MS, STORE_DEADLINE_MS, isTransientStoreError, requestStore, storeStalled, withDeadline } from './store-deadline.js';
 
 /**
  * HB-10: 503 + Retry-After before the token is looked up or the body read, when the server is already full: too many
@@ -37,8 +37,9 @@ export function refuseWhenOverloaded(ctx: AppContext, nowMs: number): void {
 }
 
 /** The asset id the request's agent token belongs to, or undefined (AUTH-1); cached on this thread (token-cache.ts). */
-function assetForToken(ctx: AppContext, token: string): Promise<string | undefined> {
-  return ctx.tokenCache.resolve(sha256Hex(token), (hash) => ctx.store.findAssetByTokenHash(hash));
+function assetForToken(ctx: AppContext, req: IncomingMessage, token: string): Promise<string | undefined> {
+  // GEN-8: the lookup answers by the request's store deadline; a transient store error is a 503, not a 500.
+  return ctx.tokenCache.resolve(sha256Hex(token), (hash) => requestStore(ctx.store, req).findAssetByTokenHash(hash));
 }
 
 /**
@@ -56,7 +57,7 @@ export function heartbeatHandler(ctx: AppContext) {
     // GEN-8: the store gets until STORE_DEADLINE_MS after arrival; past it the agent gets 503 + Retry-After, not a timeout.
     const deadline = req.arrivedAtMs + STORE_DEADLINE_MS;
     if (token !== undefined) {
-      tokenAsset = await withDeadline(assetForToken(ctx, token), deadline - Date.now(), () => storeStalled('The token store did not answer in time.'));
+      tokenAsset = await assetForToken(ctx, req, token);
     }
     if (tokenAsset === undefined && !(config.insecureNoAuth && token === undefined)) {
       metrics.heartbeats.inc({ result: 'unauthorized' });
