@@ -1,4 +1,5 @@
 import { limits, protocol } from '@lanet/contracts';
+import { DEFAULT_BODY_BUDGET_BYTES } from './http/body-budget.js';
 import { DEFAULT_BODY_LIMIT } from './http/read-json-body.js';
 
 /** Everything the reference server needs to start; the CLI builds it from flags and LANET_* variables. */
@@ -31,6 +32,10 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** HB-10: heartbeats waiting for a commit beyond which new ones get 503. */
   maxPendingCommits: number;
+  /** HB-10 (D4): most inflated body bytes held at once, read or waiting for the ingest thread; past it, 503. */
+  bodyBudgetBytes: number;
+  /** HB-10, GEN-8: once the oldest heartbeat waiting for its commit has waited this long (ms), new ones get 503. */
+  maxCommitWaitMs: number;
   /** Most heartbeats in one transaction (group commit). */
   maxBatch: number;
   /** HB-10: heartbeats a minute one agent may send before it gets 429; 0 is no limit. */
@@ -48,6 +53,10 @@ export const defaultConfig = {
   bodyLimitBytes: DEFAULT_BODY_LIMIT,
   // At ~4,000 commits/s a queue of 4,000 drains in about a second, far inside the agent's 15 s timeout.
   maxPendingCommits: 4000,
+  bodyBudgetBytes: DEFAULT_BODY_BUDGET_BYTES,
+  // Half the store deadline (8 s): a heartbeat admitted while the queue is younger than this still has the other half
+  // for its own commit, and when the queue is older its 503 comes at once instead of after 8 s holding its body.
+  maxCommitWaitMs: 4000,
   maxBatch: 256,
   // Off by default: conformance suites, simulators and benchmarks send many heartbeats a second for one agent.
   agentRateLimit: 0,
@@ -77,6 +86,12 @@ export function checkConfig(c: ServerConfig): string[] {
   }
   if (!Number.isInteger(c.maxBatch) || c.maxBatch < 1) problems.push(`--max-batch must be a positive integer, got ${c.maxBatch}.`);
   if (!Number.isInteger(c.maxPendingCommits) || c.maxPendingCommits < 0) problems.push(`--max-pending must be an integer >= 0, got ${c.maxPendingCommits}.`);
+  if (!Number.isFinite(c.bodyBudgetBytes) || c.bodyBudgetBytes < c.bodyLimitBytes)
+    problems.push(
+      `--body-budget-mib must be at least the body limit (${c.bodyLimitBytes / 2 ** 20} MiB), or a body at the limit could never be read; got ${c.bodyBudgetBytes / 2 ** 20} MiB.`,
+    );
+  if (!(c.maxCommitWaitMs > 0) || !Number.isFinite(c.maxCommitWaitMs))
+    problems.push(`--max-commit-wait must be a positive number of seconds, got ${c.maxCommitWaitMs / 1000}.`);
   if (!(c.agentRateLimit >= 0) || !Number.isFinite(c.agentRateLimit))
     problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
   if (!(c.authFailureLimit >= 0) || !Number.isFinite(c.authFailureLimit))

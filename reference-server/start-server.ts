@@ -8,6 +8,7 @@ import { createEscrowCipher, loadEscrowKey } from './escrow/escrow-cipher.js';
 import type { AppContext } from './http/app-context.js';
 import { createAgentRateLimiter } from './http/agent-rate-limit.js';
 import { createAuthThrottle } from './http/auth-throttle.js';
+import { createBodyBudget } from './http/body-budget.js';
 import { createApp } from './http/create-app.js';
 import { AGENT_COUNTS_MAX_AGE_MS, cachedValue } from './http/cached-value.js';
 import { withHeartbeatLane } from './http/heartbeat-lane.js';
@@ -15,6 +16,7 @@ import { createRequestTracker } from './http/request-log.js';
 import { newToken, sha256Hex } from './http/credentials.js';
 import { countAgents } from './http/fleet-routes.js';
 import { createServerMetrics } from './http/server-metrics.js';
+import { READY_DEADLINE_MS, withDeadline } from './http/store-deadline.js';
 import { startIngestThread } from './ingest/ingest-thread.js';
 import { TokenCache } from './http/token-cache.js';
 import { isPostgresUrl } from './store/open-store.js';
@@ -112,7 +114,12 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   // eslint-disable-next-line prefer-const
   let ctx: AppContext;
   // GEN-8: a scrape reads cached figures; the agent list is walked at most every AGENT_COUNTS_MAX_AGE_MS.
-  const metrics = createServerMetrics(cachedValue(() => countAgents(ctx), AGENT_COUNTS_MAX_AGE_MS));
+  const bodyBudget = createBodyBudget(config.bodyBudgetBytes);
+  const metrics = createServerMetrics(
+    // GEN-8: a scrape waits for the store at most READY_DEADLINE_MS, then shows the last figures.
+    cachedValue(() => withDeadline(countAgents(ctx), READY_DEADLINE_MS, () => new Error('agent counts timed out')), AGENT_COUNTS_MAX_AGE_MS),
+    () => bodyBudget.held,
+  );
   // Parsing, validation, escrow and commits run on their own thread; this one serves HTTP (see ingest-thread.ts).
   const ingest = await startIngestThread({
     database: config.database,
@@ -155,6 +162,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       enrollmentThrottle: createAuthThrottle(config.authFailureLimit),
       adminThrottle: createAuthThrottle(config.authFailureLimit),
       agentLimiter: createAgentRateLimiter(config.agentRateLimit),
+      bodyBudget,
       draining: false,
     };
     const track = createRequestTracker(logger, metrics);

@@ -23,6 +23,8 @@ export interface ServerCommandOptions {
   escrowKeyFile?: string;
   maxBatch?: string;
   maxPending?: string;
+  bodyBudgetMib?: string;
+  maxCommitWait?: string;
   agentRateLimit?: string;
 }
 
@@ -67,6 +69,8 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     escrowKeyFile: o.escrowKeyFile,
     maxBatch: o.maxBatch !== undefined ? Number(o.maxBatch) : defaultConfig.maxBatch,
     maxPendingCommits: o.maxPending !== undefined ? Number(o.maxPending) : defaultConfig.maxPendingCommits,
+    bodyBudgetBytes: o.bodyBudgetMib !== undefined ? Math.round(Number(o.bodyBudgetMib) * 2 ** 20) : defaultConfig.bodyBudgetBytes,
+    maxCommitWaitMs: o.maxCommitWait !== undefined ? Number(o.maxCommitWait) * 1000 : defaultConfig.maxCommitWaitMs,
     agentRateLimit: o.agentRateLimit !== undefined ? Number(o.agentRateLimit) : defaultConfig.agentRateLimit,
   };
 }
@@ -196,6 +200,18 @@ export function createCommand(): Command {
     )
     .addOption(new Option('--max-batch <n>', 'most heartbeats per transaction (group commit; 1 = one commit per heartbeat)').env('LANET_MAX_BATCH'))
     .addOption(new Option('--max-pending <n>', 'heartbeats waiting for a commit beyond which new ones get 503 (HB-10)').env('LANET_MAX_PENDING'))
+    .addOption(
+      new Option(
+        '--body-budget-mib <mib>',
+        `MiB of (inflated) request bodies held at once, being read or waiting for their commit; a body that would pass it gets 503 (HB-10; default ${defaultConfig.bodyBudgetBytes / 2 ** 20}, at least the 4 MiB body limit)`,
+      ).env('LANET_BODY_BUDGET_MIB'),
+    )
+    .addOption(
+      new Option(
+        '--max-commit-wait <seconds>',
+        `once the oldest heartbeat waiting for its commit has waited this long, new ones get 503 (HB-10; default ${defaultConfig.maxCommitWaitMs / 1000})`,
+      ).env('LANET_MAX_COMMIT_WAIT'),
+    )
     .addOption(
       new Option(
         '--agent-rate-limit <per-minute>',

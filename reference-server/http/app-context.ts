@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AgentRateLimiter } from './agent-rate-limit.js';
 import type { AuthThrottle } from './auth-throttle.js';
+import type { BodyBudget } from './body-budget.js';
 import type { EscrowCipher } from '../escrow/escrow-cipher.js';
 import type { IngestThread } from '../ingest/ingest-thread.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +28,8 @@ export interface AppContext {
   adminThrottle: AuthThrottle;
   /** token hash -> asset id; revoked on re-enrollment here or on another instance (REG-3). */
   tokenCache: TokenCache;
+  /** HB-10 (D4): the inflated body bytes all requests may hold at once (503 past it). */
+  bodyBudget: BodyBudget;
   /** HB-10: per-agent heartbeat budget (429 past it). */
   agentLimiter: AgentRateLimiter;
   /** Set on SIGTERM: answers then carry `Connection: close` so keep-alive clients let go and shutdown is quick. */

@@ -11,6 +11,7 @@ import { heartbeatHandler } from './heartbeat-route.js';
 import { HttpProblem, respondToError } from './problem.js';
 import { readinessHandler } from './readiness.js';
 import { registerHandler } from './register-route.js';
+import { countShed } from './shed.js';
 import { installLazyRequestLogger, requestLog, requestLogger, type RequestTracker } from './request-log.js';
 
 const DASHBOARD_HTML = readFileSync(new URL('../dashboard/index.html', import.meta.url), 'utf8');
@@ -81,6 +82,7 @@ export function createApp(ctx: AppContext, track: RequestTracker): express.Expre
     throw new HttpProblem(404, 'not-found', 'Not found', `No endpoint at ${req.path.slice(0, 200)}; see spec/openapi.yaml for the paths of protocol v1.`);
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    countShed(ctx.metrics, err);
     respondToError(err, req, res, requestLogger(req, ctx.logger));
   });
   return app;

@@ -5,16 +5,18 @@ import type { AppContext } from './app-context.js';
 import { adminActor } from './admin-auth.js';
 import { assetParam } from './fleet-routes.js';
 import { HttpProblem } from './problem.js';
+import { requestStore } from './store-deadline.js';
 
 /** GET /api/agents/{asset_id}/recovery-keys: decrypts the escrowed keys and writes the audit record in one transaction (ESC-2). */
 export function recoveryKeysHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const assetId = assetParam(req);
-    if (!(await ctx.store.getAgent(assetId))) {
+    const store = requestStore(ctx.store, req); // GEN-8: 503 + Retry-After if the store does not answer in time
+    if (!(await store.getAgent(assetId))) {
       throw new HttpProblem(404, 'not-found', 'No such agent', `No agent with asset_id '${assetId}' is registered.`);
     }
     const audit = { auditId: randomUUID(), actor: adminActor(req), readAtMs: Date.now(), assetId };
-    const { keys } = await ctx.store.readEscrow(audit);
+    const { keys } = await store.readEscrow(audit);
     const body: RecoveryKeysResponse = {
       asset_id: assetId,
       keys: keys.map((k) => ({

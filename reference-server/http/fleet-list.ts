@@ -9,6 +9,7 @@ import type { AgentPageQuery, FleetSortField } from '../store/store.js';
 import type { AppContext } from './app-context.js';
 import { toFleetAgent } from './fleet-routes.js';
 import { HttpProblem } from './problem.js';
+import { requestStore } from './store-deadline.js';
 
 interface CursorBody {
   s: string;
@@ -77,10 +78,11 @@ export function listAgentsHandler(ctx: AppContext) {
       ...(query.status !== undefined ? { status: query.status } : {}),
       ...(query.q !== undefined ? { search: query.q } : {}),
     };
-    const [rows, counts] = await Promise.all([ctx.store.listAgentPage(page), ctx.store.countAgents(onlineSinceMs)]);
+    const store = requestStore(ctx.store, req); // GEN-8: 503 + Retry-After if the store does not answer in time
+    const [rows, counts] = await Promise.all([store.listAgentPage(page), store.countAgents(onlineSinceMs)]);
     // Matches over all pages: from the counts without a search; a search costs one counting scan, on the first page only.
     let matched: number | undefined = query.status !== undefined ? counts[query.status] : counts.total;
-    if (query.q !== undefined) matched = query.cursor === undefined ? await ctx.store.countAgentPage(page) : undefined;
+    if (query.q !== undefined) matched = query.cursor === undefined ? await store.countAgentPage(page) : undefined;
     const shown = rows.slice(0, limit);
     const last = shown[shown.length - 1];
     const body: FleetList = {

@@ -14,6 +14,7 @@ import type { AgentRow } from '../store/store.js';
 import type { AppContext } from './app-context.js';
 import { historyPageJson, readHistoryRows } from './history-page.js';
 import { HttpProblem } from './problem.js';
+import { requestStore } from './store-deadline.js';
 
 /** FLT-2: from the server's receive time only; offline once silent for more than offline_after. */
 export function agentStatus(lastSeenAtMs: number | null, nowMs: number, offlineAfterS: number): AgentStatus {
@@ -56,7 +57,7 @@ export function assetParam(req: Request): string {
 export function getAgentHandler(ctx: AppContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const id = assetParam(req);
-    const row = await ctx.store.getAgent(id);
+    const row = await requestStore(ctx.store, req).getAgent(id); // GEN-8: 503 + Retry-After if the store does not answer in time
     if (!row) throw notFound(id);
     const body: AgentDetail = {
       ...toFleetAgent(row, Date.now(), ctx.config.offlineAfterS),
@@ -84,10 +85,11 @@ export function historyHandler(ctx: AppContext) {
         });
       }
     }
-    if (!(await ctx.store.getAgent(id))) throw notFound(id);
+    const store = requestStore(ctx.store, req); // GEN-8: 503 + Retry-After if the store does not answer in time
+    if (!(await store.getAgent(id))) throw notFound(id);
     const limit = query.value.limit ?? limits.historyPageDefault;
     // GEN-6: a page is bounded by payload bytes as well as by count; next_cursor says when it was cut short.
-    const page = await readHistoryRows(ctx.store, id, limit, beforeId);
+    const page = await readHistoryRows(store, id, limit, beforeId);
     res.type('application/json; charset=utf-8').send(historyPageJson(page));
   };
 }

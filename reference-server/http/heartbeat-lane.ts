@@ -3,6 +3,7 @@ import type { AppContext } from './app-context.js';
 import { heartbeatHandler } from './heartbeat-route.js';
 import { respondToError } from './problem.js';
 import { requestLogger, type RequestTracker } from './request-log.js';
+import { countShed } from './shed.js';
 
 const HEARTBEAT_PATH = '/api/agents/heartbeat';
 
@@ -23,6 +24,9 @@ export function withHeartbeatLane(ctx: AppContext, app: RequestListener, track: 
     }
     track(req, res, HEARTBEAT_PATH);
     if (ctx.draining) res.setHeader('Connection', 'close');
-    handle(req, res).catch((err: unknown) => respondToError(err, req, res, requestLogger(req, ctx.logger)));
+    handle(req, res).catch((err: unknown) => {
+      countShed(ctx.metrics, err);
+      respondToError(err, req, res, requestLogger(req, ctx.logger));
+    });
   };
 }

@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
+import type { BodyLease } from './body-budget.js';
 import { refuseDuplicateMembers } from './duplicate-members.js';
 import { HttpProblem } from './problem.js';
+import { ShedProblem } from './shed.js';
 
 /** GEN-4: 4 MiB, the contract's ceiling; a worst-case heartbeat (2,000 programs) stays below it. */
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -17,6 +19,14 @@ function tooLarge(limit: number, inflated: boolean): HttpProblem {
   );
 }
 
+/** HB-10 (D4): 503 for a body that would pass the server-wide budget of body bytes held (body-budget.ts). */
+function overBudget(size: number): ShedProblem {
+  return new ShedProblem(
+    'body_bytes',
+    `The server holds as many request bodies as its memory budget allows (--body-budget-mib); this one, at ${size} bytes, did not fit. Retry after the Retry-After delay.`,
+  );
+}
+
 /** True for application/json and application/*+json (any parameters such as charset). */
 export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
@@ -28,8 +38,8 @@ export function isJsonContentType(header: string | undefined): boolean {
  * Reads a JSON object body while streaming: 415 for a non-JSON type or an unknown encoding (GEN-3), 413 as soon as the
  * (inflated, GEN-5) size passes `limit` (GEN-4), 400 when it is not a JSON object (GEN-2) or repeats a member name.
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const text = await readBodyText(req, limit);
+export async function readJsonBody(req: IncomingMessage, limit: number, lease?: BodyLease): Promise<Record<string, unknown>> {
+  const text = await readBodyText(req, limit, lease);
   const value = parseJsonObject(text);
   refuseDuplicateMembers(text); // I-JSON (RFC 7493): one spelling per member, as for heartbeats
   return value;
@@ -37,9 +47,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
 
 /**
  * Reads a JSON body's text while streaming, without parsing it: 415 for a non-JSON type or an unknown encoding (GEN-3),
- * 413 as soon as the (inflated, GEN-5) size passes `limit` (GEN-4). The heartbeat route parses on the ingest thread.
+ * 413 as soon as the (inflated, GEN-5) size passes `limit` (GEN-4), 503 as soon as it no longer fits `lease`'s budget
+ * (HB-10; a declared length is charged before reading). The caller releases the lease. The heartbeat route parses on
+ * the ingest thread.
  */
-export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
+export async function readBodyText(req: IncomingMessage, limit: number, lease?: BodyLease): Promise<string> {
   if (!isJsonContentType(req.headers['content-type'])) {
     throw new HttpProblem(
       415,
@@ -61,6 +73,8 @@ export async function readBodyText(req: IncomingMessage, limit: number): Promise
   if (encoding === 'identity' && declared > limit) {
     throw tooLarge(limit, false);
   }
+  // The declared length is a floor of what this body will hold (an inflated one is larger): refuse before reading.
+  if (lease && Number.isFinite(declared) && !lease.grow(declared)) throw overBudget(declared);
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -79,6 +93,7 @@ export async function readBodyText(req: IncomingMessage, limit: number): Promise
       if (done) return;
       size += chunk.length;
       if (size > limit) return fail(tooLarge(limit, encoding === 'gzip'));
+      if (lease && !lease.grow(size)) return fail(overBudget(size));
       chunks.push(chunk);
     });
     source.on('end', () => {

@@ -5,6 +5,7 @@ import type { AppContext } from './app-context.js';
 import { bearerToken, matchesHash, newToken, sha256Hex } from './credentials.js';
 import { unauthorized, validationProblem } from './problem.js';
 import { readJsonBody } from './read-json-body.js';
+import { requestStore } from './store-deadline.js';
 
 /** POST /api/agents/register: the enrollment secret buys an asset id and a fresh per-agent token (REG-1..3). */
 export function registerHandler(ctx: AppContext) {
@@ -15,14 +16,23 @@ export function registerHandler(ctx: AppContext) {
       ctx.enrollmentThrottle.failed(req);
       throw unauthorized('enrollment secret', 'A missing or wrong enrollment secret (REG-2).');
     }
-    const body = await readJsonBody(req, ctx.config.bodyLimitBytes);
+    // HB-10 (D4): the body counts against the server-wide budget of body bytes while it is read and parsed.
+    const lease = ctx.bodyBudget.lease();
+    let body: Record<string, unknown>;
+    try {
+      body = await readJsonBody(req, ctx.config.bodyLimitBytes, lease);
+    } finally {
+      lease.release();
+    }
     const checked = validateMessage(RegisterRequestSchema, body);
     if (!checked.ok) {
       throw validationProblem('Invalid registration', checked.errors);
     }
     const token = newToken();
     const tokenHash = sha256Hex(token);
-    const { assetId, replacedTokenHash } = await ctx.store.registerAgent({
+    // GEN-8: 503 + Retry-After if the store does not answer in time; a registration that lands later is replaced by
+    // the agent's retry (REG-3), so nothing is lost.
+    const { assetId, replacedTokenHash } = await requestStore(ctx.store, req).registerAgent({
       fingerprint: checked.value.hardware_fingerprint,
       hostname: checked.value.hostname,
       tokenHash,

@@ -5,13 +5,18 @@ import type { AgentStatus } from '@lanet/contracts';
 export interface ServerMetrics {
   registry: Registry;
   heartbeats: Counter<'result'>;
+  /** 503s sent before the work was done, by reason (shed.ts): HB-10 admission and GEN-8 deadlines. */
+  shed: Counter<'reason'>;
   requestDuration: Histogram<'method' | 'route' | 'status'>;
   commitDuration: Histogram;
   commitBatchSize: Histogram;
 }
 
-/** Creates the metrics; `agentCounts` is read at each scrape for the agents-by-status gauge. */
-export function createServerMetrics(agentCounts: () => Promise<Record<AgentStatus, number>>): ServerMetrics {
+/**
+ * Creates the metrics; `agentCounts` is read at each scrape for the agents-by-status gauge, `bodyBytesHeld` for the
+ * request-body budget gauge.
+ */
+export function createServerMetrics(agentCounts: () => Promise<Record<AgentStatus, number>>, bodyBytesHeld: () => number = () => 0): ServerMetrics {
   const registry = new Registry();
   // Standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, ...), so stock Node.js dashboards match.
   collectDefaultMetrics({ register: registry });
@@ -21,12 +26,31 @@ export function createServerMetrics(agentCounts: () => Promise<Record<AgentStatu
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const counts = await agentCounts();
+      let counts: Record<AgentStatus, number>;
+      try {
+        counts = await agentCounts();
+      } catch {
+        return; // GEN-8: a stalled store leaves the last figures; the scrape still answers
+      }
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'lanet_body_bytes_held',
+    help: 'Inflated request-body bytes held now, read or waiting for the ingest thread (HB-10 budget, --body-budget-mib).',
+    registers: [registry],
+    collect() {
+      this.set(bodyBytesHeld());
     },
   });
   return {
     registry,
+    shed: new Counter({
+      name: 'lanet_shed_total',
+      help: 'Requests answered 503 before their work was done, by reason: pending_count, body_bytes, commit_wait (HB-10); store_deadline, store_error (GEN-8).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     heartbeats: new Counter({
       name: 'lanet_heartbeats_total',
       help: 'Heartbeat requests by result (stored, duplicate, invalid, unauthorized, forbidden, shed, throttled).',

@@ -22,7 +22,8 @@ export interface ProblemInit {
 /** The ingest thread's verdict on one heartbeat: committed (HB-9), a retry (HB-7), or refused before anything was stored. */
 export type IngestOutcome =
   | { result: 'stored' | 'duplicate'; receivedAtMs: number; escrowRequired: boolean }
-  | { result: 'invalid' | 'forbidden'; problem: ProblemInit };
+  | { result: 'invalid' | 'forbidden'; problem: ProblemInit }
+  | { result: 'expired' };
 
 /** A Store method the HTTP thread may call on the ingest thread. */
 export type StoreMethod = Exclude<keyof Store, 'kind'>;

@@ -26,8 +26,11 @@ try {
 }
 const cipher = createEscrowCipher(Buffer.from(data.escrowKey));
 const escrowed: EscrowedDigests = new Map();
+/** Most payload bytes in one group commit: two heartbeats at the 4 MiB limit, thousands of ordinary ones (D4). */
+const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const writer = new GroupCommitWriter(store, {
   maxBatch: data.maxBatch,
+  maxBatchBytes: MAX_BATCH_BYTES,
   // One batch in flight: what arrives meanwhile forms the next batch, and agent rows are never locked in two orders.
   maxConcurrent: 1,
   onCommit: (seconds, size) => post({ commit: [seconds, size] }),
@@ -35,6 +38,7 @@ const writer = new GroupCommitWriter(store, {
 
 /** Prepares and commits one heartbeat; a refusal is an outcome, not an error, so the HTTP thread answers it as sent. */
 async function ingest(item: IngestItem): Promise<IngestOutcome> {
+  if (item.answerByMs !== undefined && Date.now() > item.answerByMs) return { result: 'expired' }; // its 503 went out (GEN-8)
   let write: HeartbeatWrite;
   try {
     write = prepareHeartbeat(item, cipher, escrowed);

@@ -16,6 +16,12 @@ export interface IngestItem {
   idempotencyKey: string | null;
   /** Server receive time, epoch ms (HB-8). */
   receivedAtMs: number;
+  /**
+   * When the HTTP thread stops waiting and answers 503 (GEN-8), epoch ms. A heartbeat the ingest thread reaches only
+   * after it is dropped unparsed: its agent was told nothing was stored and will retry, so parsing and committing it
+   * would only delay the heartbeats queued behind it.
+   */
+  answerByMs?: number;
 }
 
 /** `asset:drive` -> digest of the key last escrowed for it, so an unchanged resent key is not stored again (ESC-3). */

@@ -28,13 +28,24 @@ describe.each(['sqlite', 'postgres'] as const)('group commit on the %s store', (
     dir = mkdtempSync(join(tmpdir(), 'lanet-gc-'));
     schema = kind === 'postgres' ? newTestSchema() : undefined;
     store = await openStore(schema?.url ?? join(dir, 'lanet.db'));
-    for (const id of ['a', 'b'])
+    for (const id of ['a', 'b', 'c'])
       await store.registerAgent({ fingerprint: `fp-${id}-0123456789abcdef`, hostname: id, tokenHash: `t-${id}`, newAssetId: id, nowMs: 1 });
   });
   afterAll(async () => {
     await store?.close();
     await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a batch holds at most maxBatchBytes of payload (at least one heartbeat), so large heartbeats are acknowledged a few at a time', async () => {
+    const sizes: number[] = [];
+    const writer = new GroupCommitWriter(store, { maxBatch: 50, maxBatchBytes: 2.5 * 1024 * 1024, onCommit: (_s, n) => sizes.push(n) });
+    const big = (i: number): HeartbeatWrite => ({ ...write('c', `big-${i}`), payloadJson: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }) }); // agent c: the other tests count a and b
+    const huge: HeartbeatWrite = { ...write('c', 'huge'), payloadJson: JSON.stringify({ pad: 'x'.repeat(3 * 1024 * 1024) }) };
+    await Promise.all([...Array.from({ length: 6 }, (_, i) => writer.write(big(i))), writer.write(huge)]);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2); // 1 MiB each: two fit 2.5 MiB, three do not
+    await writer.idle();
   });
 
   it('commits concurrent writes in batches and resolves each after its commit (HB-9)', async () => {
