@@ -1,8 +1,9 @@
 import { limits, protocol } from '@lanet/contracts';
 import { DEFAULT_BODY_LIMIT } from './http/read-json-body.js';
+import { checkHistoryConfig, defaultHistoryConfig, type HistoryConfig } from './history-config.js';
 
 /** Everything the reference server needs to start; the CLI builds it from flags and LANET_* variables. */
-export interface ServerConfig {
+export interface ServerConfig extends HistoryConfig {
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -54,6 +55,7 @@ export const defaultConfig = {
   // One failed guess a second per address after a burst of 120, instead of thousands a second; a conformance run
   // makes about 30 failed attempts, so it never meets the limit.
   authFailureLimit: 60,
+  ...defaultHistoryConfig, // history retention (history-config.ts)
 } as const satisfies Omit<ServerConfig, 'enrollmentSecret' | 'adminToken' | 'metricsToken'>;
 
 /** Returns the problems with a config, each saying what to change; empty when it is usable. */
@@ -81,6 +83,7 @@ export function checkConfig(c: ServerConfig): string[] {
     problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
   if (!(c.authFailureLimit >= 0) || !Number.isFinite(c.authFailureLimit))
     problems.push(`--auth-failure-limit must be a number of failed attempts a minute >= 0 (0: no limit), got ${c.authFailureLimit}.`);
+  problems.push(...checkHistoryConfig(c));
   if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
   return problems;
 }
