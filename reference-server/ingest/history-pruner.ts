@@ -24,7 +24,8 @@ export interface RetentionOptions {
 
 /** Runs the retention policy against a store; one step at a time, never two at once. */
 export class HistoryPruner {
-  private readonly overLimit = new Set<string>();
+  /** Agents to prune, each with the number of reports: a report during its step (PostgreSQL commits run alongside) keeps it queued. */
+  private readonly overLimit = new Map<string, number>();
   private sweepFrom: HistoryPosition | undefined | null = null; // null: no sweep in progress
   private running = false;
   private stopped = false;
@@ -54,7 +55,7 @@ export class HistoryPruner {
   /** After a commit: an agent now over its count or byte budget is pruned next, before the age backlog. */
   noteCommit(assetId: string, usage: HistoryUsage | undefined): void {
     if (!usage || (usage.count <= this.limits.maxCount && usage.bytes <= this.limits.maxBytes)) return;
-    this.overLimit.add(assetId);
+    this.overLimit.set(assetId, (this.overLimit.get(assetId) ?? 0) + 1);
     this.kick(0);
   }
 
@@ -94,13 +95,15 @@ export class HistoryPruner {
     const started = performance.now();
     try {
       if (this.stopped) return;
-      const [assetId] = this.overLimit;
+      const [next] = this.overLimit;
       if (this.scanPending) {
         this.scanPending = false;
-        for (const id of await this.store.agentsOverHistoryLimits(this.limits, 1_000)) this.overLimit.add(id);
-      } else if (assetId !== undefined) {
+        for (const id of await this.store.agentsOverHistoryLimits(this.limits, 1_000)) this.overLimit.set(id, (this.overLimit.get(id) ?? 0) + 1);
+      } else if (next !== undefined) {
+        const [assetId, reports] = next;
         const step = await this.store.pruneAgentHistory(assetId, this.limits, this.options.stepRows);
-        if (!step.more) this.overLimit.delete(assetId);
+        // Done with it unless a commit reported it again meanwhile (it read the usage before that commit).
+        if (!step.more && this.overLimit.get(assetId) === reports) this.overLimit.delete(assetId);
         if (step.deletedRows > 0) this.report('agent', step);
       } else if (this.sweepFrom !== null) {
         const step = await this.store.pruneExpired(this.now() - this.options.maxAgeMs, this.options.stepRows, this.sweepFrom);

@@ -200,3 +200,49 @@ describe.each(STORE_KINDS)('a large backlog past --history-max-age is pruned whi
     }
   }, 180_000);
 });
+
+describe.each(STORE_KINDS)('D4: one token flooding is held to its byte budget (%s store)', (kind) => {
+  let server: TestServer;
+  const BUDGET = 256 * 1024;
+  beforeAll(async () => {
+    server = await startTestServer(kind, { historyMaxBytes: BUDGET });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('16 connections of one agent for 4 s: its retained history never grows far past the budget, and ends within it', async () => {
+    const agent = await enroll(server.url);
+    const started = Date.now();
+    let sent = 0;
+    let peak = 0;
+    const sampler = (async () => {
+      while (Date.now() - started < 4_000) {
+        peak = Math.max(peak, (await server.store.historyUsage(agent.asset_id))!.bytes);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (Date.now() - started < 4_000 && sent < 20_000) {
+          const hb = { ...seedSizedHeartbeat(), asset_id: agent.asset_id, timestamp: heartbeatFor(agent.asset_id).timestamp };
+          const r = await postHeartbeat(server.url, agent.agent_token, hb);
+          expect(r.status, r.text).toBe(200);
+          sent++;
+        }
+      }),
+    );
+    await sampler;
+    const sentBytes = sent * JSON.stringify(seedSizedHeartbeat()).length;
+    expect(await eventually(async () => (await server.store.historyUsage(agent.asset_id))!.bytes <= BUDGET, 10_000)).toBe(true);
+    const usage = (await server.store.historyUsage(agent.asset_id))!;
+    console.log(
+      `${kind}: one token sent ${sent} heartbeats (~${(sentBytes / 2 ** 20).toFixed(1)} MiB) in 4 s; ` +
+        `retained peak ${(peak / 2 ** 20).toFixed(2)} MiB, end ${(usage.bytes / 2 ** 20).toFixed(2)} MiB (${usage.count} heartbeats), budget 0.25 MiB`,
+    );
+    expect(sentBytes).toBeGreaterThan(2 * BUDGET); // the flood really went past the budget
+    // Pruned after each commit: over by at most a few group commits' worth (256 heartbeats each).
+    expect(peak).toBeLessThan(BUDGET + 3 * 256 * 7_000);
+    expect((await history(server, agent.asset_id))[0]).toBe((await adminGet(server.url, `/api/agents/${agent.asset_id}`)).body.latest_heartbeat.timestamp);
+  }, 60_000);
+});
