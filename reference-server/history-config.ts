@@ -23,7 +23,7 @@ export interface HistoryConfig {
 
 /**
  * Defaults: 30 days; 10,000 heartbeats, so an agent on the 300 s default interval (8,640 in 30 days, retries
- * included) keeps its 30 days; 64 MiB, so a seed-sized agent (~6 KB, ~50 MiB in 30 days) keeps them too, and a
+ * included) keeps its 30 days; 64 MiB, so a seed-sized agent (6.7 KB, ~55 MiB in 30 days) keeps them too, and a
  * flooding token is held to 64 MiB instead of filling the disk.
  */
 export const defaultHistoryConfig = {

@@ -98,8 +98,10 @@ describe.each(['sqlite', 'postgres'] as const)('history retention in the %s stor
   });
 
   it('age: steps are bounded by maxRows and resume from their position until the sweep is done', async () => {
-    const times = Array.from({ length: 25 }, (_, i) => NOW - 60 * DAY_MS + i * 1000);
-    const assetId = await agentWith(store, [...times, NOW]);
+    // Three heartbeats share each receive time: a step that ends inside a tie must not skip the rest of it.
+    const assetId = await agentWith(store, []);
+    for (let i = 0; i < 25; i++) await store.writeHeartbeats([{ ...write(assetId, NOW - 60 * DAY_MS + Math.floor(i / 3) * 1000), timestampRaw: `tie-${i}` }]);
+    await store.writeHeartbeats([write(assetId, NOW)]);
     let after: [number, number] | undefined;
     let steps = 0;
     let deleted = 0;
