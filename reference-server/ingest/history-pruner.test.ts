@@ -8,6 +8,7 @@ const tick = () => new Promise((r) => setTimeout(r, 20));
 /** A store whose prune steps the test resolves by hand, recording each call. */
 function fakeStore() {
   const calls: string[] = [];
+  const scanned: string[] = [];
   const pending: Array<(step: PruneStep) => void> = [];
   const step = (label: string) => {
     calls.push(label);
@@ -18,11 +19,11 @@ function fakeStore() {
     pruneExpired: (cutoffMs: number, maxRows: number, after?: HistoryPosition) => step(`age ${maxRows} ${after ? after.join(',') : 'start'} ${cutoffMs}`),
     agentsOverHistoryLimits: async () => {
       calls.push('scan');
-      return [];
+      return scanned.splice(0);
     },
   } as unknown as Store;
   const finish = (s: Partial<PruneStep> = {}) => pending.shift()!({ deletedRows: 1, deletedBytes: 1, more: false, ...s });
-  return { store, calls, finish, pending };
+  return { store, calls, finish, pending, scanned };
 }
 
 describe('HistoryPruner', () => {
@@ -80,6 +81,24 @@ describe('HistoryPruner', () => {
     await tick();
     await pruner.stop();
     expect(f.calls).toEqual(['age 5 start 4000', 'age 5 7,8 4000']);
+  });
+
+  it('agents the scan finds over budget are pruned after the ones commits report, and paced like the age backlog', async () => {
+    const f = fakeStore();
+    f.scanned.push('old');
+    const pruner = new HistoryPruner(f.store, OPTIONS);
+    pruner.start();
+    await tick();
+    expect(f.calls).toEqual(['scan', 'agent old 5']);
+    pruner.noteCommit('hot', { count: 11, bytes: 1 });
+    f.finish({ more: true }); // 'old' has more; 'hot' goes first anyway
+    await tick();
+    expect(f.calls.at(-1)).toBe('agent hot 5');
+    f.finish();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(f.calls.at(-1)).toBe('agent old 5');
+    f.finish();
+    await pruner.stop();
   });
 
   it('does nothing with every limit off, and stop() waits for the step in flight', async () => {

@@ -26,6 +26,8 @@ export interface RetentionOptions {
 export class HistoryPruner {
   /** Agents to prune, each with the number of reports: a report during its step (PostgreSQL commits run alongside) keeps it queued. */
   private readonly overLimit = new Map<string, number>();
+  /** Agents over budget found by the periodic scan: backlog, pruned at the age sweep's pace, after the urgent ones. */
+  private readonly found = new Set<string>();
   private sweepFrom: HistoryPosition | undefined | null = null; // null: no sweep in progress
   private running = false;
   private stopped = false;
@@ -81,7 +83,7 @@ export class HistoryPruner {
   /** Schedules the next step: at once for an agent over budget, after a pause as long as the last step for the backlog. */
   private kick(pauseMs: number): void {
     if (this.running || this.stopped) return;
-    if (this.overLimit.size === 0 && !this.scanPending && this.sweepFrom === null) return;
+    if (this.overLimit.size === 0 && this.found.size === 0 && !this.scanPending && this.sweepFrom === null) return;
     this.running = true;
     const run = () => {
       this.current = this.step();
@@ -90,7 +92,7 @@ export class HistoryPruner {
     else setImmediate(run);
   }
 
-  /** One bounded step: the scan for agents over budget, else one agent over budget, else the age sweep. */
+  /** One bounded step: the scan for agents over budget, else an agent a commit reported, else one the scan found, else the age sweep. */
   private async step(): Promise<void> {
     const started = performance.now();
     try {
@@ -98,12 +100,17 @@ export class HistoryPruner {
       const [next] = this.overLimit;
       if (this.scanPending) {
         this.scanPending = false;
-        for (const id of await this.store.agentsOverHistoryLimits(this.limits, 1_000)) this.overLimit.set(id, (this.overLimit.get(id) ?? 0) + 1);
+        for (const id of await this.store.agentsOverHistoryLimits(this.limits, 1_000)) this.found.add(id);
       } else if (next !== undefined) {
         const [assetId, reports] = next;
         const step = await this.store.pruneAgentHistory(assetId, this.limits, this.options.stepRows);
         // Done with it unless a commit reported it again meanwhile (it read the usage before that commit).
         if (!step.more && this.overLimit.get(assetId) === reports) this.overLimit.delete(assetId);
+        if (step.deletedRows > 0) this.report('agent', step);
+      } else if (this.found.size > 0) {
+        const [assetId] = this.found;
+        const step = await this.store.pruneAgentHistory(assetId!, this.limits, this.options.stepRows);
+        if (!step.more) this.found.delete(assetId!);
         if (step.deletedRows > 0) this.report('agent', step);
       } else if (this.sweepFrom !== null) {
         const step = await this.store.pruneExpired(this.now() - this.options.maxAgeMs, this.options.stepRows, this.sweepFrom);
@@ -113,6 +120,7 @@ export class HistoryPruner {
     } catch (err) {
       // The store failed (busy, unreachable): drop this round; the next sweep starts over.
       this.overLimit.clear();
+      this.found.clear();
       this.sweepFrom = null;
       this.reportError(err as Error);
     } finally {
