@@ -23,7 +23,7 @@ import { listenForRevocations, type RevocationListener } from './store/postgres-
 import { SETTING_ADMIN_HASH, SETTING_ENROLLMENT_HASH, type Store } from './store/store.js';
 import { checkConfig, type ServerConfig } from './server-config.js';
 import { retentionOptions } from './history-config.js';
-import { Counter } from 'prom-client';
+import { retentionReporting } from './ingest/retention-reporting.js';
 
 /** A started reference server. */
 export interface RunningServer {
@@ -115,19 +115,6 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   let ctx: AppContext;
   // GEN-8: a scrape reads cached figures; the agent list is walked at most every AGENT_COUNTS_MAX_AGE_MS.
   const metrics = createServerMetrics(cachedValue(() => countAgents(ctx), AGENT_COUNTS_MAX_AGE_MS));
-  // Retention: what the pruner deleted, by reason (age, or an agent over its count or byte budget).
-  const prunedRows = new Counter({
-    name: 'lanet_history_pruned_total',
-    help: 'Heartbeats deleted by the retention policy.',
-    labelNames: ['reason'],
-    registers: [metrics.registry],
-  });
-  const prunedBytes = new Counter({
-    name: 'lanet_history_pruned_bytes_total',
-    help: 'Stored payload bytes deleted by the retention policy.',
-    labelNames: ['reason'],
-    registers: [metrics.registry],
-  });
   // Parsing, validation, escrow and commits run on their own thread; this one serves HTTP (see ingest-thread.ts).
   const ingest = await startIngestThread({
     database: config.database,
@@ -137,12 +124,9 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       metrics.commitDuration.observe(seconds);
       metrics.commitBatchSize.observe(size);
     },
+    // History retention: the policy, and its figures as metrics (lanet_history_pruned_total, ..._bytes_total).
     retention: retentionOptions(config),
-    onPrune: (reason, rows, bytes) => {
-      prunedRows.inc({ reason }, rows);
-      prunedBytes.inc({ reason }, bytes);
-    },
-    onPruneFailed: (message) => logger.warn({ err: message }, 'a history pruning step failed; the next sweep retries it'),
+    ...retentionReporting(metrics.registry, logger),
   });
   const store = ingest.store;
   let revocations: RevocationListener | undefined;
