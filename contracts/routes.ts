@@ -157,7 +157,7 @@ const routeTable = {
     tag: 'fleet',
     summary: 'Stored heartbeats of one agent, newest first, paginated',
     description:
-      'FLT-4: exactly the accepted heartbeats, none lost, none doubled. GEN-6: a page may hold fewer items than `limit` when its heartbeats are large; follow next_cursor.',
+      "FLT-4: exactly the accepted heartbeats, none lost, none doubled, within the backend's stated retention policy. GEN-6: a page may hold fewer items than `limit` when its heartbeats are large; follow next_cursor.",
     security: ['adminToken'],
     request: { params: assetParams, query: HeartbeatHistoryQuerySchema },
     responses: {

@@ -1,9 +1,10 @@
 import { limits, protocol } from '@lanet/contracts';
 import { DEFAULT_BODY_BUDGET_BYTES } from './http/body-budget.js';
 import { DEFAULT_BODY_LIMIT } from './http/read-json-body.js';
+import { checkHistoryConfig, defaultHistoryConfig, type HistoryConfig } from './history-config.js';
 
 /** Everything the reference server needs to start; the CLI builds it from flags and LANET_* variables. */
-export interface ServerConfig {
+export interface ServerConfig extends HistoryConfig {
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -63,6 +64,7 @@ export const defaultConfig = {
   // One failed guess a second per address after a burst of 120, instead of thousands a second; a conformance run
   // makes about 30 failed attempts, so it never meets the limit.
   authFailureLimit: 60,
+  ...defaultHistoryConfig, // history retention (history-config.ts)
 } as const satisfies Omit<ServerConfig, 'enrollmentSecret' | 'adminToken' | 'metricsToken'>;
 
 /** Returns the problems with a config, each saying what to change; empty when it is usable. */
@@ -96,6 +98,7 @@ export function checkConfig(c: ServerConfig): string[] {
     problems.push(`--agent-rate-limit must be a number of heartbeats a minute >= 0 (0: no limit), got ${c.agentRateLimit}.`);
   if (!(c.authFailureLimit >= 0) || !Number.isFinite(c.authFailureLimit))
     problems.push(`--auth-failure-limit must be a number of failed attempts a minute >= 0 (0: no limit), got ${c.authFailureLimit}.`);
+  problems.push(...checkHistoryConfig(c));
   if (c.database.trim() === '') problems.push('--database must be a SQLite file path or a postgres:// URL.');
   return problems;
 }

@@ -24,6 +24,8 @@ import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './store/private-files.js';
 import { listenForRevocations, type RevocationListener } from './store/postgres-revocations.js';
 import { SETTING_ADMIN_HASH, SETTING_ENROLLMENT_HASH, type Store } from './store/store.js';
 import { checkConfig, type ServerConfig } from './server-config.js';
+import { retentionOptions } from './history-config.js';
+import { retentionReporting } from './ingest/retention-reporting.js';
 
 /** A started reference server. */
 export interface RunningServer {
@@ -129,6 +131,9 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       metrics.commitDuration.observe(seconds);
       metrics.commitBatchSize.observe(size);
     },
+    // History retention: the policy, and its figures as metrics (lanet_history_pruned_total, ..._bytes_total).
+    retention: retentionOptions(config),
+    ...retentionReporting(metrics.registry, logger),
   });
   const store = ingest.store;
   let revocations: RevocationListener | undefined;

@@ -242,7 +242,7 @@ export const requirements: readonly Requirement[] = RequirementSchema.array().pa
     id: 'FLT-4',
     level: 'MUST',
     profile: 'fleet',
-    rule: 'The stored heartbeats are exactly the accepted ones: none lost, none doubled.',
+    rule: 'The stored heartbeats are exactly the accepted ones: none lost, none doubled, within the retention policy the backend states.',
     operations: ['listHeartbeats'],
     judgedBy: ['conformance', 'simulator', 'project-tests'],
   },

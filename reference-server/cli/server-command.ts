@@ -3,9 +3,10 @@ import { Command, Option } from 'commander';
 import pino from 'pino';
 import { defaultConfig, type ServerConfig } from '../server-config.js';
 import { startServer, type RunningServer } from '../start-server.js';
+import { historyConfigFrom, historyOptions, type HistoryCommandOptions } from './history-options.js';
 
 /** Options as commander parses them (strings, with LANET_* twins already applied). */
-export interface ServerCommandOptions {
+export interface ServerCommandOptions extends HistoryCommandOptions {
   host: string;
   port: string;
   database: string;
@@ -72,6 +73,7 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     bodyBudgetBytes: o.bodyBudgetMib !== undefined ? Math.round(Number(o.bodyBudgetMib) * 2 ** 20) : defaultConfig.bodyBudgetBytes,
     maxCommitWaitMs: o.maxCommitWait !== undefined ? Number(o.maxCommitWait) * 1000 : defaultConfig.maxCommitWaitMs,
     agentRateLimit: o.agentRateLimit !== undefined ? Number(o.agentRateLimit) : defaultConfig.agentRateLimit,
+    ...historyConfigFrom(o), // history retention (cli/history-options.ts)
   };
 }
 
@@ -218,6 +220,9 @@ export function createCommand(): Command {
         "heartbeats a minute one agent may send, in bursts of a minute's worth, before it gets 429 (HB-10); 0 = no limit (default: conformance, simulators and benchmarks send fast)",
       ).env('LANET_AGENT_RATE_LIMIT'),
     )
+    .addOption(historyOptions.maxAge()) // history retention (cli/history-options.ts)
+    .addOption(historyOptions.maxCount())
+    .addOption(historyOptions.maxBytes())
     .addHelpText(
       'after',
       '\nLogs (pino JSON) go to stderr; LANET_LOG_LEVEL sets the level (default info). LANET_ESCROW_KEY: 32-byte escrow key, hex or base64.',

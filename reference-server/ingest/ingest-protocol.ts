@@ -1,5 +1,6 @@
 import type { FieldError } from '@lanet/contracts';
 import type { Store } from '../store/store.js';
+import type { RetentionOptions } from './history-pruner.js';
 import type { IngestItem } from './prepare-heartbeat.js';
 
 /** What the ingest thread starts from (structured-cloned into it). */
@@ -8,6 +9,8 @@ export interface IngestWorkerData {
   /** The 32-byte escrow key (ESC-1); it never leaves the process. */
   escrowKey: Uint8Array;
   maxBatch: number;
+  /** History retention: the policy the thread's pruner applies (history-pruner.ts). */
+  retention: RetentionOptions;
 }
 
 /** A refusal the ingest thread decided; the HTTP thread turns it into a problem+json answer. */
@@ -34,8 +37,10 @@ export type IngestCall =
   | { id: number; op: 'ingest'; item: IngestItem }
   | { id: number; op: 'close' };
 
-/** A message from the ingest thread: the answer to call `id` (id 0: the store opened, with its kind), or a commit's figures. */
+/** A message from the ingest thread: the answer to call `id` (id 0: the store opened, with its kind), a commit's or a prune step's figures. */
 export type IngestMessage =
   | { id: number; value: unknown; error?: undefined }
   | { id: number; error: { message: string; code?: string } }
-  | { commit: [seconds: number, size: number] };
+  | { commit: [seconds: number, size: number] }
+  | { pruned: [reason: 'age' | 'agent', rows: number, bytes: number] }
+  | { pruneFailed: string };

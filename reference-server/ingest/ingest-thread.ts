@@ -25,6 +25,10 @@ export interface IngestThread {
 export interface IngestThreadOptions extends IngestWorkerData {
   /** Called with each group commit's duration and size (commit latency metric). */
   onCommit?: (seconds: number, size: number) => void;
+  /** Called with each retention step that deleted something: why (age, or an agent over its budget), rows, bytes. */
+  onPrune?: (reason: 'age' | 'agent', rows: number, bytes: number) => void;
+  /** Called when a retention step failed (it is retried at the next sweep). */
+  onPruneFailed?: (message: string) => void;
 }
 
 /** An error raised on the ingest thread, with the driver's code (e.g. SQLITE_BUSY) kept. */
@@ -45,7 +49,7 @@ export class IngestThreadError extends Error {
  * pending and later call rejects (so /readyz answers 503 and heartbeats get 500, never a false 200).
  */
 export async function startIngestThread(options: IngestThreadOptions): Promise<IngestThread> {
-  const { onCommit, ...data } = options;
+  const { onCommit, onPrune, onPruneFailed, ...data } = options;
   const worker = new Worker(ENTRY, { workerData: data satisfies IngestWorkerData });
   const waiters = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -66,6 +70,8 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
   };
   worker.on('message', (message: IngestMessage) => {
     if ('commit' in message) return onCommit?.(...message.commit);
+    if ('pruned' in message) return onPrune?.(...message.pruned);
+    if ('pruneFailed' in message) return onPruneFailed?.(message.pruneFailed);
     const waiter = waiters.get(message.id);
     if (!waiter) return;
     waiters.delete(message.id);
@@ -105,6 +111,10 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     listHeartbeats: (assetId, limit, beforeId) => call('listHeartbeats', [assetId, limit, beforeId]),
     heartbeatSizes: (assetId, limit, beforeId) => call('heartbeatSizes', [assetId, limit, beforeId]),
     readEscrow: (audit) => call('readEscrow', [audit]),
+    pruneExpired: (cutoffMs, maxRows, after) => call('pruneExpired', [cutoffMs, maxRows, after]),
+    pruneAgentHistory: (assetId, limits, maxRows) => call('pruneAgentHistory', [assetId, limits, maxRows]),
+    agentsOverHistoryLimits: (limits, max) => call('agentsOverHistoryLimits', [limits, max]),
+    historyUsage: (assetId) => call('historyUsage', [assetId]),
     ping: () => call('ping', []),
     // Waits for queued commits, closes the database, then ends the thread.
     close: () =>

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createEscrowCipher } from '../escrow/escrow-cipher.js';
 import { HttpProblem } from '../http/problem.js';
 import { GroupCommitWriter } from '../store/group-commit.js';
+import { HistoryPruner } from './history-pruner.js';
 import { openStore } from '../store/open-store.js';
 import type { HeartbeatWrite, Store } from '../store/store.js';
 import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData } from './ingest-protocol.js';
@@ -35,6 +36,14 @@ const writer = new GroupCommitWriter(store, {
   maxConcurrent: 1,
   onCommit: (seconds, size) => post({ commit: [seconds, size] }),
 });
+// Retention: bounded pruning steps between commits; an agent a commit put over its budget is pruned first.
+const pruner = new HistoryPruner(
+  store,
+  data.retention,
+  (kind, step) => post({ pruned: [kind, step.deletedRows, step.deletedBytes] }),
+  (err) => post({ pruneFailed: err.message }),
+);
+pruner.start();
 
 /** Prepares and commits one heartbeat; a refusal is an outcome, not an error, so the HTTP thread answers it as sent. */
 async function ingest(item: IngestItem): Promise<IngestOutcome> {
@@ -49,7 +58,10 @@ async function ingest(item: IngestItem): Promise<IngestOutcome> {
   }
   if (item.tokenAsset === null) await store.ensureLegacyAgent(write.assetId, item.receivedAtMs); // AUTH-5 legacy mode
   const committed = await writer.write(write); // HB-9: resolves only after the transaction holding it committed.
-  if (!committed.duplicate) rememberEscrowed(escrowed, write);
+  if (!committed.duplicate) {
+    rememberEscrowed(escrowed, write);
+    pruner.noteCommit(write.assetId, committed.history);
+  }
   return { result: committed.duplicate ? 'duplicate' : 'stored', receivedAtMs: committed.receivedAtMs, escrowRequired: committed.escrowRequired };
 }
 
@@ -61,6 +73,7 @@ async function answer(call: IngestCall): Promise<unknown> {
       return (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
     case 'close':
       await writer.idle();
+      await pruner.stop();
       await store.close();
       return undefined;
   }

@@ -1,12 +1,22 @@
 import pg from 'pg';
 import { MIGRATIONS, parsePostgresUrl, pgFingerprint, pgText } from './postgres-support.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
+import { postgresHistory } from './postgres-history.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
-import type { AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, RegisterInput, Store } from './store.js';
+import type { AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, HistoryUsage, RegisterInput, Store } from './store.js';
 
 // BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** A commit moves the agent's "latest" columns only for a heartbeat at least as new as the one it holds (concurrent commits). */
+const NEWER = (receivedAt: string) => `(a.last_seen_at IS NULL OR a.last_seen_at <= ${receivedAt})`;
+const ifNewer = (receivedAt: string, sets: Array<[column: string, value: string]>) =>
+  sets.map(([column, value]) => `${column} = CASE WHEN ${NEWER(receivedAt)} THEN ${value} ELSE a.${column} END`).join(', ');
+/** The agent's retained history after the commit: what it ever stored (upd `u`) minus what was pruned (`p`). */
+const RETAINED = 'u.stored_count - coalesce(p.pruned_count, 0) AS history_count, u.stored_bytes - coalesce(p.pruned_bytes, 0) AS history_bytes';
+const retainedOf = (r: Record<string, unknown> | undefined): HistoryUsage | undefined =>
+  r ? { count: num(r.history_count), bytes: num(r.history_bytes) } : undefined;
 
 function toAgentRow(r: Record<string, unknown>): AgentRow {
   return {
@@ -67,15 +77,22 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
   const writeOne = async (c: pg.PoolClient, w: HeartbeatWrite): Promise<HeartbeatWriteResult> => {
     // One round trip: insert and, unless it was a retry or a newer heartbeat already committed concurrently, point the agent at it.
+    // The counters of retained history rise whenever a row went in, newer or not (retention, history-sql.ts).
     const ins = await c.query(
       `WITH ins AS (
          INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id),
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id, octet_length(payload) AS bytes),
        upd AS (
-         UPDATE agents SET last_seen_at = $4, partial = $5, clock_skew_s = $6, latest_heartbeat_id = (SELECT id FROM ins),
-         hostname = COALESCE($8, hostname)
-         WHERE asset_id = $1 AND EXISTS (SELECT 1 FROM ins) AND (last_seen_at IS NULL OR last_seen_at <= $4) RETURNING 1)
-       SELECT id, (SELECT count(*) FROM upd) AS touched FROM ins`,
+         UPDATE agents a SET ${ifNewer('$4', [
+           ['last_seen_at', '$4'],
+           ['partial', '$5'],
+           ['clock_skew_s', '$6'],
+           ['latest_heartbeat_id', '(SELECT id FROM ins)'],
+         ])},
+           hostname = CASE WHEN ${NEWER('$4')} THEN COALESCE($8, a.hostname) ELSE a.hostname END,
+           stored_count = a.stored_count + 1, stored_bytes = a.stored_bytes + (SELECT bytes FROM ins)
+         WHERE asset_id = $1 AND EXISTS (SELECT 1 FROM ins) RETURNING a.stored_count, a.stored_bytes)
+       SELECT id, ${RETAINED} FROM ins, upd u LEFT JOIN history_pruned p ON p.asset_id = $1`,
       [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey), w.receivedAtMs, w.partial, w.clockSkewS, w.payloadJson, pgText(w.hostname)],
     );
     const id = ins.rows[0]?.id as string | undefined;
@@ -101,7 +118,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const set = new Set(have.rows.map((r) => r.drive_letter as string));
       escrowRequired = w.protectedDrives.some((d) => !set.has(pgText(d)));
     }
-    return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired };
+    return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired, history: retainedOf(ins.rows[0]) };
   };
 
   /**
@@ -119,17 +136,25 @@ export async function openPostgresStore(url: string): Promise<Store> {
          INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
          SELECT asset_id, ts_raw, idem, received_at, partial, skew, payload FROM input ORDER BY ord
          ON CONFLICT DO NOTHING
-         RETURNING id, asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s),
+         RETURNING id, asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, octet_length(payload) AS bytes),
        latest AS (
          SELECT DISTINCT ON (i.asset_id) i.id, i.asset_id, i.received_at, i.partial, i.clock_skew_s,
-           (SELECT inp.hostname FROM input inp WHERE inp.asset_id = i.asset_id AND inp.ts_raw = i.ts_raw LIMIT 1) AS hostname
+           (SELECT inp.hostname FROM input inp WHERE inp.asset_id = i.asset_id AND inp.ts_raw = i.ts_raw LIMIT 1) AS hostname,
+           count(*) OVER (PARTITION BY i.asset_id) AS n, sum(i.bytes) OVER (PARTITION BY i.asset_id) AS b
          FROM ins i ORDER BY i.asset_id, i.received_at DESC, i.id DESC),
        upd AS (
-         UPDATE agents a SET last_seen_at = l.received_at, partial = l.partial, clock_skew_s = l.clock_skew_s,
-           latest_heartbeat_id = l.id, hostname = COALESCE(l.hostname, a.hostname)
-         FROM latest l WHERE a.asset_id = l.asset_id AND (a.last_seen_at IS NULL OR a.last_seen_at <= l.received_at)
-         RETURNING 1)
-       SELECT asset_id, ts_raw, idempotency_key, received_at, (SELECT count(*) FROM upd) AS touched FROM ins`,
+         UPDATE agents a SET ${ifNewer('l.received_at', [
+           ['last_seen_at', 'l.received_at'],
+           ['partial', 'l.partial'],
+           ['clock_skew_s', 'l.clock_skew_s'],
+           ['latest_heartbeat_id', 'l.id'],
+         ])},
+           hostname = CASE WHEN ${NEWER('l.received_at')} THEN COALESCE(l.hostname, a.hostname) ELSE a.hostname END,
+           stored_count = a.stored_count + l.n, stored_bytes = a.stored_bytes + l.b
+         FROM latest l WHERE a.asset_id = l.asset_id
+         RETURNING a.asset_id, a.stored_count, a.stored_bytes)
+       SELECT i.asset_id, i.ts_raw, i.idempotency_key, i.received_at, ${RETAINED}
+       FROM ins i JOIN upd u ON u.asset_id = i.asset_id LEFT JOIN history_pruned p ON p.asset_id = i.asset_id`,
       [
         col((w) => w.assetId),
         col((w) => pgText(w.timestampRaw)),
@@ -143,9 +168,11 @@ export async function openPostgresStore(url: string): Promise<Store> {
     );
     const key = (a: string, t: string, k: string | null, r: number) => `${a}\u0000${t}\u0000${k ?? ''}\u0000${r}`;
     const inserted = new Map<string, number>();
+    const retained = new Map<string, HistoryUsage>();
     for (const r of rows) {
       const k = key(r.asset_id as string, r.ts_raw as string, (r.idempotency_key as string | null) ?? null, num(r.received_at));
       inserted.set(k, (inserted.get(k) ?? 0) + 1);
+      retained.set(r.asset_id as string, retainedOf(r)!);
     }
     const out: HeartbeatWriteResult[] = [];
     for (const w of batch) {
@@ -153,7 +180,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
       const left = inserted.get(k) ?? 0;
       if (left > 0) {
         inserted.set(k, left - 1);
-        out.push({ receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired: false });
+        out.push({ receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired: false, history: retained.get(w.assetId) });
         continue;
       }
       // HB-7: a retry (of a stored heartbeat, or of one earlier in this batch): answer with the original receive time.
@@ -169,6 +196,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
 
   return {
     kind: 'postgres',
+    ...postgresHistory(pool, tx),
     async getSetting(name) {
       const { rows } = await pool.query('SELECT value FROM settings WHERE name = $1', [name]);
       return rows[0]?.value as string | undefined;

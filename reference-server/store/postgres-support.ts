@@ -1,6 +1,7 @@
 /** PostgreSQL store support: its migrations, the `?schema=` URL convention, and text the server can store. */
 import { createHash } from 'node:crypto';
 import { FLEET_INDEX_SQL } from './fleet-page-sql.js';
+import { HISTORY_MIGRATION_SQL } from './history-sql.js';
 
 /** Migrations, run in order once each and recorded in schema_migrations; BIGINT columns hold epoch milliseconds. */
 export const MIGRATIONS: readonly string[] = [
@@ -23,6 +24,8 @@ export const MIGRATIONS: readonly string[] = [
      audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at BIGINT NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
   // FLT-5: keyset pages of the fleet list by hostname or last seen, status filters and counts without a table scan.
   FLEET_INDEX_SQL.join(';\n'),
+  // Retention: per-agent history counters and the indexes pruning walks (history-sql.ts).
+  HISTORY_MIGRATION_SQL.join(';\n'),
 ];
 
 /** Splits `?schema=NAME` off a postgres URL: tests and the conformance suite isolate runs in their own schema. */

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { preparePrivateFile } from './private-files.js';
+import { HISTORY_MIGRATION_SQL } from './history-sql.js';
+import { sqliteHistory } from './sqlite-history.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
 import type {
   AgentPageQuery,
@@ -35,6 +37,8 @@ const MIGRATIONS: readonly string[] = [
      audit_id TEXT PRIMARY KEY, actor TEXT NOT NULL, read_at INTEGER NOT NULL, asset_id TEXT NOT NULL, key_ids TEXT NOT NULL);`,
   // FLT-5: keyset pages of the fleet list by hostname or last seen, status filters and counts without a table scan.
   FLEET_INDEX_SQL.join(';\n'),
+  // Retention: per-agent history counters and the indexes pruning walks (history-sql.ts).
+  HISTORY_MIGRATION_SQL.join(';\n'),
 ];
 
 interface AgentSqlRow {
@@ -90,9 +94,10 @@ export function openSqliteStore(path: string): Store {
     original: db.prepare<[string, string, string | null], { received_at: number }>(
       'SELECT received_at FROM heartbeats WHERE asset_id = ? AND (ts_raw = ? OR idempotency_key = ?) ORDER BY id LIMIT 1',
     ),
+    // stored_bytes counts what SQLite stores: octet_length of the same text, UTF-8 (retention, history-sql.ts).
     touchAgent: db.prepare(
       `UPDATE agents SET last_seen_at = ?, partial = ?, clock_skew_s = ?, latest_heartbeat_id = ?,
-       hostname = COALESCE(?, hostname) WHERE asset_id = ?`,
+       hostname = COALESCE(?, hostname), stored_count = stored_count + 1, stored_bytes = stored_bytes + octet_length(?) WHERE asset_id = ?`,
     ),
     insertEscrow: db.prepare(
       'INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -148,6 +153,7 @@ export function openSqliteStore(path: string): Store {
     );
     return db.prepare<unknown[], { n: number }>(sql).get(...args)!.n;
   };
+  const history = sqliteHistory(db);
   const countStatement = db.prepare<[number], { total: number; never_seen: number; online: number }>(fleetCountsSql(() => '?', 0));
 
   const writeOne = (w: HeartbeatWrite): HeartbeatWriteResult => {
@@ -157,14 +163,14 @@ export function openSqliteStore(path: string): Store {
       const original = q.original.get(w.assetId, w.timestampRaw, w.idempotencyKey);
       return { receivedAtMs: original?.received_at ?? w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
-    q.touchAgent.run(w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, info.lastInsertRowid, w.hostname, w.assetId);
+    q.touchAgent.run(w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, info.lastInsertRowid, w.hostname, w.payloadJson, w.assetId);
     for (const e of w.escrow) q.insertEscrow.run(e.keyId, w.assetId, e.driveLetter, e.ciphertext, e.digest, w.receivedAtMs);
     let escrowRequired = false;
     if (w.protectedDrives.length > 0) {
       const have = new Set(q.escrowedDrives.all(w.assetId).map((r) => r.drive_letter));
       escrowRequired = w.protectedDrives.some((d) => !have.has(d));
     }
-    return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired };
+    return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired, history: history.usage(w.assetId) };
   };
   const writeBatch = db.transaction((batch: readonly HeartbeatWrite[]) => batch.map(writeOne));
 
@@ -191,6 +197,7 @@ export function openSqliteStore(path: string): Store {
 
   return {
     kind: 'sqlite',
+    ...history.methods,
     async getSetting(name) {
       return q.getSetting.get(name)?.value;
     },

@@ -85,6 +85,33 @@ export interface HeartbeatWriteResult {
   receivedAtMs: number;
   duplicate: boolean;
   escrowRequired: boolean;
+  /** The agent's retained history after this commit (absent for a retry): the pruner compares it with the policy. */
+  history?: HistoryUsage;
+}
+
+/** What an agent's retained history holds: heartbeats, and their stored payload in UTF-8 bytes. */
+export interface HistoryUsage {
+  count: number;
+  bytes: number;
+}
+
+/** Per-agent history limits; Infinity is no limit. The latest heartbeat is kept whatever they say (FLT-3). */
+export interface HistoryLimits {
+  maxCount: number;
+  maxBytes: number;
+}
+
+/** A place in the (received_at, id) order of all heartbeats: where the next step of an age sweep starts. */
+export type HistoryPosition = [receivedAtMs: number, id: number];
+
+/** What one bounded pruning step did. */
+export interface PruneStep {
+  deletedRows: number;
+  deletedBytes: number;
+  /** The step stopped at its row bound with work left: call again. */
+  more: boolean;
+  /** Age sweeps only: where the next step starts (the last row this step looked at). */
+  next?: HistoryPosition;
 }
 
 /** Input of a registration (REG-1, REG-3). */
@@ -140,6 +167,17 @@ export interface Store {
   listHeartbeats(assetId: string, limit: number, beforeId?: number): Promise<HeartbeatRow[]>;
   /** Ids and payload sizes in UTF-8 bytes, newest first, ids below `beforeId`: a history page's budget, without payloads (GEN-6). */
   heartbeatSizes(assetId: string, limit: number, beforeId?: number): Promise<Array<[id: number, bytes: number]>>;
+  /**
+   * Retention, age: one step of a sweep in (received_at, id) order from `after`, deleting at most `maxRows` heartbeats
+   * received before `cutoffMs`; an agent's latest heartbeat is never deleted (FLT-3).
+   */
+  pruneExpired(cutoffMs: number, maxRows: number, after?: HistoryPosition): Promise<PruneStep>;
+  /** Retention, count and bytes: deletes at most `maxRows` of the agent's oldest heartbeats while it is over `limits`; never its latest. */
+  pruneAgentHistory(assetId: string, limits: HistoryLimits, maxRows: number): Promise<PruneStep>;
+  /** Up to `max` agents whose retained history is over `limits` (found after a restart or a policy change). */
+  agentsOverHistoryLimits(limits: HistoryLimits, max: number): Promise<string[]>;
+  /** What the agent's retained history holds, or undefined for an unknown agent. */
+  historyUsage(assetId: string): Promise<HistoryUsage | undefined>;
   /** Reads the escrowed keys and writes the audit record in one transaction (ESC-2). */
   readEscrow(audit: EscrowAudit): Promise<{ keys: EscrowRow[] }>;
   /** Throws when the database is unreachable (/readyz). */
