@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { assertRepresentable } from '@lanet/contracts';
 import { agentSchemas } from '../checks/agent-schemas.js';
 
-// ajv's standalone entry is CommonJS: under Node's ESM loader its function is the default export's default.
-const standaloneCode = ((standaloneModule as unknown as { default?: typeof standaloneModule }).default ?? standaloneModule) as typeof standaloneModule;
+// ajv's standalone entry is CommonJS: Node's ESM loader hands over module.exports, whose `default` is the function.
+const standaloneCode = standaloneModule.default;
 
 /**
  * The source of the module that replaces checks/agent-checks.ts in the single-file agent (PERF-3): every schema of
