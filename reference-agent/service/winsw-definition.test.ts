@@ -33,6 +33,7 @@ describe('the generated WinSW service definition', () => {
     expect(bundled.argument).toEqual([
       '--max-semi-space-size=1',
       '--lite-mode',
+      '--no-expose-wasm',
       'C:\\Program Files\\LANET\\lanet-agent.mjs',
       '--config-dir',
       options.configDir,
