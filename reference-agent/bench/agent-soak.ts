@@ -5,7 +5,7 @@
  * its window, whether the agent kept its identity across the restart, and the agent's RSS and CPU (PERF-3).
  *
  *   npx tsx reference-agent/bench/agent-soak.ts [--duration-s 600] [--interval-s 5] [--restart-at-s 300] [--downtime-s 3]
- *       [--agent tsx|bundle] [--node-flags "--max-semi-space-size=1 --lite-mode --no-expose-wasm"]
+ *       [--agent tsx|bundle] ["--node-flags=--max-semi-space-size=1 --lite-mode --no-expose-wasm"]
  *
  * `--agent bundle` runs the single-file agent (`npm run build:agent` first) the way the Windows service does, with
  * the given node flags (default: the service's, AGENT_NODE_FLAGS); `tsx` runs `lanet agent` from the TypeScript.
