@@ -1,27 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { limits } from '@lanet/contracts';
+import { check, type Checked } from '../checks/agent-checks.js';
 import { defaultConfigDir } from './identity-store.js';
 
-/** The agent's settings after merging file, environment and flags (flags win, then environment, then file). */
-export const AgentConfigSchema = z.object({
-  server: z
-    .string()
-    .url()
-    .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  enrollmentSecret: z.string().min(1).optional(),
-  configDir: z.string().min(1),
-  /** Development override: a fixed interval that ignores the server's HB-11 steering and may go below 60 s. */
-  intervalS: z.number().positive().max(limits.maxHeartbeatIntervalS).optional(),
-  /** AG-7 start-up spread; default 0.8 x the interval. */
-  startupDelayS: z.number().min(0).optional(),
-  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+// The settings' shape is AgentConfigSchema (checks/agent-schemas.ts); what JSON Schema cannot say (the server parses
+// as a URL, the default log level, no trailing slash) is done here, so the single-file agent checks without zod.
 
 /** Resolved agent settings. */
-export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+export type AgentConfig = Checked<'agentConfig'>;
 
 /** The settings as each source spells them; undefined means "not set here". */
 export type AgentConfigInput = Partial<
@@ -59,10 +45,15 @@ function fromFile(file: string, required: boolean): AgentConfigInput {
     if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new Error(`Cannot read the agent config file ${file}: ${(error as Error).message}`);
   }
-  const parsed = z.record(z.string(), z.union([z.string(), z.number()])).safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} must be a JSON object of strings and numbers (keys: ${Object.keys(FILE_KEYS).join(', ')}).`);
+  const parsed: unknown = JSON.parse(text);
+  const isSettings =
+    parsed !== null &&
+    typeof parsed === 'object' &&
+    !Array.isArray(parsed) &&
+    Object.values(parsed).every((v) => typeof v === 'string' || typeof v === 'number');
+  if (!isSettings) throw new Error(`${file} must be a JSON object of strings and numbers (keys: ${Object.keys(FILE_KEYS).join(', ')}).`);
   const out: AgentConfigInput = {};
-  for (const [name, value] of Object.entries(parsed.data)) {
+  for (const [name, value] of Object.entries(parsed as Record<string, string | number>)) {
     const key = FILE_KEYS[name];
     if (!key) throw new Error(`${file}: unknown setting "${name}"; known settings are ${Object.keys(FILE_KEYS).join(', ')}.`);
     out[key] = value;
@@ -78,19 +69,23 @@ export function loadAgentConfig(flags: AgentConfigInput, env: NodeJS.ProcessEnv 
   const configDir = String(early.configDir ?? defaultConfigDir());
   const file = early.configFile !== undefined ? String(early.configFile) : join(configDir, 'agent.json');
   const merged = { ...fromFile(file, early.configFile !== undefined), ...early };
-  const parsed = AgentConfigSchema.safeParse({
-    server: merged.server,
+  const server = merged.server === undefined ? undefined : String(merged.server);
+  const invalid = (setting: string, message: string) =>
+    new Error(`Invalid agent setting ${setting}: ${message}. Check the flag, the LANET_* variable or ${file}.`);
+  if (server !== undefined && !URL.canParse(server)) throw invalid('server', `"${server}" is not a URL (e.g. https://lanet.example.com)`);
+  const parsed = check('agentConfig', {
+    server: server?.replace(/\/+$/, ''),
     enrollmentSecret: merged.enrollmentSecret === undefined ? undefined : String(merged.enrollmentSecret),
     configDir,
     intervalS: numeric(merged.intervalS),
     startupDelayS: numeric(merged.startupDelayS),
-    logLevel: merged.logLevel,
+    logLevel: merged.logLevel ?? 'info',
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid agent setting ${issue?.path.join('.')}: ${issue?.message}. Check the flag, the LANET_* variable or ${file}.`);
+  if (!parsed.ok) {
+    const first = parsed.errors[0];
+    throw invalid(first?.path.slice(1).replace(/\//g, '.') ?? '', first?.message ?? 'invalid');
   }
-  return parsed.data;
+  return parsed.value;
 }
 
 function strip(input: AgentConfigInput): AgentConfigInput {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { HeartbeatRequestSchema, formatFieldErrors, validateMessage, type HeartbeatRequest } from '@lanet/contracts';
+import { formatFieldErrors, type HeartbeatRequest } from '@lanet/contracts';
+import { check } from '../checks/agent-checks.js';
 import type { InventorySections } from '../collectors/collector-types.js';
 import type { CollectionRun } from '../collectors/run-collectors.js';
 
@@ -51,7 +52,7 @@ export function buildHeartbeat(
     ...(s.software ? { software_inventory: s.software } : {}),
     ...(run.errors.length > 0 ? { collection_errors: run.errors } : {}),
   };
-  const verdict = validateMessage(HeartbeatRequestSchema, candidate);
+  const verdict = check('heartbeat', candidate);
   if (!verdict.ok) throw new Error(`The assembled heartbeat breaks the contract (an agent bug, please report it): ${formatFieldErrors(verdict.errors)}`);
   return { heartbeat: verdict.value, keysIncluded, keysFingerprint };
 }

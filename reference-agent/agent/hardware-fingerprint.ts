@@ -8,12 +8,20 @@ import os from 'node:os';
  */
 export async function hardwareFingerprint(): Promise<string> {
   // Loaded only here, at registration: the collectors no longer need it, and an agent that is registered never pays
-  // for its code (PERF-3). Kept for the fingerprint so an upgraded agent keeps its asset id (REG-3).
-  const { default: si } = await import('systeminformation');
+  // for its code (PERF-3). Kept for the fingerprint so an upgraded agent keeps its asset id (REG-3). Only the two
+  // modules that read these values are loaded, not the package index, which loads all 30 (graphics, wifi, docker,
+  // bluetooth vendors...): ~2.5 MB less RSS at registration and 190 KiB less in the single-file agent.
+  const [systemInfo, osInfo] = await Promise.all([import('systeminformation/lib/system.js'), import('systeminformation/lib/osinfo.js')]);
+  if (process.platform === 'win32') {
+    // What the package index does on Windows before any query: learn the console code page and PowerShell's path.
+    const util = await import('systeminformation/lib/util.js');
+    util.getCodepage();
+    util.getPowershell();
+  }
   const [system, board, uuid] = await Promise.all([
-    si.system().catch(() => undefined),
-    si.baseboard().catch(() => undefined),
-    si.uuid().catch(() => undefined),
+    systemInfo.system().catch(() => undefined),
+    systemInfo.baseboard().catch(() => undefined),
+    osInfo.uuid().catch(() => undefined),
   ]);
   let machineId = '';
   try {

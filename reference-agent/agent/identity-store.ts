@@ -1,20 +1,18 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, win32 } from 'node:path';
-import { z } from 'zod';
-import { AssetIdSchema, TokenSchema } from '@lanet/contracts';
+import { formatFieldErrors } from '@lanet/contracts';
+import { check, type Checked } from '../checks/agent-checks.js';
 
-/** What the agent keeps between runs: its identity (REG-1) and the ESC-3 fingerprint of the keys the server has. */
-export const AgentStateSchema = z.object({
-  server: z.string().url(),
-  asset_id: AssetIdSchema,
-  agent_token: TokenSchema,
-  /** sha256 of the recovery keys last accepted by the server; keys are sent again only when it changes (ESC-3). */
-  escrowed_keys_sha256: z.string().optional(),
-});
+/** The persisted identity: its shape is AgentStateSchema (checks/agent-schemas.ts), its server also a URL. */
+export type AgentState = Checked<'agentState'>;
 
-/** The persisted identity. */
-export type AgentState = z.infer<typeof AgentStateSchema>;
+/** Why `value` is not a valid identity, or undefined when it is one. */
+function identityProblem(value: unknown): string | undefined {
+  const verdict = check('agentState', value);
+  if (!verdict.ok) return formatFieldErrors(verdict.errors.slice(0, 1));
+  return URL.canParse(verdict.value.server) ? undefined : `/server: "${verdict.value.server}" is not a URL`;
+}
 
 /**
  * Default config directory: %ProgramData%\LANET\agent for the Windows service (LocalSystem; the installer narrows its
@@ -49,9 +47,9 @@ export class IdentityStore {
     } catch {
       throw new Error(`${this.file} is not JSON. Delete it to register this machine again (same hardware fingerprint, same asset id).`);
     }
-    const parsed = AgentStateSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`${this.file} does not hold a valid identity (${parsed.error.issues[0]?.message}). Delete it to register again.`);
-    return parsed.data;
+    const problem = identityProblem(json);
+    if (problem !== undefined) throw new Error(`${this.file} does not hold a valid identity (${problem}). Delete it to register again.`);
+    return json as AgentState;
   }
 
   /** Writes atomically (temp file, then rename) so a crash never leaves half an identity. */
@@ -59,7 +57,9 @@ export class IdentityStore {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
     const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(AgentStateSchema.parse(state), null, 2)}\n`, { mode: 0o600 });
+    const problem = identityProblem(state);
+    if (problem !== undefined) throw new Error(`Refusing to save an invalid identity to ${this.file} (${problem}): an agent bug, please report it.`);
+    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.file);
   }
 }

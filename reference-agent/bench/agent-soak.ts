@@ -5,7 +5,7 @@
  * its window, whether the agent kept its identity across the restart, and the agent's RSS and CPU (PERF-3).
  *
  *   npx tsx reference-agent/bench/agent-soak.ts [--duration-s 600] [--interval-s 5] [--restart-at-s 300] [--downtime-s 3]
- *       [--agent tsx|bundle] [--node-flags "--max-semi-space-size=1 --no-opt"]
+ *       [--agent tsx|bundle] ["--node-flags=--max-semi-space-size=1 --lite-mode --no-expose-wasm"]
  *
  * `--agent bundle` runs the single-file agent (`npm run build:agent` first) the way the Windows service does, with
  * the given node flags (default: the service's, AGENT_NODE_FLAGS); `tsx` runs `lanet agent` from the TypeScript.
@@ -126,9 +126,19 @@ await new Promise((r) => agent.once('exit', r));
 const identityAfter = readFileSync(join(configDir, 'identity.json'), 'utf8');
 const assetId = (JSON.parse(identityAfter) as { asset_id: string }).asset_id;
 const fleet = (await (await fetch(`${url}/api/agents`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as unknown;
-const stored = (await (await fetch(`${url}/api/agents/${assetId}/heartbeats?limit=500`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as {
-  items?: unknown[];
-};
+// Every page of the history: a page stops at 8 MB (reference server), ~80 heartbeats of this VM's 106 KB inventory.
+const storedItems: unknown[] = [];
+for (let cursor: string | null = null, pages = 0; pages < 20; pages++) {
+  const query: string = `limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const page = (await (await fetch(`${url}/api/agents/${assetId}/heartbeats?${query}`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as {
+    items?: unknown[];
+    next_cursor?: string | null;
+  };
+  storedItems.push(...(page.items ?? []));
+  cursor = page.next_cursor ?? null;
+  if (!cursor) break;
+}
+const stored = { items: storedItems };
 await server.stop();
 rmSync(work, { recursive: true, force: true });
 
@@ -168,6 +178,9 @@ const report = {
   stored_heartbeats: storedCount,
   agent_rss_mb: {
     max: Math.max(...samples.map((s) => s.rssKb)) / 1024,
+    // When the peak came (s since start): registration and the first collection come first, the restart half-way.
+    max_at_s: Math.round((samples.reduce((a, s) => (s.rssKb > a.rssKb ? s : a), samples[0]!).t ?? 0) / 1000),
+    p95: [...samples.map((s) => s.rssKb)].sort((a, b) => a - b)[Math.floor(samples.length * 0.95)]! / 1024,
     mean: Math.round(samples.reduce((a, s) => a + s.rssKb, 0) / samples.length / 102.4) / 10,
   },
   agent_cpu_percent_of_core_mean: Math.round(((last.ticks - first.ticks) / hz / wallS) * 1000) / 10,

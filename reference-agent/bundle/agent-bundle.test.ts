@@ -34,6 +34,8 @@ describe('the single-file agent (npm run build:agent)', () => {
     expect(validateMessage(HeartbeatRequestSchema, JSON.parse(stdout)).ok).toBe(true);
     const log = JSON.parse(stderr.trim().split('\n').at(-1)!) as { msg: string; rss_mb: number; cpu_ms: number };
     expect(log.msg).toContain('dry run');
+    // PERF-3: the checks are precompiled (compiled-checks.ts); zod, ~6 MB of RSS once loaded, is not in the file.
+    expect(readFileSync(bundle, 'utf8')).not.toMatch(/\$ZodType|ZodError/);
     process.stderr.write(`[bundle dry run] rss_mb ${log.rss_mb}, cpu_ms ${log.cpu_ms}\n`);
   }, 60_000);
 
@@ -81,9 +83,12 @@ describe('the single-file agent (npm run build:agent)', () => {
     expect(code).toBe(0);
     const xml = readFileSync(join(out, 'lanet-agent.xml'), 'utf8');
     expect(xml).toContain(
-      '<argument>--max-semi-space-size=1</argument>\n  <argument>--no-opt</argument>\n  <argument>C:\\Program Files\\LANET\\lanet-agent.mjs</argument>\n  <argument>--config-dir</argument>',
+      '<argument>--max-semi-space-size=1</argument>\n  <argument>--lite-mode</argument>\n  <argument>--no-expose-wasm</argument>\n  <argument>C:\\Program Files\\LANET\\lanet-agent.mjs</argument>\n  <argument>--config-dir</argument>',
     );
     expect(xml).not.toContain('<argument>agent</argument>');
+    // Lite mode's WebAssembly warning would be the first line of every service log: the flags keep stderr to JSON.
+    const { stderr } = await runBundle(['--once', '--dry-run'], join(dir, 'svc'));
+    expect(stderr.split('\n')[0]).toMatch(/^\{/);
   }, 60_000);
 
   it('a usage error exits 2 with the reason', async () => {

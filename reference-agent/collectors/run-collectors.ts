@@ -1,29 +1,6 @@
-import { z } from 'zod';
-import {
-  BitLockerInfoSchema,
-  MemoryInfoSchema,
-  PhysicalDiskSchema,
-  SoftwareInventorySchema,
-  StatusSchema,
-  SystemInfoSchema,
-  SystemVolumeSchema,
-  formatFieldErrors,
-  limits,
-  validateMessage,
-  type CollectionError,
-} from '@lanet/contracts';
+import { formatFieldErrors, limits, type CollectionError } from '@lanet/contracts';
+import { check } from '../checks/agent-checks.js';
 import { CollectorTimeoutError, type Collector, type CollectorTiming, type InventorySections } from './collector-types.js';
-
-/** Every section's contract schema: a collector's output is checked before it joins the heartbeat. */
-const sectionSchemas: { [K in keyof InventorySections]-?: z.ZodType } = {
-  status: StatusSchema,
-  system: SystemInfoSchema,
-  memory: MemoryInfoSchema,
-  disk: SystemVolumeSchema,
-  disks: z.array(PhysicalDiskSchema).max(limits.disksMax),
-  bitlocker: BitLockerInfoSchema,
-  software: SoftwareInventorySchema,
-};
 
 /** The sections, errors and timings of one collection cycle. */
 export interface CollectionRun {
@@ -84,7 +61,8 @@ export async function runCollectors(collectors: readonly Collector[], now: () =>
       for (const note of result.notes ?? []) errors.push({ collector: note.collector, error: clipError(note.error), kind: 'unsupported' });
       for (const [key, value] of Object.entries(result.sections) as Array<[keyof InventorySections, unknown]>) {
         if (value === undefined) continue;
-        const verdict = validateMessage(sectionSchemas[key], value);
+        // Each section is checked against its contract schema (checks/agent-schemas.ts) before it joins the heartbeat.
+        const verdict = check(key, value);
         if (verdict.ok && key === 'software') sections.software = { ...sections.software, ...(verdict.value as InventorySections['software']) };
         else if (verdict.ok) (sections as Record<string, unknown>)[key] = verdict.value;
         else {

@@ -30,7 +30,14 @@ describe('the generated WinSW service definition', () => {
     expect(s.argument).toEqual([options.lanetBin, 'agent', '--config-dir', options.configDir]);
     // The single-file agent takes the agent's options directly, under the lean node flags (PERF-3).
     const bundled = parse(winswDefinition({ ...options, lanetBin: 'C:\\Program Files\\LANET\\lanet-agent.mjs', bundled: true }));
-    expect(bundled.argument).toEqual(['--max-semi-space-size=1', '--no-opt', 'C:\\Program Files\\LANET\\lanet-agent.mjs', '--config-dir', options.configDir]);
+    expect(bundled.argument).toEqual([
+      '--max-semi-space-size=1',
+      '--lite-mode',
+      '--no-expose-wasm',
+      'C:\\Program Files\\LANET\\lanet-agent.mjs',
+      '--config-dir',
+      options.configDir,
+    ]);
     expect(s.startmode).toBe('Automatic');
     expect(s.delayedAutoStart).toBe(true);
     expect(s.onfailure.map((f: Record<string, string>) => [f['@action'], f['@delay']])).toEqual([

@@ -25,10 +25,12 @@ export interface ServiceDefinitionOptions {
 
 /**
  * Node flags the service runs the single-file agent with (PERF-3): a 1 MB young generation instead of up to 16 MB,
- * and no optimizing compiler, whose code an agent busy for a second every 5 minutes never pays back. Together they
- * take ~8 MB off the peak RSS of a collection.
+ * and V8's lite mode (no optimizing compilers, feedback vectors allocated lazily, bytecode flushed sooner), whose
+ * speed an agent busy for a second every 5 minutes never needs. Measured on a dry run of the bundle: ~6 MB off the
+ * peak RSS for the young generation, ~1.4 MB more for lite mode over --no-opt, at no more CPU per cycle. Lite mode
+ * runs V8 without a JIT, which turns WebAssembly off and warns so on stderr at start-up: --no-expose-wasm says it first.
  */
-export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--no-opt'];
+export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'];
 
 /** Defaults for a machine-wide install under %ProgramData%. */
 export const defaultServiceId = 'lanet-agent';

@@ -1,14 +1,7 @@
-import {
-  ProblemSchema,
-  RegisterResponseSchema,
-  formatFieldErrors,
-  pathOf,
-  validateMessage,
-  type HeartbeatRequest,
-  type RegisterRequest,
-  type RegisterResponse,
-} from '@lanet/contracts';
+import { formatFieldErrors, type HeartbeatRequest, type RegisterRequest, type RegisterResponse } from '@lanet/contracts';
+import { check } from '../checks/agent-checks.js';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
+import { REGISTER_PATH } from '../wire/agent-routes.js';
 import { HEARTBEAT_PATH, classifyAnswer, encodeBody, idempotencyKey, postHeaders } from '../wire/heartbeat-wire.js';
 
 // Retry-After's one parsing and rounding rule lives in the wire policy the simulator shares.
@@ -33,10 +26,10 @@ export interface SendReport {
 async function problemDetail(response: Response): Promise<string> {
   const text = await response.text().catch(() => '');
   try {
-    const problem = ProblemSchema.safeParse(JSON.parse(text));
-    if (problem.success) {
-      const errors = problem.data.errors?.length ? `: ${formatFieldErrors(problem.data.errors).replace(/\n/g, '; ')}` : '';
-      return `${problem.data.title} (${problem.data.detail})${errors}`;
+    const problem = check('problem', JSON.parse(text));
+    if (problem.ok) {
+      const errors = problem.value.errors?.length ? `: ${formatFieldErrors(problem.value.errors).replace(/\n/g, '; ')}` : '';
+      return `${problem.value.title} (${problem.value.detail})${errors}`;
     }
   } catch {
     // not problem+json: fall through to the raw start of the body
@@ -121,9 +114,9 @@ export async function sendHeartbeat(server: string, token: string, heartbeat: He
 
 /** POST /api/agents/register with the enrollment secret (REG-1); a 201 body must match the contract to count. */
 export async function register(server: string, enrollmentSecret: string, request: RegisterRequest): Promise<SendReport> {
-  const { report, json } = await postJson(`${server}${pathOf('registerAgent')}`, request, enrollmentSecret);
+  const { report, json } = await postJson(`${server}${REGISTER_PATH}`, request, enrollmentSecret);
   if (report.outcome.kind !== 'accepted') return report;
-  const answer = validateMessage(RegisterResponseSchema, json);
+  const answer = check('registerResponse', json);
   if (!answer.ok) {
     return {
       ...report,

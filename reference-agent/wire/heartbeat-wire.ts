@@ -1,8 +1,10 @@
 import { gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { HeartbeatResponseSchema, formatFieldErrors, pathOf, validateMessage } from '@lanet/contracts';
+import { formatFieldErrors } from '@lanet/contracts';
+import { check } from '../checks/agent-checks.js';
 import { agentVersion } from '../collectors/agent-collector.js';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
+import { HEARTBEAT_PATH } from './agent-routes.js';
 
 /**
  * The reference agent's wire policy, in one place for the agent and the simulator (issue 13): how a heartbeat
@@ -20,7 +22,7 @@ export interface WireOptions {
 export const agentWire: Readonly<WireOptions> = Object.freeze({ gzip: true });
 
 /** The heartbeat endpoint, from the contracts' route table. */
-export const HEARTBEAT_PATH = pathOf('postHeartbeat');
+export { HEARTBEAT_PATH };
 
 /** The User-Agent every heartbeat carries, so a backend can tell agent versions apart in its logs. */
 export const USER_AGENT = `lanet-agent/${agentVersion}`;
@@ -85,7 +87,7 @@ export interface ClassifiedAnswer {
  */
 export function classifyAnswer(status: number, retryAfter: string | null | undefined, body: unknown, nowMs: number): ClassifiedAnswer {
   if (status >= 200 && status < 300) {
-    const answer = validateMessage(HeartbeatResponseSchema, body);
+    const answer = check('heartbeatResponse', body);
     if (!answer.ok)
       return {
         outcome: { kind: 'accepted' },

@@ -1,33 +1,29 @@
-import { z } from 'zod';
 import { limits, type PhysicalDisk } from '@lanet/contracts';
+import { check } from '../../checks/agent-checks.js';
 import { bytesToGb } from '../exec-text.js';
 import type { RawProgram } from '../normalize-programs.js';
 
-// lsblk -J prints sizes as numbers with -b, but older util-linux prints them as strings: accept both.
-const LsblkDeviceSchema = z.object({
-  name: z.string().min(1),
-  model: z.string().nullable().optional(),
-  tran: z.string().nullable().optional(),
-  size: z
-    .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
-    .nullable()
-    .optional(),
-  rota: z.union([z.boolean(), z.string(), z.number()]).nullable().optional(),
-  type: z.string(),
-});
-const LsblkSchema = z.object({ blockdevices: z.array(LsblkDeviceSchema) });
-
-/** One disk lsblk lists, before SMART is known. */
-export type LsblkDisk = z.infer<typeof LsblkDeviceSchema>;
+/** One disk lsblk lists, before SMART is known (size in bytes: lsblk -b prints a number, older util-linux a string). */
+export interface LsblkDisk {
+  name: string;
+  model?: string | null;
+  tran?: string | null;
+  size: number | null;
+  rota?: boolean | string | number | null;
+  type: string;
+}
 
 // Kernel devices that are not physical disks: RAM-backed swap, loop mounts, ramdisks.
 const NOT_PHYSICAL = /^(zram|loop|ram|sr|fd)\d*/;
 
 /** Parses `lsblk -J -b -o NAME,MODEL,TRAN,SIZE,ROTA,TYPE` and keeps the physical disks. */
 export function parseLsblk(json: string): LsblkDisk[] {
-  const parsed = LsblkSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`lsblk printed JSON of an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data.blockdevices.filter((d) => d.type === 'disk' && !NOT_PHYSICAL.test(d.name) && (d.size ?? 0) > 0);
+  // The shape is checked by checks/agent-schemas.ts (LsblkDeviceSchema); a string size becomes a number after it.
+  const parsed = check('lsblk', JSON.parse(json));
+  if (!parsed.ok) throw new Error(`lsblk printed JSON of an unexpected shape: ${parsed.errors[0]?.path || '(root)'} ${parsed.errors[0]?.message ?? 'invalid'}`);
+  return parsed.value.blockdevices
+    .map((d) => ({ ...d, size: d.size === null || d.size === undefined ? null : Number(d.size) }))
+    .filter((d) => d.type === 'disk' && !NOT_PHYSICAL.test(d.name) && (d.size ?? 0) > 0);
 }
 
 /** Maps lsblk's transport (and the device name when the transport is empty) to the seed's interface words. */
@@ -50,17 +46,12 @@ export function interfaceType(disk: LsblkDisk): string {
   return 'Unknown';
 }
 
-const SmartctlSchema = z.object({
-  smart_status: z.object({ passed: z.boolean() }).optional(),
-  model_name: z.string().optional(),
-});
-
 /** SMART verdict from `smartctl -j -H -i`: passed gives Healthy/OK, failed gives Unhealthy/Pred Fail. */
 export function parseSmartctl(json: string): { health: PhysicalDisk['health_status']; smart: string; model?: string } {
-  const parsed = SmartctlSchema.safeParse(JSON.parse(json));
-  if (!parsed.success || parsed.data.smart_status === undefined) return { health: 'Unknown', smart: 'Unknown' };
-  const passed = parsed.data.smart_status.passed;
-  return { health: passed ? 'Healthy' : 'Unhealthy', smart: passed ? 'OK' : 'Pred Fail', model: parsed.data.model_name };
+  const parsed = check('smartctl', JSON.parse(json));
+  if (!parsed.ok || parsed.value.smart_status === undefined) return { health: 'Unknown', smart: 'Unknown' };
+  const passed = parsed.value.smart_status.passed;
+  return { health: passed ? 'Healthy' : 'Unhealthy', smart: passed ? 'OK' : 'Pred Fail', model: parsed.value.model_name };
 }
 
 /** Builds the contract's disk entry from lsblk plus an optional SMART reading. */

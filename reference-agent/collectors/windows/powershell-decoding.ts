@@ -38,8 +38,10 @@ export function decodePowerShellBytes(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
-// Windows-1252's 0x80..0x9F block; the rest of the byte range maps to the same code point as Latin-1.
-const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+// Windows-1252's 0x80..0x9F block; the rest of the byte range maps to the same code point as Latin-1. Written as
+// escapes: one character above U+00FF in the single-file agent makes V8 hold its whole source as UTF-16 (~1 MB more).
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 function cp1252Byte(char: string): number | undefined {
   const code = char.charCodeAt(0);
@@ -48,8 +50,10 @@ function cp1252Byte(char: string): number | undefined {
   return code <= 0xff ? code : undefined;
 }
 
-// UTF-8 lead bytes read as Windows-1252 (Ã, Â, â, ð and kin) followed by a continuation byte read the same way.
-const MOJIBAKE = /[ÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïð][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/;
+// UTF-8 lead bytes read as Windows-1252 (U+00C2..U+00F0: Ã, Â, â, ð and kin) followed by a continuation byte read
+// the same way (U+0080..U+00BF, or the Windows-1252 block above).
+const MOJIBAKE =
+  /[\u00c2-\u00f0][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178]/;
 
 /**
  * Repairs UTF-8 text that an installer wrote as Windows-1252 ("BenoÃ®t", "dâ€™Ã©cran"): when the string is

@@ -180,3 +180,25 @@ describe('Uninstall entries recorded on real machines (fixtures/real-world, sour
     expect(parsePrograms(one)).toEqual([{ name: 'Git version 2.12.2.2', version: '2.12.2.2', publisher: 'The Git Development Community' }]);
   });
 });
+
+describe('Get-PhysicalDisk and reliability counters seen on real machines (fixtures/real-world, sources in its README)', () => {
+  const pool = readFileSync(new URL('./fixtures/real-world/physicaldisk-win10-storage-pool.json', import.meta.url), 'utf8');
+  const emptyCounters = JSON.parse(readFileSync(new URL('./fixtures/real-world/reliability-counter-win10-empty.json', import.meta.url), 'utf8')) as object;
+
+  it('a Windows 10 desktop with a Storage Spaces pool: four disks, one renamed "... SCSI Disk Device", the bus shown for one only', () => {
+    const disks = parseDisks(pool);
+    for (const d of disks) expect(PhysicalDiskSchema.safeParse(d).success).toBe(true);
+    expect(disks.map((d) => [d.device, d.model, d.interface_type, d.health_status, d.smart_status, d.total_gb])).toEqual([
+      ['TOSHIBA DT01ACA200', 'TOSHIBA DT01ACA200', 'SATA', 'Healthy', 'OK', 1863.7],
+      ['INTEL SSDSC2CT120A3', 'INTEL SSDSC2CT120A3', 'Unknown', 'Healthy', 'OK', 111.8],
+      ['WDC WD20 EZRZ-00Z5HB0 SCSI Disk Device', 'WDC WD20 EZRZ-00Z5HB0 SCSI Disk Device', 'Unknown', 'Healthy', 'OK', 1863.7],
+      ['WDC WD20EZRZ-00Z5HB0', 'WDC WD20EZRZ-00Z5HB0', 'Unknown', 'Healthy', 'OK', 1863.7],
+    ]);
+  });
+
+  it('Windows 10 answering Get-StorageReliabilityCounter with empty counters (only Wear 0): health decides, SMART is OK', () => {
+    const [first] = JSON.parse(pool) as object[];
+    const [disk] = parseDisks(JSON.stringify([{ ...first, ...emptyCounters }]));
+    expect(disk).toMatchObject({ device: 'TOSHIBA DT01ACA200', health_status: 'Healthy', smart_status: 'OK' });
+  });
+});

@@ -1,61 +1,55 @@
-import { z } from 'zod';
-import { limits, type BitLockerVolume, type PhysicalDisk } from '@lanet/contracts';
+import { formatFieldErrors, limits, type BitLockerVolume, type PhysicalDisk } from '@lanet/contracts';
+import { check, type CheckName, type Checked } from '../../checks/agent-checks.js';
 import type { InventorySections } from '../collector-types.js';
 import { bytesToGb } from '../exec-text.js';
 import type { RawProgram } from '../normalize-programs.js';
 import { repairMojibake } from './powershell-decoding.js';
 
-// What PowerShell prints is read, never trusted: each parser checks the shape with zod and says what was wrong.
-// ConvertTo-Json prints enums as numbers or names depending on the host and the cast, so both are accepted.
+// What PowerShell prints is read, never trusted: each parser checks the shape (checks/agent-schemas.ts) and says
+// what was wrong. ConvertTo-Json prints enums as numbers or names depending on the host and the cast, so both are
+// accepted; the conversions below (text, count, list) happen after the check, so the shapes stay plain JSON Schema.
 
-const text = z
-  .union([z.string(), z.number()])
-  .nullable()
-  .optional()
-  .transform((v) => (v === null || v === undefined ? null : String(v)));
-const count = z
-  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
-  .nullable()
-  .optional();
-
-/** PowerShell 5.1 unrolls a one-element array into a bare object, and prints nothing for an empty one. */
-function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+/** A text property as a string (an enum printed as a number becomes its digits), or null. */
+function text(v: string | number | null | undefined): string | null {
+  return v === null || v === undefined ? null : String(v);
 }
 
-/** Parses a query's JSON output through `schema`; the error names the query and the first offending field. */
-export function parsePowerShellJson<T extends z.ZodType>(query: string, output: string, schema: T): z.output<T> {
-  let json: unknown;
+/** A count printed as a number or a string of digits, as a number (null when absent). */
+function count(v: string | number | null | undefined): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+/** PowerShell 5.1 unrolls a one-element array into a bare object, and prints nothing for an empty one. */
+function listOf(v: unknown): unknown[] {
+  return v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** Reads a query's output as JSON; the error names the query and shows how the output starts. */
+function readJson(query: string, output: string): unknown {
   const body = output.replace(/^\ufeff/, '').trim(); // a BOM a host emitted at its first write
   try {
-    json = body === '' ? null : JSON.parse(body);
+    return body === '' ? null : JSON.parse(body);
   } catch (error) {
     throw new Error(
       `PowerShell ${query} query printed output that is not JSON (${(error as Error).message}); starts with ${JSON.stringify(output.slice(0, 60))}`,
     );
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`PowerShell ${query} query printed JSON of an unexpected shape at /${issue?.path.join('/') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
 }
 
-const SystemOutputSchema = z.object({
-  Name: z.string().min(1),
-  DNSHostName: text,
-  Domain: text,
-  PartOfDomain: z.boolean(),
-  Workgroup: text,
-  Caption: text,
-  Version: z.string().regex(/^\d+\.\d+\.\d+/),
-  BuildNumber: text,
-  OSArchitecture: text,
-  ProductType: count,
-  ProcessorName: text,
-  ProcessorIdentifier: text,
-});
+/** Checks parsed output against the agent's shape `name`; the error names the query and the first offending field. */
+export function checkPowerShellJson<K extends CheckName>(query: string, json: unknown, name: K): Checked<K> {
+  const verdict = check(name, json);
+  if (!verdict.ok) {
+    const first = verdict.errors[0];
+    throw new Error(
+      `PowerShell ${query} query printed JSON of an unexpected shape at ${first ? formatFieldErrors([first]) : '(root): invalid'}`.replace(
+        /at \(root\)/,
+        'at /',
+      ),
+    );
+  }
+  return verdict.value;
+}
 
 /** Python's platform.platform() style the deployed agent sends: Windows-10-10.0.19045, Windows-11-..., Windows-2022Server-... */
 function platformString(caption: string, version: string, productType: number | null | undefined): string {
@@ -67,8 +61,17 @@ function platformString(caption: string, version: string, productType: number | 
 
 /** Win32_ComputerSystem and friends to the contract's system section: a domain member has a domain, else a workgroup. */
 export function parseSystem(output: string): NonNullable<InventorySections['system']> {
-  const s = parsePowerShellJson('system', output, SystemOutputSchema);
-  const processor = (s.ProcessorIdentifier ?? s.ProcessorName ?? '').trim();
+  const raw = checkPowerShellJson('system', readJson('system', output), 'windowsSystem');
+  const s = {
+    ...raw,
+    DNSHostName: text(raw.DNSHostName),
+    Domain: text(raw.Domain),
+    Workgroup: text(raw.Workgroup),
+    Caption: text(raw.Caption),
+    OSArchitecture: text(raw.OSArchitecture),
+    ProductType: count(raw.ProductType),
+  };
+  const processor = (text(raw.ProcessorIdentifier) ?? text(raw.ProcessorName) ?? '').trim();
   return {
     hostname: (s.DNSHostName ?? s.Name).slice(0, limits.hostnameMax),
     platform: platformString(s.Caption ?? '', s.Version, s.ProductType),
@@ -79,21 +82,6 @@ export function parseSystem(output: string): NonNullable<InventorySections['syst
     workgroup: s.PartOfDomain ? null : (s.Workgroup ?? s.Domain),
   };
 }
-
-const DiskOutputSchema = z.object({
-  DeviceId: text,
-  FriendlyName: text,
-  Model: text,
-  BusType: text,
-  MediaType: text,
-  HealthStatus: text,
-  OperationalStatus: text,
-  Size: z.number().nonnegative(),
-  ReadErrorsUncorrected: count,
-  WriteErrorsUncorrected: count,
-  Temperature: count,
-  Wear: count,
-});
 
 // MSFT_PhysicalDisk.BusType and HealthStatus numeric values, for hosts whose JSON carries the raw enum.
 const BUS_TYPES: Record<string, string> = {
@@ -127,8 +115,18 @@ const HEALTH: Record<string, PhysicalDisk['health_status']> = {
 
 /** Get-PhysicalDisk plus reliability counters to the contract's disks: SMART is OK, Pred Fail or Unknown. */
 export function parseDisks(output: string): PhysicalDisk[] {
-  const rows = parsePowerShellJson('disks', output, listOf(DiskOutputSchema));
-  return rows.slice(0, limits.disksMax).map((d) => {
+  const rows = checkPowerShellJson('disks', listOf(readJson('disks', output)), 'windowsDisks');
+  return rows.slice(0, limits.disksMax).map((raw) => {
+    const d = {
+      ...raw,
+      DeviceId: text(raw.DeviceId),
+      FriendlyName: text(raw.FriendlyName),
+      Model: text(raw.Model),
+      BusType: text(raw.BusType),
+      HealthStatus: text(raw.HealthStatus),
+      ReadErrorsUncorrected: count(raw.ReadErrorsUncorrected),
+      WriteErrorsUncorrected: count(raw.WriteErrorsUncorrected),
+    };
     const health = HEALTH[(d.HealthStatus ?? '').toLowerCase()] ?? 'Unknown';
     const uncorrected = (d.ReadErrorsUncorrected ?? 0) + (d.WriteErrorsUncorrected ?? 0);
     // Windows folds the drive's SMART prediction into HealthStatus; uncorrected errors count as a prediction too.
@@ -144,20 +142,6 @@ export function parseDisks(output: string): PhysicalDisk[] {
     };
   });
 }
-
-const BitLockerOutputSchema = z.object({
-  Supported: z.boolean(),
-  Source: z.string(),
-  Reason: text,
-  Volumes: listOf(
-    z.object({
-      MountPoint: z.string().min(1),
-      ProtectionStatus: text,
-      EncryptionMethod: text,
-      RecoveryPasswords: listOf(z.string()).optional(),
-    }),
-  ),
-});
 
 // Get-BitLockerVolume's EncryptionMethod names and Win32_EncryptableVolume.GetEncryptionMethod numbers.
 const METHODS: Record<string, string | null> = {
@@ -188,9 +172,21 @@ function protection(value: string | null): BitLockerVolume['protection_status'] 
 
 /** Get-BitLockerVolume or Win32_EncryptableVolume to the contract's bitlocker section, recovery keys included. */
 export function parseBitLocker(output: string): NonNullable<InventorySections['bitlocker']> {
-  const b = parsePowerShellJson('bitlocker', output, BitLockerOutputSchema);
+  const json = readJson('bitlocker', output);
+  // Volumes and each volume's RecoveryPasswords may come unrolled (one) or empty (none): made lists before the check.
+  const listed =
+    json !== null && typeof json === 'object' && !Array.isArray(json)
+      ? {
+          ...json,
+          Volumes: listOf((json as { Volumes?: unknown }).Volumes).map((v) =>
+            v !== null && typeof v === 'object' && 'RecoveryPasswords' in v ? { ...v, RecoveryPasswords: listOf(v.RecoveryPasswords) } : v,
+          ),
+        }
+      : json;
+  const b = checkPowerShellJson('bitlocker', listed, 'windowsBitLocker');
   if (!b.Supported) return { supported: false, protected_volumes: 0, volumes: [] };
-  const volumes: BitLockerVolume[] = b.Volumes.slice(0, limits.volumesMax).map((v) => {
+  const volumes: BitLockerVolume[] = b.Volumes.slice(0, limits.volumesMax).map((raw) => {
+    const v = { ...raw, ProtectionStatus: text(raw.ProtectionStatus), EncryptionMethod: text(raw.EncryptionMethod) };
     const methodKey = (v.EncryptionMethod ?? '0').toLowerCase();
     const method = methodKey in METHODS ? (METHODS[methodKey] ?? null) : (v.EncryptionMethod ?? '').slice(0, limits.shortWordMax) || null;
     const key = v.RecoveryPasswords?.find((p) => p.trim() !== '') ?? null;
@@ -204,22 +200,18 @@ export function parseBitLocker(output: string): NonNullable<InventorySections['b
   return { supported: true, protected_volumes: volumes.filter((v) => v.protection_status === 'Protected').length, volumes };
 }
 
-const ProgramOutputSchema = z.object({
-  DisplayName: text,
-  DisplayVersion: text,
-  Publisher: text,
-  SystemComponent: count,
-  Hive: text,
-});
-
 /** Registry Uninstall entries to raw programs: hidden system components dropped, mojibake repaired. */
 export function parsePrograms(output: string): RawProgram[] {
-  const rows = parsePowerShellJson('programs', output, listOf(ProgramOutputSchema));
+  const rows = checkPowerShellJson('programs', listOf(readJson('programs', output)), 'windowsPrograms');
   return rows
-    .filter((r) => r.SystemComponent !== 1)
-    .map((r) => ({
-      name: r.DisplayName === null ? null : repairMojibake(r.DisplayName),
-      version: r.DisplayVersion,
-      publisher: r.Publisher === null ? null : repairMojibake(r.Publisher),
-    }));
+    .filter((r) => count(r.SystemComponent) !== 1)
+    .map((r) => {
+      const name = text(r.DisplayName);
+      const publisher = text(r.Publisher);
+      return {
+        name: name === null ? null : repairMojibake(name),
+        version: text(r.DisplayVersion),
+        publisher: publisher === null ? null : repairMojibake(publisher),
+      };
+    });
 }
