@@ -190,7 +190,9 @@ class FleetLoop {
 
   private fire(i: number, agent: VirtualAgent, realNow: number, vNow: number): void {
     const stopAt = this.config.hooks?.stopAt?.(agent.identity.index);
-    if (stopAt !== undefined && vNow >= stopAt) {
+    // The service stops at stopAt: a send scheduled before it still goes, however long it waited for the window
+    // (judged on the send time, a fleet behind schedule lost its stopped agents' last beats and FLT-2 had none to judge).
+    if (stopAt !== undefined && agent.next.atMs >= stopAt) {
       agent.stopped = true;
       return;
     }
