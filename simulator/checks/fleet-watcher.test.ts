@@ -85,3 +85,16 @@ describe('FleetWatcher (FLT-2 figures folded per poll)', () => {
     expect(result.evidence).toContain('0/1 stopped agents shown offline in time');
   });
 });
+
+describe('FLT-2 and an agent the fleet view never lists', () => {
+  it('fails a stopped agent that never appeared in the view (it cannot have been flagged)', async () => {
+    const now = Date.now();
+    const watcher = new FleetWatcher(scriptedClient([[{ asset: A, status: 'online', lastSeenMs: now - 100 }]]), 'admin', 200);
+    await watcher.poll();
+    watcher.lastPollEndWallMs = now + 10_000;
+    const result = livenessCheck(run([A, B]), watcher, new Set([1]), 600, 300);
+    expect(result.status).toBe('fail');
+    expect(result.evidence).toContain('0/1 stopped agents shown offline in time');
+    expect(result.evidence).toContain('never appeared in the fleet view');
+  });
+});

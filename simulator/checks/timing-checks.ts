@@ -52,7 +52,13 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
     }
     if (!stopped.has(agent.identity.index)) continue;
     const lastSeen = digest?.lastSeenWallMs ?? 0;
-    if (lastSeen === 0 || lastSeen + offlineRealMs + lateMs > runEndWallMs) continue; // the run ended too soon to judge
+    if (lastSeen === 0) {
+      // Stopped after its first beat, yet never in the fleet view with a last_seen_at: it cannot have been flagged.
+      stoppedJudged++;
+      if (problems.length < 3) problems.push(`${agent.identity.hostname} stopped but never appeared in the fleet view with a last_seen_at`);
+      continue;
+    }
+    if (lastSeen + offlineRealMs + lateMs > runEndWallMs) continue; // the run ended too soon to judge
     stoppedJudged++;
     if (digest!.offlineSincePollStartWallMs <= lastSeen + offlineRealMs + lateMs) stoppedFlagged++;
     else if (problems.length < 3)
