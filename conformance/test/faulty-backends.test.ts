@@ -6,9 +6,8 @@ import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-reference-server';
 import { runConformance, type ConformanceOptions } from '../runner/run-conformance.js';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { faults, type FaultEnv } from './faults.js';
+import { startFaultProxy } from './start-fault-proxy.js';
 
 // Each faulty backend is a fault-injecting proxy in front of a real reference server of its own. The suite runs whole (every
 // check, every profile) with fewer generated examples, and must fail exactly the requirement the fault breaks.
@@ -20,42 +19,6 @@ const env: FaultEnv = { offlineAfterS: OFFLINE_AFTER_S, enrollmentSecret: random
 let reportRoot: string;
 
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
-
-const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.url));
-
-/** Starts one faulty backend in its own process (so the suite's CPU work never slows the backend it measures). */
-async function startProxy(upstream: string, faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=@lanet/source', '--import', 'tsx', PROXY_MAIN, upstream, faultName, JSON.stringify(env)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
-      const m = /listening on (\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      output += c.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fault proxy exited ${code}: ${output}`));
-    });
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 // At most this many suites run at once: each is CPU-heavy, and the machine has two cores.
 let running = 0;
@@ -74,7 +37,7 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
 async function runAgainst(faultName: string, failOn: 'must' | 'should') {
   return limited(async () => {
     const server = await startServer();
-    const proxy = await startProxy(server.url, faultName).catch(async (err: unknown) => {
+    const proxy = await startFaultProxy(server.url, faultName, env).catch(async (err: unknown) => {
       await server.stop();
       throw err;
     });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,44 +10,16 @@ import { spawnReferenceServer, type SpawnedServer } from '@lanet/cli/spawn-refer
 import type { FailureRecord } from '../report/failure-files.js';
 import { runConformance } from '../runner/run-conformance.js';
 import type { FaultEnv } from './faults.js';
+import { startFaultProxy } from './start-fault-proxy.js';
 
 // "Every failure replayable from its report": for a payload rule, a stateful rule and a transport rule, the replay
 // command is copied from the JSON report and run as is (bash, the repository as working directory, the credentials
 // only in the environment) against the same faulty backend; it must reproduce the failure.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PROXY_MAIN = fileURLToPath(new URL('./fault-proxy-main.ts', import.meta.url));
 const env: FaultEnv = { offlineAfterS: 2, enrollmentSecret: randomBytes(16).toString('hex'), adminToken: randomBytes(16).toString('hex') };
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 let server: SpawnedServer;
 let reportRoot: string;
-
-async function startProxy(faultName: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PROXY_MAIN, server.url, faultName, JSON.stringify(env)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fault proxy did not start: ${output}`)), 30_000);
-    child.stdout.on('data', (c: Buffer) => {
-      output += c.toString();
-      const m = /listening on (\S+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fault proxy exited ${code}: ${output}`));
-    });
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 beforeAll(async () => {
   reportRoot = mkdtempSync(join(tmpdir(), 'lanet-replay-'));
@@ -73,7 +45,7 @@ describe('replay commands from the JSON report, run as is', () => {
   it.each(kinds)(
     '%s (%s): the replay command reproduces %s',
     async (kind, fault, check) => {
-      const proxy = await startProxy(fault);
+      const proxy = await startFaultProxy(server.url, fault, env);
       try {
         const reportDir = join(reportRoot, check.replace(/\W+/g, '-'));
         const run = await runConformance({

@@ -1,7 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HeartbeatRequestSchema } from '@lanet/contracts';
 import type { CollectionRun } from '../collectors/run-collectors.js';
+import { sendRecoveryKeys } from '../wire/heartbeat-wire.js';
 import { buildHeartbeat, recoveryKeysFingerprint } from './build-heartbeat.js';
+
+// The wire module's ESC-3 rule, passed through a spy: the test sees that buildHeartbeat asks it (one rule, issue 13).
+vi.mock('../wire/heartbeat-wire.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../wire/heartbeat-wire.js')>();
+  return { ...original, sendRecoveryKeys: vi.fn(original.sendRecoveryKeys) };
+});
 
 const ASSET = '3f2b8c1e-9a4d-4c7b-8e21-5d6f7a8b9c0d';
 const NOW = new Date('2026-01-05T09:00:00.000Z');
@@ -60,5 +67,27 @@ describe('buildHeartbeat', () => {
     const rotated = run();
     rotated.sections.bitlocker!.volumes[0]!.recovery_key = '999999-234567-345678-456789-567890-678901-789012-890123';
     expect(buildHeartbeat(rotated, ASSET, { now: NOW, includeRecoveryKeys: false, escrowedKeysSha256: escrowed }).keysIncluded).toBe(true);
+  });
+
+  it("ESC-3: the decision is the wire module's sendRecoveryKeys (the simulator uses the same one), for every state", () => {
+    const spy = vi.mocked(sendRecoveryKeys);
+    const escrowed = recoveryKeysFingerprint(run().sections.bitlocker)!;
+    for (const haveKeys of [true, false])
+      for (const changedSinceEscrow of [true, false])
+        for (const serverAsked of [true, false]) {
+          const sections = run().sections;
+          if (!haveKeys) delete sections.bitlocker!.volumes[0]!.recovery_key;
+          spy.mockClear();
+          const built = buildHeartbeat(run({ sections }), ASSET, {
+            now: NOW,
+            includeRecoveryKeys: serverAsked,
+            ...(changedSinceEscrow ? {} : { escrowedKeysSha256: escrowed }),
+          });
+          const state = { haveKeys, changedSinceEscrow, serverAsked };
+          // Without keys, "changed" is moot: the rule sends nothing whatever it says.
+          expect(spy, JSON.stringify(state)).toHaveBeenCalledWith(haveKeys ? state : expect.objectContaining({ haveKeys, serverAsked }));
+          expect(built.keysIncluded, JSON.stringify(state)).toBe(sendRecoveryKeys(state));
+          expect(built.heartbeat.hardware_inventory?.bitlocker?.volumes[0]?.recovery_key !== undefined).toBe(built.keysIncluded);
+        }
   });
 });

@@ -3,6 +3,7 @@ import { formatFieldErrors, type HeartbeatRequest } from '@lanet/contracts';
 import { check } from '../checks/agent-checks.js';
 import type { InventorySections } from '../collectors/collector-types.js';
 import type { CollectionRun } from '../collectors/run-collectors.js';
+import { sendRecoveryKeys } from '../wire/heartbeat-wire.js';
 
 /** Used by --dry-run before the machine has registered: the nil UUID, which the contract accepts. */
 export const UNREGISTERED_ASSET_ID = '00000000-0000-0000-0000-000000000000';
@@ -35,7 +36,12 @@ export function buildHeartbeat(
 ): BuiltHeartbeat {
   const s = run.sections;
   const keysFingerprint = recoveryKeysFingerprint(s.bitlocker);
-  const keysIncluded = keysFingerprint !== undefined && (options.includeRecoveryKeys || keysFingerprint !== options.escrowedKeysSha256);
+  // ESC-3 is decided once, in the wire module, for the agent and the simulator alike (issue 13).
+  const keysIncluded = sendRecoveryKeys({
+    haveKeys: keysFingerprint !== undefined,
+    changedSinceEscrow: keysFingerprint !== options.escrowedKeysSha256,
+    serverAsked: options.includeRecoveryKeys,
+  });
   const bitlocker = s.bitlocker && {
     ...s.bitlocker,
     volumes: s.bitlocker.volumes.map(({ recovery_key, ...rest }) => (keysIncluded && recovery_key ? { ...rest, recovery_key } : rest)),

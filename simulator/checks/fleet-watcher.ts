@@ -2,26 +2,31 @@ import type { FleetAgent } from '@lanet/contracts';
 import type { VirtualClock } from '../engine/virtual-clock.js';
 import type { TargetClient } from '../transport/target-client.js';
 
-/** A status change of one agent as the fleet view showed it, at a virtual time. */
-export interface StatusChange {
-  /** Virtual ms at the poll's start. */
-  atMs: number;
-  status: FleetAgent['status'];
-  /** Real wall ms the poll left and came back: the server judged liveness somewhere in between. */
-  pollStartWallMs: number;
-  pollEndWallMs: number;
-  /** The server's last_seen_at (wall ms), or undefined when never seen. */
-  lastSeenWallMs: number | undefined;
-}
-
 /**
- * Polls the target's fleet view (GET /api/agents, FLT-1) during the run and keeps, per asset, only the status
- * changes and the latest entry: enough to tell whether a jittering agent was ever flagged offline (FLT-2) and how
- * the target saw clock skew (HB-8), at a few hundred bytes per agent.
+ * What FLT-2 and HB-8 need of one agent's views of the fleet, folded in poll by poll: a few numbers however long the run and
+ * however often the agent flips between online and offline (it kept one entry per flip, O(heartbeats) for a fleet
+ * flapping on a target that falls behind: issue 13). Wall ms of the target's clock (a loopback target shares ours).
+ */
+export interface LivenessDigest {
+  /** Of the offline views, the smallest gap between the poll's return and the agent's last_seen_at (Infinity: none). */
+  closestOfflineGapMs: number;
+  /** The latest last_seen_at any view showed (0: never seen). */
+  lastSeenWallMs: number;
+  /** Start of the first poll that showed the agent offline with that last_seen_at (NaN: not shown offline since). */
+  offlineSincePollStartWallMs: number;
+  /** HB-8 as the latest view showed it: the status, clock_skew_s and clock_skew_flagged (copied, not the view). */
+  status: FleetAgent['status'];
+  clockSkewS: number | null;
+  clockSkewFlagged: boolean | undefined;
+}
+/**
+ * Polls the target's fleet view (GET /api/agents, FLT-1) during the run and keeps, per asset, one LivenessDigest
+ * updated in place (never a poll's objects: 2,000 views every half second that outlive the young generation are old
+ * garbage, issue 13): enough to tell whether a jittering agent was ever flagged offline (FLT-2) and how the target saw
+ * clock skew (HB-8), at a fixed few hundred bytes per agent.
  */
 export class FleetWatcher {
-  readonly changes = new Map<string, StatusChange[]>();
-  readonly latest = new Map<string, FleetAgent>();
+  readonly liveness = new Map<string, LivenessDigest>();
   offlineAfterS: number | undefined;
   polls = 0;
   /** Real wall ms the latest poll came back. */
@@ -55,8 +60,6 @@ export class FleetWatcher {
     if (this.busy) return;
     this.busy = true;
     try {
-      // The snapshot is taken after the request leaves: stamping the poll's start never calls a flag early.
-      const atMs = this.clock?.nowMs() ?? 0;
       const pollStartWallMs = Date.now();
       const list = await this.client.fleetList(this.adminToken);
       const pollEndWallMs = Date.now();
@@ -64,15 +67,19 @@ export class FleetWatcher {
       this.polls++;
       if (list.offline_after_s !== undefined) this.offlineAfterS = list.offline_after_s;
       for (const agent of list.agents) {
-        this.latest.set(agent.asset_id, agent);
-        let changes = this.changes.get(agent.asset_id);
-        if (!changes) this.changes.set(agent.asset_id, (changes = []));
-        const lastSeenWallMs = agent.last_seen_at === null ? undefined : Date.parse(agent.last_seen_at);
-        const previous = changes[changes.length - 1];
-        // Status changes, and every offline view with a new last_seen_at (a heartbeat arrived but the agent is still offline).
-        if (previous?.status !== agent.status || (agent.status === 'offline' && previous.lastSeenWallMs !== lastSeenWallMs)) {
-          changes.push({ atMs, status: agent.status, pollStartWallMs, pollEndWallMs, lastSeenWallMs });
+        let digest = this.liveness.get(agent.asset_id);
+        if (!digest) {
+          digest = {
+            closestOfflineGapMs: Number.POSITIVE_INFINITY,
+            lastSeenWallMs: 0,
+            offlineSincePollStartWallMs: Number.NaN,
+            status: agent.status,
+            clockSkewS: null,
+            clockSkewFlagged: undefined,
+          };
+          this.liveness.set(agent.asset_id, digest);
         }
+        foldView(digest, agent, pollStartWallMs, pollEndWallMs);
       }
     } catch (err) {
       if (this.failures.length < 20) this.failures.push(err instanceof Error ? err.message : String(err));
@@ -80,4 +87,28 @@ export class FleetWatcher {
       this.busy = false;
     }
   }
+}
+
+/**
+ * Folds one view of an agent into its digest. The target judged liveness somewhere between the poll's start and
+ * return, so an offline view is suspicious by its gap to the return (the smallest the target could have seen), and a
+ * stopped agent counts as flagged from the poll's start (the earliest it could have been).
+ */
+export function foldView(
+  digest: LivenessDigest,
+  agent: Pick<FleetAgent, 'status' | 'last_seen_at' | 'clock_skew_s' | 'clock_skew_flagged'>,
+  pollStartWallMs: number,
+  pollEndWallMs: number,
+): void {
+  digest.status = agent.status;
+  digest.clockSkewS = agent.clock_skew_s;
+  digest.clockSkewFlagged = agent.clock_skew_flagged;
+  const lastSeenWallMs = agent.last_seen_at === null ? undefined : Date.parse(agent.last_seen_at);
+  if (lastSeenWallMs !== undefined && lastSeenWallMs > digest.lastSeenWallMs) {
+    digest.lastSeenWallMs = lastSeenWallMs;
+    digest.offlineSincePollStartWallMs = Number.NaN; // a newer heartbeat: any earlier offline view no longer counts
+  }
+  if (agent.status !== 'offline' || lastSeenWallMs === undefined) return;
+  digest.closestOfflineGapMs = Math.min(digest.closestOfflineGapMs, pollEndWallMs - lastSeenWallMs);
+  if (lastSeenWallMs === digest.lastSeenWallMs && Number.isNaN(digest.offlineSincePollStartWallMs)) digest.offlineSincePollStartWallMs = pollStartWallMs;
 }

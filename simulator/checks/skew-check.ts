@@ -19,18 +19,18 @@ export function clockSkewCheck(run: FleetRunResult, watcher: FleetWatcher, clock
   const rejected = run.tally.validRejected;
   for (const [i, agent] of run.agents.entries()) {
     const clock = clockOf(agent.identity.index);
-    const seen = watcher.latest.get(agent.assetId);
-    if (!clock || !seen || seen.clock_skew_s === null) continue;
+    const seen = watcher.liveness.get(agent.assetId);
+    if (!clock || !seen || seen.clockSkewS === null) continue;
     judged++;
     const expectFlag = Math.abs(clock.skewMs) / 1000 > SKEW_FLAG_S + 5;
     const expectClear = Math.abs(clock.skewMs) / 1000 < SKEW_FLAG_S - 5;
-    const flagged = seen.clock_skew_flagged ?? Math.abs(seen.clock_skew_s) > SKEW_FLAG_S;
-    const skewOff = Math.abs(seen.clock_skew_s - clock.skewMs / 1000);
+    const flagged = seen.clockSkewFlagged ?? Math.abs(seen.clockSkewS) > SKEW_FLAG_S;
+    const skewOff = Math.abs(seen.clockSkewS - clock.skewMs / 1000);
     if ((expectFlag && !flagged) || (expectClear && flagged) || skewOff > 1 + run.stats.slowestAnswerS[i]!) {
       wrong++;
       if (problems.length < 3)
         problems.push(
-          `${agent.identity.hostname}: skew ${(clock.skewMs / 1000).toFixed(0)} s${clock.naive ? ' (naive timestamp)' : ''}, fleet view ${seen.clock_skew_s} s flagged=${flagged}`,
+          `${agent.identity.hostname}: skew ${(clock.skewMs / 1000).toFixed(0)} s${clock.naive ? ' (naive timestamp)' : ''}, fleet view ${seen.clockSkewS} s flagged=${flagged}`,
         );
     }
     if (seen.status === 'offline' && !agent.stopped) {

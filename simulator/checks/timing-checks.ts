@@ -42,25 +42,25 @@ export function livenessCheck(run: FleetRunResult, watcher: FleetWatcher, stoppe
   const problems: string[] = [];
   const runEndWallMs = watcher.lastPollEndWallMs;
   for (const agent of run.agents) {
-    const changes = watcher.changes.get(agent.assetId) ?? [];
-    for (const c of changes) {
-      if (c.status !== 'offline' || c.lastSeenWallMs === undefined) continue;
-      // Offline at some moment s <= pollEnd means s - lastSeen > offline_after, so lastSeen < pollEnd - offline_after.
-      if (c.lastSeenWallMs >= c.pollEndWallMs - offlineRealMs + toleranceMs) {
-        wronglyOffline++;
-        if (problems.length < 3)
-          problems.push(
-            `${agent.identity.hostname} shown offline ${((c.pollEndWallMs - c.lastSeenWallMs) / 1000).toFixed(2)} s (real) after its last heartbeat`,
-          );
-        break;
-      }
+    const digest = watcher.liveness.get(agent.assetId);
+    // Offline at some moment s <= pollEnd means s - lastSeen > offline_after: a gap to the poll's return of
+    // offline_after or less means the target called a beating agent offline.
+    if (digest && digest.closestOfflineGapMs <= offlineRealMs - toleranceMs) {
+      wronglyOffline++;
+      if (problems.length < 3)
+        problems.push(`${agent.identity.hostname} shown offline ${(digest.closestOfflineGapMs / 1000).toFixed(2)} s (real) after its last heartbeat`);
     }
     if (!stopped.has(agent.identity.index)) continue;
-    const lastSeen = Math.max(...changes.map((c) => c.lastSeenWallMs ?? 0));
-    if (lastSeen === 0 || lastSeen + offlineRealMs + lateMs > runEndWallMs) continue; // the run ended too soon to judge
+    const lastSeen = digest?.lastSeenWallMs ?? 0;
+    if (lastSeen === 0) {
+      // Stopped after its first beat, yet never in the fleet view with a last_seen_at: it cannot have been flagged.
+      stoppedJudged++;
+      if (problems.length < 3) problems.push(`${agent.identity.hostname} stopped but never appeared in the fleet view with a last_seen_at`);
+      continue;
+    }
+    if (lastSeen + offlineRealMs + lateMs > runEndWallMs) continue; // the run ended too soon to judge
     stoppedJudged++;
-    const flagged = changes.find((c) => c.status === 'offline' && c.lastSeenWallMs === lastSeen);
-    if (flagged && flagged.pollStartWallMs <= lastSeen + offlineRealMs + lateMs) stoppedFlagged++;
+    if (digest!.offlineSincePollStartWallMs <= lastSeen + offlineRealMs + lateMs) stoppedFlagged++;
     else if (problems.length < 3)
       problems.push(`${agent.identity.hostname} stopped but not shown offline within ${(lateMs / 1000).toFixed(1)} s (real) of offline_after`);
   }

@@ -24,6 +24,8 @@ export interface SimulateCliOptions {
   reportDir?: string;
   shard: string;
   connections: string;
+  /** Sends in flight at once; past it due sends wait (schedule lag). Default: twice --connections. */
+  maxInFlight?: string;
   offlineAfter?: string;
   failOn: string;
   progress: boolean;
@@ -59,6 +61,7 @@ export function parseSimulateOptions(raw: SimulateCliOptions, io: Pick<SimulateO
     reportDir: raw.reportDir,
     shard: parseShard(raw.shard),
     connections: parsePositive(raw.connections, '--connections', true),
+    maxInFlight: raw.maxInFlight === undefined ? undefined : parsePositive(raw.maxInFlight, '--max-in-flight', true),
     offlineAfterS: raw.offlineAfter === undefined ? undefined : parsePositive(raw.offlineAfter, '--offline-after'),
     failOnShould: raw.failOn === 'should',
     wire: { gzip: raw.gzip !== false },
@@ -109,6 +112,10 @@ export function createCommand(): Command {
       .option('--report-dir <dir>', 'write report.json and report.html here')
       .option('--shard <i/n>', 'run shard i of n (agents split deterministically); merge with `lanet report merge`', '1/1')
       .option('--connections <n>', 'keep-alive connection bound to the target', '64')
+      .option(
+        '--max-in-flight <n>',
+        'sends in flight at once (default: twice --connections); later due sends wait, counted as schedule lag and in latency, so memory stays flat when the target falls behind',
+      )
       .option('--offline-after <seconds>', 'with --target: its offline threshold in real seconds, if its fleet view omits offline_after_s (FLT-2)')
       .option('--fail-on <level>', 'must: only MUST checks fail the run; should: SHOULD checks too', 'must')
       .option('--no-progress', 'no live progress on stderr')

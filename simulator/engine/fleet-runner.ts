@@ -8,6 +8,7 @@ import type { SendResult } from '../transport/send-result.js';
 import { idempotencyKey, sendRecoveryKeys } from '@lanet/reference-agent/wire/heartbeat-wire';
 import { agentTimestamp, timestampMs } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
+import { SendQueue } from './send-queue.js';
 import type { FleetRunConfig } from './run-config.js';
 import { VirtualClock } from './virtual-clock.js';
 import { registerAll, type RegisteredAgent, type VirtualAgent } from './virtual-agent.js';
@@ -16,6 +17,15 @@ export type { VirtualAgent } from './virtual-agent.js';
 
 /** The agent's 15 s timeout (GEN-8, AG-2) is real: the target's answer time does not scale. */
 const AGENT_TIMEOUT_MS = 15_000;
+
+/**
+ * Sends in flight per keep-alive connection. Past `connections x 2` a due send waits in a SendQueue (two numbers) and
+ * builds its body only when it leaves: a target that falls behind made the HTTP pool hold ~2,000 queued requests with
+ * their gzip bodies and closures for seconds, and the simulator grew to 350-557 MB (issue 13). Two per connection
+ * keep each connection's next request gzipped and ready; latency still counts from the scheduled time, the wait is
+ * schedule lag.
+ */
+const IN_FLIGHT_PER_CONNECTION = 2;
 
 /** What a finished fleet run hands to the checks and the report. */
 export interface FleetRunResult {
@@ -52,6 +62,13 @@ export async function runFleet(config: FleetRunConfig): Promise<FleetRunResult> 
 /** The loop itself: one timer for the earliest due agent, never one per agent. */
 class FleetLoop {
   private readonly heap = new DueHeap();
+  /** Due sends waiting for a slot in the in-flight window, oldest first. */
+  private readonly waiting = new SendQueue();
+  /** Sends and re-registrations in flight (the window bounds them). */
+  private active = 0;
+  private readonly window: number;
+  /** Set once the drain is over: nothing more may leave (the pool is closing). */
+  private closed = false;
   private readonly metrics = new RunMetrics();
   private readonly stats: AttemptStats;
   private readonly tally = new ValidationTally();
@@ -79,6 +96,7 @@ class FleetLoop {
       next: undefined as never,
       dueMs: 0,
     }));
+    this.window = config.maxInFlight ?? Math.max(1, config.connections * IN_FLIGHT_PER_CONNECTION);
     this.stats = config.createStats?.(this.agents.length) ?? new AttemptStats(this.agents.length, { policy: resolvePolicy({ intervalS: config.intervalS }) });
   }
 
@@ -149,7 +167,8 @@ class FleetLoop {
       const i = this.heap.pop()!;
       const agent = this.agents[i]!;
       if (agent.dueMs !== t || agent.stopped) continue; // stale entry after a restart, or a stopped agent
-      this.fire(i, agent, realNow, vNow);
+      if (this.active >= this.window) this.waiting.push(i, t);
+      else this.fire(i, agent, realNow, vNow);
     }
     const nextDue = this.heap.peekTime();
     this.arm(nextDue === undefined ? 100 : Math.min(100, nextDue / this.config.timeScale - this.clock.realElapsedMs()));
@@ -171,11 +190,14 @@ class FleetLoop {
 
   private fire(i: number, agent: VirtualAgent, realNow: number, vNow: number): void {
     const stopAt = this.config.hooks?.stopAt?.(agent.identity.index);
-    if (stopAt !== undefined && vNow >= stopAt) {
+    // The service stops at stopAt: a send scheduled before it still goes, however long it waited for the window
+    // (judged on the send time, a fleet behind schedule lost its stopped agents' last beats and FLT-2 had none to judge).
+    if (stopAt !== undefined && agent.next.atMs >= stopAt) {
       agent.stopped = true;
       return;
     }
     const decision = agent.next;
+    this.active++;
     if (decision.action === 'register') {
       void this.reenroll(i, agent);
       return;
@@ -251,7 +273,21 @@ class FleetLoop {
     });
   }
 
+  /** A send or registration ended: its window slot goes to the agents waiting longest (each keeps its scheduled time). */
+  private release(): void {
+    this.active--;
+    while (!this.closed && this.active < this.window) {
+      const next = this.waiting.shift();
+      if (next === undefined) return;
+      const agent = this.agents[next.agent]!;
+      if (agent.dueMs !== next.dueMs || agent.stopped) continue; // restarted or stopped while it waited
+      const realNow = this.clock.realElapsedMs();
+      this.fire(next.agent, agent, realNow, realNow * this.config.timeScale);
+    }
+  }
+
   private onResult(i: number, agent: VirtualAgent, result: SendResult, sent: SentBeat): void {
+    this.release();
     const realNow = this.clock.realElapsedMs();
     const vNow = realNow * this.config.timeScale;
     const kind = result.outcome.kind;
@@ -293,14 +329,19 @@ class FleetLoop {
       this.metrics.countError('register-failed');
       outcome = { kind: 'network-error' };
     }
+    this.release();
     if (!this.ended && !agent.stopped) this.schedule(i, agent.scheduler.onOutcome(outcome, this.clock.nowMs()));
   }
 
-  /** Waits for in-flight sends (bounded by the agent timeout) so every answer is counted. */
+  /**
+   * Waits for in-flight sends, and sends still waiting for the window (they were due before the end), so every
+   * answer is counted; bounded by the agent timeout.
+   */
   private async drain(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     const deadline = performance.now() + AGENT_TIMEOUT_MS + 1000;
-    while (this.metrics.inFlight > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while ((this.active > 0 || this.waiting.size > 0) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.closed = true;
   }
 
   private printProgress(): void {
@@ -312,7 +353,7 @@ class FleetLoop {
     const lag = m.lagUs.totalCount ? (percentileUs(m.lagUs, 99) / 1000).toFixed(1) : '-';
     const up = this.agents.length - this.agents.filter((a) => a.stopped).length;
     this.config.progress(
-      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}  rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB`,
+      `[${elapsedS.toFixed(0).padStart(4)}s] agents up ${up}  sends/s ${last?.sent ?? 0}  ok ${m.accepted}  rejected ${m.rejected}  errors ${m.errors}  p99 ${p99} ms  lag p99 ${lag} ms  in flight ${m.inFlight}  waiting ${this.waiting.size}  rss ${Math.round(process.memoryUsage.rss() / 1048576)} MB`,
     );
   }
 }

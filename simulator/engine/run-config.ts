@@ -47,6 +47,8 @@ export interface FleetRunConfig {
   enrollmentSecret: string;
   /** Connection bound of the heartbeat pool. */
   connections: number;
+  /** Sends in flight at once (default: twice `connections`); due sends past it wait in a compact queue. */
+  maxInFlight?: number;
   /** Departures from the reference agent's wire (`--no-gzip`); the agent's own by default. */
   wire?: WireOptions;
   /** The reference agent's scheduler for one agent. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { propertySeed } from '@lanet/contracts/arbitraries';
+import { runOutage } from '@lanet/reference-agent/scheduler/outage-arrivals';
 import { arbitraryInventorySource } from '../agents/agent-inventory.js';
 import { parseSimulateOptions } from '../cli/simulate-command.js';
 import { simulate } from './simulate.js';
@@ -8,14 +9,14 @@ import { simulate } from './simulate.js';
 const seed = propertySeed();
 console.log(`fault-scenarios seed ${seed} (LANET_SEED=${seed} reproduces)`);
 
-async function runScenario(scenario: string, agents: number, duration: string) {
+async function runScenario(scenario: string, agents: number, duration: string, timeScale = '1200') {
   const out: string[] = [];
   const options = parseSimulateOptions(
     {
       agents: String(agents),
       duration,
       interval: '300s',
-      timeScale: '1200',
+      timeScale,
       scenario,
       seed: String(seed),
       threshold: [],
@@ -40,6 +41,32 @@ describe('fault scenarios against the reference server', () => {
     expect(outcome.report!.errors_by_kind['http-503']).toBeGreaterThan(0);
     expect(outcome.report!.lost).toBe(0);
   }, 60_000);
+
+  it('network-outage: the link is cut 10 protocol minutes (no HTTP answer); AG-2 escalates, arrivals after it stay <= 1.5x (AG-7)', async () => {
+    const agents = 200;
+    // 300x (200 heartbeats/s): at 1200x a busy machine's second of lag is 20 protocol minutes, longer than the cut.
+    const { outcome, statuses, text } = await runScenario('network-outage', agents, '11.5s', '300');
+    expect(outcome.exitCode, text).toBe(0);
+    expect(statuses).toMatchObject({ 'AG-2': 'pass', 'AG-7': 'pass', 'FLT-4': 'pass' });
+    const report = outcome.report!;
+    // A pure network outage: resets only, never an HTTP answer from the proxy.
+    expect(report.proxy!.resets).toBeGreaterThan(0);
+    expect(report.proxy!.unavailableAnswers).toBe(0);
+    expect(Object.keys(report.errors_by_kind).some((k) => k.startsWith('http-'))).toBe(false);
+    expect(report.lost).toBe(0);
+    const ag2 = report.checks.find((c) => c.requirement === 'AG-2')!;
+    // Repeated failures escalated past the 60 s window (the new AG-2), and every agent delivered after the restore.
+    expect(ag2.evidence).toMatch(new RegExp(`[1-9]\\d* of their retries escalated`));
+    expect(ag2.evidence).toContain(`${agents}/${agents} agents delivered`);
+    const ag7 = report.checks.find((c) => c.requirement === 'AG-7')!;
+    const ratio = Number(/: ([\d.]+)x over/.exec(ag7.evidence)?.[1]);
+    // The scheduler alone on a fake clock (reference-agent/scheduler/outage-arrivals.ts), same fleet size and cut.
+    const fake = runOutage({ agents, seed, outageS: 600, afterS: 1800, failure: 'network-error' });
+    console.log(`network-outage: simulator peak ${ratio.toFixed(2)}x steady, fake-clock scheduler ${fake.peakRatio.toFixed(2)}x (${agents} agents)`);
+    expect(ratio).toBeGreaterThan(0.5);
+    expect(ratio).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(ratio - fake.peakRatio)).toBeLessThan(0.45);
+  }, 120_000);
 
   it('flaky-network: lost answers are retried and stored once (AG-2, HB-7 via FLT-4)', async () => {
     const { outcome, statuses, text } = await runScenario('flaky-network', 30, '1.2s');

@@ -21,6 +21,8 @@ export interface SimulateOptions {
   reportDir: string | undefined;
   shard: { index: number; count: number };
   connections: number;
+  /** Sends in flight at once (undefined: twice `connections`); due sends past it wait as schedule lag. */
+  maxInFlight: number | undefined;
   /** With --target: the target's offline threshold in real seconds, when its fleet view does not say (FLT-2). */
   offlineAfterS: number | undefined;
   failOnShould: boolean;

@@ -5,7 +5,7 @@ import { createRandom, deriveSeed } from '../engine/seeded-random.js';
 import type { FaultProxy } from '../transport/fault-proxy.js';
 
 /** The scenarios `--scenario` accepts (plus `all`). */
-export const scenarioNames = ['steady', 'restart-herd', 'outage', 'flaky-network', 'invalid-mix', 'clock-skew'] as const;
+export const scenarioNames = ['steady', 'restart-herd', 'outage', 'network-outage', 'flaky-network', 'invalid-mix', 'clock-skew'] as const;
 
 /** One scenario name. */
 export type ScenarioName = (typeof scenarioNames)[number];
@@ -68,6 +68,9 @@ function stopLabel(count: number): string {
   return count === 1 ? '1 agent stops' : `${count} agents stop`;
 }
 
+/** The network-outage scenario's cut, protocol seconds (issue 14: a pure network outage of 10 protocol minutes). */
+const networkOutageS = 600;
+
 /** FLT-2 needs a stopped agent to be silent for offline_after (2 intervals by default) before the run ends. */
 const stopAfterIntervals = 1;
 
@@ -128,6 +131,31 @@ export const scenarios: Record<ScenarioName, ScenarioDef> = {
         { fromMs: unavailableAt, toMs: restoredAtMs, label: `503, Retry-After ${retryAfterS} s` },
       ];
       return { stopped: new Set(), hooks: { onTick }, restoredAtMs, retryAfterS, faults };
+    },
+  },
+  'network-outage': {
+    name: 'network-outage',
+    summary: 'the proxy cuts the link for 10 min (every connection reset, no HTTP answer at all), then restores it',
+    needsProxy: true,
+    checks: ['AG-2', 'AG-7', 'FLT-4'],
+    // The cut, then long enough after it for the slowest AG-3 backoff (cap + jitter) and one more interval.
+    minDurationS: ({ intervalS, policy }) => 2 * intervalS + networkOutageS + policy.backoffCapS + policy.retryJitterS + intervalS,
+    setup: ({ intervalS, proxy }) => {
+      // AG-2 (2026-12-02): the first failed send retries after 60 s, later ones back off as AG-3 does, so the fleet
+      // comes back spread out; AG-7's check then reads the arrival peak after the restore against the steady rate.
+      const cutAt = 2 * intervalS * 1000;
+      const restoredAtMs = cutAt + networkOutageS * 1000;
+      let phase = 0;
+      const onTick = (t: number) => {
+        if (phase === 0 && t >= cutAt) (phase = 1), proxy!.setMode({ kind: 'cut' });
+        if (phase === 1 && t >= restoredAtMs) (phase = 2), proxy!.setMode({ kind: 'pass' });
+      };
+      return {
+        stopped: new Set(),
+        hooks: { onTick },
+        restoredAtMs,
+        faults: [{ fromMs: cutAt, toMs: restoredAtMs, label: `link cut ${networkOutageS / 60} min (no answer)` }],
+      };
     },
   },
   'flaky-network': {

@@ -4,6 +4,7 @@ import {
   HeartbeatHistoryPageSchema,
   ProblemSchema,
   RegisterResponseSchema,
+  limits,
   pathOf,
   route,
   validateMessage,
@@ -145,12 +146,25 @@ export class TargetClient {
     return result;
   }
 
-  /** FLT-1: the fleet view, checked against the contract. */
+  /**
+   * FLT-1: the whole fleet view, every page followed (FLT-5: a backend pages it, 100 agents by default), each page
+   * checked against the contract. Reading only the first page left most of a 2,000-agent fleet unseen by FLT-2.
+   */
   async fleetList(adminToken: string): Promise<FleetList> {
-    const text = await this.adminGet(pathOf('listAgents'), adminToken);
-    const checked = validateMessage(FleetListSchema, safeJson(text));
-    if (!checked.ok) throw new Error(`GET /api/agents answered a body that is not a FleetList (FLT-1): ${JSON.stringify(checked.errors.slice(0, 3))}`);
-    return checked.value;
+    let cursor: string | null | undefined;
+    let first: FleetList | undefined;
+    const agents: FleetList['agents'] = [];
+    for (let page = 0; page < 10_000; page++) {
+      const query = `?limit=${limits.fleetPageMax}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const text = await this.adminGet(`${pathOf('listAgents')}${query}`, adminToken);
+      const checked = validateMessage(FleetListSchema, safeJson(text));
+      if (!checked.ok) throw new Error(`GET /api/agents answered a body that is not a FleetList (FLT-1): ${JSON.stringify(checked.errors.slice(0, 3))}`);
+      first ??= checked.value;
+      for (const agent of checked.value.agents) agents.push(agent);
+      cursor = checked.value.next_cursor;
+      if (!cursor) break; // null: the last page; absent: the backend does not page
+    }
+    return { ...first!, agents, next_cursor: null };
   }
 
   /**
