@@ -43,6 +43,14 @@ function track(child: ChildProcess): void {
   process.once('exit', () => {
     for (const c of running) c.kill('SIGKILL');
   });
+  // A signal's default action ends the process without 'exit': where nobody else handles it, exit through the hook
+  // (`kill PID` on `lanet simulate` used to leave its server running).
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    if (process.listenerCount(signal) === 0) process.once(signal, () => process.exit(code));
+  }
 }
 
 /** Starts `lanet server` on a free loopback port and resolves once it prints `listening on http://HOST:PORT`. */
