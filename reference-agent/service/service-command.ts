@@ -129,7 +129,12 @@ export function createServiceCommands(): Command[] {
   const install = new Command('install-service')
     .description('Install the agent as a Windows service with WinSW (run as Administrator), or generate its files with --output-dir')
     .requiredOption('--server <url>', 'backend base URL')
-    .requiredOption('--enrollment-secret <secret>', 'enrollment secret, stored in agent.json inside the locked-down config dir')
+    // AUTH-4: the variable keeps the secret out of the process list and shell history; --help never prints it.
+    .addOption(
+      new Option('--enrollment-secret <secret>', 'enrollment secret, stored in agent.json inside the locked-down config dir')
+        .env('LANET_ENROLLMENT_SECRET')
+        .makeOptionMandatory(),
+    )
     .addOption(
       new Option(
         '--account <account>',
