@@ -17,6 +17,7 @@ import { defaultHistoryConfig } from '../history-config.js';
 import { openStore, isPostgresUrl } from '../store/open-store.js';
 import { parsePostgresUrl } from '../store/postgres-support.js';
 import type { HeartbeatWrite } from '../store/store.js';
+import { plainHeartbeatWrite } from '../test/heartbeat-write.js';
 
 const { values } = parseArgs({
   options: { agents: { type: 'string', default: '20' }, heartbeats: { type: 'string', default: '500' }, database: { type: 'string' } },
@@ -44,18 +45,7 @@ for (let a = 0; a < agents; a++) {
     hb.status!.memory_usage = (i * 13) % 100;
     const payloadJson = JSON.stringify(hb);
     payloadBytes += Buffer.byteLength(payloadJson);
-    batch.push({
-      assetId,
-      timestampRaw: hb.timestamp,
-      idempotencyKey: null,
-      receivedAtMs,
-      partial: false,
-      clockSkewS: 0,
-      payloadJson,
-      hostname: null,
-      escrow: [],
-      protectedDrives: [],
-    });
+    batch.push(plainHeartbeatWrite(assetId, hb.timestamp, receivedAtMs, payloadJson));
     if (batch.length === 250) {
       await store.writeHeartbeats(batch);
       batch = [];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { plainHeartbeatWrite } from '../test/heartbeat-write.js';
 import { newTestSchema, type TestSchema } from '../test/postgres-schema.js';
 import { openStore } from './open-store.js';
 import type { HeartbeatWrite, Store } from './store.js';
@@ -15,18 +16,7 @@ const NO_LIMIT = { maxCount: Infinity, maxBytes: Infinity };
 function write(assetId: string, receivedAtMs: number, bytes = 100, idempotencyKey: string | null = null): HeartbeatWrite {
   const head = JSON.stringify({ asset_id: assetId, timestamp: new Date(receivedAtMs).toISOString(), pad: '' });
   const payloadJson = head.replace('"pad":""', `"pad":"${'x'.repeat(Math.max(0, bytes - head.length))}"`);
-  return {
-    assetId,
-    timestampRaw: new Date(receivedAtMs).toISOString(),
-    idempotencyKey,
-    receivedAtMs,
-    partial: false,
-    clockSkewS: 0,
-    payloadJson,
-    hostname: null,
-    escrow: [],
-    protectedDrives: [],
-  };
+  return plainHeartbeatWrite(assetId, new Date(receivedAtMs).toISOString(), receivedAtMs, payloadJson, idempotencyKey);
 }
 
 /** Registers an agent and commits heartbeats received at the given times, one transaction each. */

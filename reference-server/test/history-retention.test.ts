@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSizedHeartbeat } from '@lanet/contracts';
 import { openStore } from '../store/open-store.js';
 import type { HeartbeatWrite } from '../store/store.js';
+import { plainHeartbeatWrite } from './heartbeat-write.js';
 import { adminGet, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { newTestSchema, type TestSchema } from './postgres-schema.js';
 import { STORE_KINDS, startTestServer, type TestServer } from './test-server.js';
@@ -122,18 +123,7 @@ describe.each(STORE_KINDS)('a large backlog past --history-max-age is pruned whi
         const receivedAtMs = now - 60 * DAY_MS + i * 300_000; // 300 s apart, all older than 30 days
         const timestamp = new Date(receivedAtMs).toISOString();
         const payloadJson = JSON.stringify({ ...payload, asset_id: assetId, timestamp });
-        writes.push({
-          assetId,
-          timestampRaw: timestamp,
-          idempotencyKey: null,
-          receivedAtMs,
-          partial: false,
-          clockSkewS: 0,
-          payloadJson,
-          hostname: null,
-          escrow: [],
-          protectedDrives: [],
-        });
+        writes.push(plainHeartbeatWrite(assetId, timestamp, receivedAtMs, payloadJson));
       }
       for (let i = 0; i < writes.length; i += 100) await store.writeHeartbeats(writes.slice(i, i + 100));
     }
