@@ -5,10 +5,11 @@
  * count. Options: --agents N (10000) --scrapers N (16) --duration S (15) --database PATH (reused when it has the agents).
  * Loopback only; bounded in time and count.
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { seedSizedHeartbeat } from '@lanet/contracts';
+import { seedSizedHeartbeat, type FleetList } from '@lanet/contracts';
 import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
+import { adminGet, enroll } from '../test/http-client.js';
+import { TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET } from '../test/test-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -21,33 +22,28 @@ const { values: args } = parseArgs({
 const AGENTS = Math.min(200_000, Number(args.agents));
 const SCRAPERS = Math.min(256, Number(args.scrapers));
 const DURATION_MS = Math.min(120, Number(args.duration)) * 1000;
-const SECRET = 'anonymous-load-secret-0123456789';
-const ADMIN = 'anonymous-load-admin-0123456789ab';
 
-const server = await spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database: args.database, extraArgs: ['--max-pending', '100000'] });
+const server = await spawnReferenceServer({
+  enrollmentSecret: TEST_ENROLLMENT_SECRET,
+  adminToken: TEST_ADMIN_TOKEN,
+  database: args.database,
+  extraArgs: ['--max-pending', '100000'],
+});
 const base = server.url;
 if (!/^http:\/\/127\.0\.0\.1:/.test(base)) throw new Error(`Refusing to load ${base}: loopback targets only.`);
 
-async function enrollOne(): Promise<{ asset_id: string; agent_token: string }> {
-  const r = await fetch(`${base}/api/agents/register`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ hardware_fingerprint: `sha256:${randomBytes(16).toString('hex')}`, hostname: 'load-host' }),
-  });
-  if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${await r.text()}`);
-  return (await r.json()) as { asset_id: string; agent_token: string };
-}
-
 try {
-  const have = ((await (await fetch(`${base}/api/agents`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { agents: unknown[] }).agents.length;
+  // counts.total covers the whole fleet; `agents` is only its first page (FLT-5).
+  const fleet = (await adminGet(base, '/api/agents')).body as FleetList;
+  const have = fleet.counts?.total ?? fleet.agents.length;
   const started = Date.now();
   let next = have;
   await Promise.all(
     Array.from({ length: 32 }, async () => {
-      while (next++ < AGENTS - 1) await enrollOne();
+      while (next++ < AGENTS - 1) await enroll(base);
     }),
   );
-  const bystander = await enrollOne();
+  const bystander = await enroll(base);
   console.log(`${AGENTS} agents ready (${have} were there) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const end = Date.now() + DURATION_MS;

@@ -5,19 +5,18 @@
  * connection was asked for. Options: --agents N (6000) --database PATH (reused when it has the agents).
  * Loopback only; bounded in count (one request per agent) and time (each request gives up after 30 s).
  */
-import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { protocol, seedSizedHeartbeat } from '@lanet/contracts';
 import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
+import { enroll } from '../test/http-client.js';
+import { TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET } from '../test/test-server.js';
 
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '6000' }, database: { type: 'string' } } });
 const AGENTS = Math.min(20_000, Number(args.agents));
 const GIVE_UP_MS = 30_000;
-const SECRET = 'connection-burst-secret-0123456789';
-const ADMIN = 'connection-burst-admin-0123456789ab';
 
-const server = await spawnReferenceServer({ enrollmentSecret: SECRET, adminToken: ADMIN, database: args.database });
+const server = await spawnReferenceServer({ enrollmentSecret: TEST_ENROLLMENT_SECRET, adminToken: TEST_ADMIN_TOKEN, database: args.database });
 const base = new URL(server.url);
 if (base.hostname !== '127.0.0.1') throw new Error(`Refusing to load ${server.url}: loopback targets only.`);
 
@@ -37,22 +36,12 @@ function postOnNewConnection(path: string, token: string, body: string): Promise
   });
 }
 
-async function enrollOne(): Promise<{ asset_id: string; agent_token: string }> {
-  const r = await fetch(`${server.url}/api/agents/register`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ hardware_fingerprint: `sha256:${randomBytes(16).toString('hex')}`, hostname: 'burst-host' }),
-  });
-  if (r.status !== 201) throw new Error(`registration failed: ${r.status} ${await r.text()}`);
-  return (await r.json()) as { asset_id: string; agent_token: string };
-}
-
 try {
   const started = Date.now();
   const agents: { asset_id: string; agent_token: string }[] = [];
   await Promise.all(
     Array.from({ length: 32 }, async () => {
-      while (agents.length < AGENTS) agents.push(await enrollOne());
+      while (agents.length < AGENTS) agents.push(await enroll(server.url));
     }),
   );
   agents.length = AGENTS;
