@@ -65,6 +65,19 @@ describe.each(['sqlite', 'postgres'] as const)('history retention in the %s stor
     expect(await store.historyUsage(randomUUID())).toBeUndefined();
   });
 
+  it('counts bytes as the database stores them: UTF-8, a lone surrogate as U+FFFD (3 bytes), whatever the characters', async () => {
+    const assetId = await agentWith(store, []);
+    const texts = ['é ü ß', '😀 emoji', 'lone \ud800 surrogate', '中文 テキスト'];
+    const writes = texts.map((t, i) => {
+      const w = write(assetId, NOW - 10 + i, 10);
+      return { ...w, payloadJson: JSON.stringify({ asset_id: assetId, t }) };
+    });
+    await store.writeHeartbeats(writes);
+    const stored = (await store.heartbeatSizes(assetId, 100)).reduce((n, [, bytes]) => n + bytes, 0);
+    expect(stored).toBe(writes.reduce((n, w) => n + Buffer.byteLength(w.payloadJson, 'utf8'), 0));
+    expect(await store.historyUsage(assetId)).toEqual({ count: texts.length, bytes: stored });
+  });
+
   it('age: deletes heartbeats received before the cutoff, oldest first, and keeps every newer one', async () => {
     const old = [40, 39, 38, 31].map((d) => NOW - d * DAY_MS);
     const recent = [29, 10, 1].map((d) => NOW - d * DAY_MS);
