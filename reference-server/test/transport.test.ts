@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProblemSchema } from '@lanet/contracts';
@@ -134,6 +135,28 @@ describe.each(STORE_KINDS)('transport and errors over HTTP (%s store)', (kind) =
       body: 'not gzip at all',
     });
     expect(corrupt.status).toBe(400);
+  });
+
+  it('GEN-5: a gzip body past 64 KiB on the wire streams through inflation: accepted whole, 413 past the limit, 400 when cut short', async () => {
+    // Bodies up to 64 KiB gzipped are inflated in one call (read-json-body.ts); these take the streaming path.
+    const noise = (n: number) => randomBytes(n).toString('base64');
+    const big = { ...heartbeatFor(agent.asset_id), padding: noise(120 * 1024) }; // HB-5: an unknown member
+    const gz = gzipSync(JSON.stringify(big));
+    expect(gz.length).toBeGreaterThan(64 * 1024);
+    const post = (body: Buffer<ArrayBuffer>) =>
+      call(`${base}/api/agents/heartbeat`, {
+        method: 'POST',
+        token: agent.agent_token,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body,
+      });
+    expect((await post(gz)).status).toBe(200);
+    const over = gzipSync(JSON.stringify({ ...heartbeatFor(agent.asset_id), padding: noise(3 * 1024 * 1024) + ' '.repeat(8 * 1024 * 1024) }));
+    expect(over.length).toBeGreaterThan(64 * 1024);
+    expect((await post(over)).status).toBe(413);
+    const truncated = gz.subarray(0, gz.length - 100);
+    expect((await post(Buffer.from(truncated))).status).toBe(400);
+    expect((await post(Buffer.from(gz.subarray(0, 200)))).status).toBe(400); // a small cut body: inflated at once
   });
 
   it('GEN-6: malformed input of many kinds never gets a 5xx, and the server keeps serving', async () => {
