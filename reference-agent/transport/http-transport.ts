@@ -2,7 +2,16 @@ import { formatFieldErrors, type HeartbeatRequest, type RegisterRequest, type Re
 import { check } from '../checks/agent-checks.js';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
 import { REGISTER_PATH } from '../wire/agent-routes.js';
-import { HEARTBEAT_PATH, classifyAnswer, encodeBody, idempotencyKey, postHeaders } from '../wire/heartbeat-wire.js';
+import {
+  HEARTBEAT_PATH,
+  HeartbeatRest,
+  classifyAnswer,
+  encodeBody,
+  encodeHeartbeat,
+  heartbeatParts,
+  idempotencyKey,
+  postHeaders,
+} from '../wire/heartbeat-wire.js';
 
 // Retry-After's one parsing and rounding rule lives in the wire policy the simulator shares.
 export { parseRetryAfter } from '../wire/heartbeat-wire.js';
@@ -47,12 +56,14 @@ export async function postJson(
   url: string,
   body: unknown,
   bearer: string,
+  // The body as JSON text and as the bytes sent; by default JSON.stringify(body), gzipped whole.
+  encoded: { json: string; wire: Buffer<ArrayBuffer> } | undefined,
   extraHeaders: Record<string, string> = {},
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<{ report: SendReport; json?: unknown }> {
-  const json = JSON.stringify(body);
+  const json = encoded?.json ?? JSON.stringify(body);
   const raw = Buffer.from(json, 'utf8');
-  const gz = encodeBody(json);
+  const gz = encoded?.wire ?? encodeBody(json);
   const started = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -95,7 +106,10 @@ export async function postJson(
 export async function sendHeartbeat(server: string, token: string, heartbeat: HeartbeatRequest): Promise<SendReport> {
   // HB-7: the same heartbeat retried carries the same key, so the server stores it once.
   const key = idempotencyKey(heartbeat.asset_id, heartbeat.timestamp);
-  const { report, json } = await postJson(`${server}${HEARTBEAT_PATH}`, heartbeat, token, { 'idempotency-key': key });
+  // Built from its two parts, as the simulator builds it (heartbeat-wire.ts): the same bytes on the wire.
+  const { head, rest } = heartbeatParts(heartbeat);
+  const encoded = { json: `${head}${rest}}`, wire: encodeHeartbeat(head, new HeartbeatRest(rest)) };
+  const { report, json } = await postJson(`${server}${HEARTBEAT_PATH}`, heartbeat, token, encoded, { 'idempotency-key': key });
   if (report.outcome.kind !== 'accepted') return report;
   const answer = classifyAnswer(report.status, null, json, Date.now());
   if (answer.contractViolation)
@@ -114,7 +128,7 @@ export async function sendHeartbeat(server: string, token: string, heartbeat: He
 
 /** POST /api/agents/register with the enrollment secret (REG-1); a 201 body must match the contract to count. */
 export async function register(server: string, enrollmentSecret: string, request: RegisterRequest): Promise<SendReport> {
-  const { report, json } = await postJson(`${server}${REGISTER_PATH}`, request, enrollmentSecret);
+  const { report, json } = await postJson(`${server}${REGISTER_PATH}`, request, enrollmentSecret, undefined);
   if (report.outcome.kind !== 'accepted') return report;
   const answer = check('registerResponse', json);
   if (!answer.ok) {

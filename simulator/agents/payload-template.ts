@@ -1,4 +1,5 @@
 import type { HeartbeatRequest } from '@lanet/contracts';
+import { HeartbeatRest, encodeHeartbeat, type WireOptions } from '@lanet/reference-agent/wire/heartbeat-wire';
 import type { RandomSource } from '../engine/seeded-random.js';
 
 type Status = NonNullable<HeartbeatRequest['status']>;
@@ -28,6 +29,9 @@ export class PayloadTemplate {
   restJsonNoKeys: string;
   private head: string;
   readonly heartbeatType: string;
+  /** The rest as the wire sends it, deflated once per inventory (with and without keys); dropped when it drifts. */
+  private wireRest: HeartbeatRest | undefined;
+  private wireRestNoKeys: HeartbeatRest | undefined;
   private status: Status | undefined;
 
   /** Takes the agent's drawn heartbeat; the template keeps only its serialized form. */
@@ -72,6 +76,19 @@ export class PayloadTemplate {
   }
 
   /**
+   * The request body for one beat as the agent's wire sends it (heartbeat-wire.ts): the per-beat head, then the
+   * rest of the inventory, which is deflated once and reused until it drifts. Inflated, it is `body(timestamp, includeKeys)`.
+   */
+  wireBody(timestamp: string, includeKeys: boolean, wire: WireOptions): Buffer<ArrayBuffer> {
+    const statusJson = this.status === undefined ? '' : `,"status":${JSON.stringify(this.status)}`;
+    const head = `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}`;
+    let rest: HeartbeatRest;
+    if (includeKeys) rest = this.wireRest ??= new HeartbeatRest(this.restJson);
+    else rest = this.wireRestNoKeys ??= new HeartbeatRest(this.restJsonNoKeys);
+    return encodeHeartbeat(head, rest, wire);
+  }
+
+  /**
    * Drifts the inventory one beat: metrics every beat (a bounded random walk), and now and then (2 % of beats) a
    * disk's usage or a program version, as a real host changes slowly. Returns true when the rest changed.
    */
@@ -82,6 +99,7 @@ export class PayloadTemplate {
     if (!driftSlowParts(rest, random)) return false;
     this.restJson = serializeRest(rest);
     this.restJsonNoKeys = withoutKeys(rest, this.restJson);
+    this.wireRest = this.wireRestNoKeys = undefined;
     return true;
   }
 }

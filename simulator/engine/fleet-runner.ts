@@ -5,7 +5,7 @@ import { ValidationTally } from '../checks/validation-tally.js';
 import { RunMetrics, percentileUs } from '../metrics/run-metrics.js';
 import { TargetClient } from '../transport/target-client.js';
 import type { SendResult } from '../transport/send-result.js';
-import { idempotencyKey, sendRecoveryKeys } from '@lanet/reference-agent/wire/heartbeat-wire';
+import { agentWire, encodeBody, idempotencyKey, sendRecoveryKeys } from '@lanet/reference-agent/wire/heartbeat-wire';
 import { agentTimestamp, timestampMs } from './agent-clock.js';
 import { DueHeap } from './due-heap.js';
 import { SendQueue } from './send-queue.js';
@@ -229,7 +229,7 @@ class FleetLoop {
     const replay = this.config.replay;
     if (replay) {
       const played = replay.beat(agent.identity.index, agent.beat, agent.assetId, this.startWallMs - replay.recordedStartWallMs);
-      agent.pendingBody = played?.body ?? '{}';
+      agent.pendingBody = encodeBody(played?.body ?? '{}', this.config.wire);
       agent.pendingInvalid = played?.event.invalid;
       agent.pendingTimestamp = played?.event.timestamp;
       agent.pendingKey = idempotencyKey(agent.assetId, played?.event.timestamp ?? `beat-${agent.beat}`);
@@ -253,7 +253,7 @@ class FleetLoop {
     const restUsedChanged = rest !== agent.lastRest;
     agent.lastRest = rest;
     agent.pendingInvalid = invalid;
-    agent.pendingBody = invalid ? invalid.body : agent.template.body(timestamp, keys);
+    agent.pendingBody = invalid ? encodeBody(invalid.body, this.config.wire) : agent.template.wireBody(timestamp, keys, this.config.wire ?? agentWire);
     agent.pendingTimestamp = invalid ? undefined : timestamp;
     agent.pendingKey = idempotencyKey(agent.assetId, timestamp);
     agent.pendingKeys = !invalid && keys;
@@ -360,7 +360,8 @@ class FleetLoop {
 
 /** One send in flight: what its answer is judged against (a retry or a restart may change the agent meanwhile). */
 interface SentBeat {
-  body: string;
+  /** The request body as sent (gzip unless --no-gzip), resent unchanged on a retry. */
+  body: Uint8Array;
   /** HB-7's Idempotency-Key: the same on every retry of the beat, as the reference agent sends it. */
   key: string;
   /** ESC-3: the body carried the recovery keys. */

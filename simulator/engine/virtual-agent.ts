@@ -21,7 +21,7 @@ export interface VirtualAgent {
   dueMs: number;
   beat: number;
   /** The heartbeat being delivered: retries resend it unchanged (HB-7), a new slot makes a new one. */
-  pendingBody: string | undefined;
+  pendingBody: Uint8Array | undefined;
   pendingInvalid: InvalidBeat | undefined;
   /** The agent timestamp of the pending valid beat (FLT-4 excuses it: it may be stored with its answer lost). */
   pendingTimestamp: string | undefined;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeartbeatRequest } from '@lanet/contracts';
 import { heartbeatArbitrary, propertySeed } from '@lanet/contracts/arbitraries';
 import { sendHeartbeat } from '@lanet/reference-agent/transport/http-transport';
-import { idempotencyKey } from '@lanet/reference-agent/wire/heartbeat-wire';
+import { agentWire, idempotencyKey } from '@lanet/reference-agent/wire/heartbeat-wire';
 import { PayloadTemplate } from '../agents/payload-template.js';
 import { TargetClient } from './target-client.js';
 
@@ -58,7 +58,9 @@ async function bothSend(hb: HeartbeatRequest): Promise<{ agent: Captured; simula
   try {
     captured = [];
     await sendHeartbeat(base, TOKEN, hb);
-    await client.heartbeat(TOKEN, new PayloadTemplate(structuredClone(hb)).body(hb.timestamp), idempotencyKey(hb.asset_id, hb.timestamp));
+    // As the fleet runner sends a beat: the template's wire body (the inventory deflated once, heartbeat-wire.ts).
+    const body = new PayloadTemplate(structuredClone(hb)).wireBody(hb.timestamp, true, agentWire);
+    await client.heartbeat(TOKEN, body, idempotencyKey(hb.asset_id, hb.timestamp));
     expect(captured).toHaveLength(2);
     return { agent: captured[0]!, simulated: captured[1]! };
   } finally {
