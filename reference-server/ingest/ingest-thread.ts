@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Store } from '../store/store.js';
 import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData, StoreMethod } from './ingest-protocol.js';
 import type { IngestItem } from './prepare-heartbeat.js';
+import { MessageBatcher } from './message-batcher.js';
 
 // Compiled (the installed package), the thread runs ingest-worker.js directly; from the TypeScript sources it needs
 // a small .mjs entry that registers tsx first (a worker thread does not inherit its parent's module loader).
@@ -68,7 +69,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     waiters.clear();
     worker.unref();
   };
-  worker.on('message', (message: IngestMessage) => {
+  const receive = (message: IngestMessage) => {
     if ('commit' in message) return onCommit?.(...message.commit);
     if ('pruned' in message) return onPrune?.(...message.pruned);
     if ('pruneFailed' in message) return onPruneFailed?.(message.pruneFailed);
@@ -78,7 +79,12 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     if (waiters.size === 0) worker.unref();
     if (message.error) waiter.reject(new IngestThreadError(message.error.message, message.error.code));
     else waiter.resolve(message.value);
+  };
+  // The ingest thread answers in batches (message-batcher.ts).
+  worker.on('message', (batch: IngestMessage[]) => {
+    for (const message of batch) receive(message);
   });
+  const outbox = new MessageBatcher<IngestCall>((batch) => worker.postMessage(batch));
   worker.on('error', (err) => fail(new IngestThreadError(`The ingest thread failed: ${err.message}`)));
   worker.on('exit', (code) => fail(new IngestThreadError(`The ingest thread stopped (exit code ${code}); restart the server.`)));
 
@@ -87,7 +93,7 @@ export async function startIngestThread(options: IngestThreadOptions): Promise<I
     if (waiters.size === 0) worker.ref();
     return new Promise<T>((resolve, reject) => {
       waiters.set(call.id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage(call);
+      outbox.post(call);
     });
   };
   const opened = new Promise<unknown>((resolve, reject) => waiters.set(0, { resolve, reject }));

@@ -11,11 +11,14 @@ import { HistoryPruner } from './history-pruner.js';
 import { openStore } from '../store/open-store.js';
 import type { HeartbeatWrite, Store } from '../store/store.js';
 import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData } from './ingest-protocol.js';
+import { MessageBatcher } from './message-batcher.js';
 import { prepareHeartbeat, rememberEscrowed, type EscrowedDigests, type IngestItem } from './prepare-heartbeat.js';
 
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.ts runs only as a worker thread; start it with startIngestThread().');
-const post = (message: IngestMessage) => port.postMessage(message);
+// Answers leave in batches, one postMessage per turn of this thread's event loop (message-batcher.ts).
+const outbox = new MessageBatcher<IngestMessage>((batch) => port.postMessage(batch));
+const post = (message: IngestMessage) => outbox.post(message);
 const data = workerData as IngestWorkerData;
 
 let store: Store;
@@ -23,6 +26,7 @@ try {
   store = await openStore(data.database);
 } catch (err) {
   post({ id: 0, error: { message: (err as Error).message, code: (err as { code?: string }).code } });
+  outbox.flush();
   process.exit(1);
 }
 const cipher = createEscrowCipher(Buffer.from(data.escrowKey));
@@ -79,14 +83,20 @@ async function answer(call: IngestCall): Promise<unknown> {
   }
 }
 
-port.on('message', (call: IngestCall) => {
-  answer(call)
+const handle = (call: IngestCall): void => {
+  void answer(call)
     .then(
       (value) => post({ id: call.id, value }),
       (err: unknown) => post({ id: call.id, error: { message: (err as Error)?.message ?? String(err), code: (err as { code?: string })?.code } }),
     )
     .finally(() => {
-      if (call.op === 'close') port.close();
+      if (call.op !== 'close') return;
+      outbox.flush();
+      port.close();
     });
+};
+
+port.on('message', (calls: IngestCall[]) => {
+  for (const call of calls) handle(call);
 });
 post({ id: 0, value: store.kind });
