@@ -41,3 +41,10 @@ describe('gzipSpliced: a stored head and a tail deflated ahead of time make one 
     );
   });
 });
+
+describe('deflatePart keeps only its own bytes', () => {
+  it("holds a buffer the deflated size, not zlib's 16 KB output chunk (one per simulated agent)", () => {
+    const part = deflatePart(`,"programs":"${'abc'.repeat(1000)}"}`);
+    expect(part.deflated.buffer.byteLength).toBe(part.deflated.length);
+  });
+});

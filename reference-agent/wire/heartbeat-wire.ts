@@ -4,7 +4,7 @@ import { check } from '../checks/agent-checks.js';
 import { agentVersion } from '../collectors/agent-collector.js';
 import type { SendOutcome } from '../scheduler/scheduler-types.js';
 import { HEARTBEAT_PATH } from './agent-routes.js';
-import { deflatePart, gzipSpliced, type DeflatedPart } from './gzip-splice.js';
+import { deflatePart, exactCopy, gzipSpliced, type DeflatedPart } from './gzip-splice.js';
 
 /**
  * The reference agent's wire policy, in one place for the agent and the simulator (issue 13): how a heartbeat
@@ -57,7 +57,8 @@ const GZIP_OPTIONS = { memLevel: 6 } as const;
 /** The body bytes of a serialized heartbeat: gzip (GZIP_OPTIONS; deterministic: no name, mtime 0), or the UTF-8 as is. */
 export function encodeBody(json: string, options: WireOptions = agentWire): Buffer<ArrayBuffer> {
   const raw = Buffer.from(json, 'utf8');
-  return options.gzip ? gzipSync(raw, GZIP_OPTIONS) : raw;
+  // A copy of its own: zlib's result is a view of a 16 KB chunk, and a simulator holds a pending body per agent.
+  return options.gzip ? exactCopy(gzipSync(raw, GZIP_OPTIONS)) : raw;
 }
 
 /**
