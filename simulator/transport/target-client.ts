@@ -38,6 +38,15 @@ const HistoryTimestampsPageSchema = HeartbeatHistoryPageSchema.extend({
     .max(limits.historyPageMax),
 });
 
+/**
+ * Heartbeats per history page of the FLT-4 read-back. Each page is parsed whole (its payloads too) before the
+ * narrowed schema keeps two timestamps of each, so the page size bounds the read-back's transient memory: with 4
+ * readers, 500-heartbeat pages peaked at 557 MB RSS after a PERF-1 run, 100-heartbeat pages at 362-381 MB after a
+ * 10-minute one (issue 13). With 240 heartbeats per agent (500 agents, 60 s at 1200x) the read-back peaked at 290 MB
+ * with pages of 100 and 236 MB with pages of 50, in about the same time.
+ */
+const HISTORY_PAGE = 50;
+
 /** One stored heartbeat as FLT-4 reads it. */
 export interface StoredTimestamp {
   received_at: string;
@@ -173,8 +182,7 @@ export class TargetClient {
   async *historyPages(adminToken: string, assetId: string): AsyncGenerator<StoredTimestamp[]> {
     let cursor: string | null = null;
     for (let page = 0; page < 100_000; page++) {
-      // 100 per page: the FLT-4 read-back after a PERF-1 run peaked at 557 MB RSS with 4 readers holding 500-heartbeat pages.
-      const query: string = `?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const query: string = `?limit=${HISTORY_PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const text = await this.adminGet(`${pathOf('listHeartbeats', { asset_id: assetId })}${query}`, adminToken);
       const checked = validateMessage(HistoryTimestampsPageSchema, safeJson(text));
       if (!checked.ok)
