@@ -91,6 +91,20 @@ describe('AgentRunner against the contract MSW handlers, on fake timers', () => 
     expect(Object.keys(cycle.collectors_ms as object)).toContain('programs');
   });
 
+  it('PERF-3: collects its garbage once per send and once per registration when node exposes gc (--expose-gc)', async () => {
+    const gc = vi.fn();
+    vi.stubGlobal('gc', gc);
+    try {
+      startAgent();
+      await vi.advanceTimersByTimeAsync(2 * 300 * S + 1);
+      expect(registrations()).toHaveLength(1);
+      expect(heartbeats()).toHaveLength(3);
+      expect(gc).toHaveBeenCalledTimes(registrations().length + heartbeats().length);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('AG-2 and HB-7: a network failure and a timeout are retried after 60 s ± 15 s with the same Idempotency-Key, then the grid resumes', async () => {
     lanet.fail({ networkError: true, times: 1 });
     lanet.fail({ delayMs: 20_000, times: 1 });

@@ -6,6 +6,7 @@ import type { HeartbeatSchedulerApi, SchedulerDecision, SendOutcome } from '../s
 import { register, sendHeartbeat, type SendReport } from '../transport/http-transport.js';
 import { buildHeartbeat } from './build-heartbeat.js';
 import { CycleMeter } from './cycle-meter.js';
+import { releaseCycleGarbage } from './release-memory.js';
 import type { AgentState, IdentityStore } from './identity-store.js';
 
 /** What the runner needs; the CLI wires real ones, tests pass a fixed collection and a fake clock. */
@@ -48,6 +49,8 @@ export class AgentRunner {
   private leadMs = 5_000;
   private recentCollectionMs: number[] = [];
   private lastTimings: CollectionRun['timings'] = [];
+  /** When the last request started: a cycle's lateness (AG-1) is its send's start against its slot. */
+  private lastRequestAtMs: number | undefined;
   private readonly meter = new CycleMeter();
 
   constructor(private readonly options: AgentRunnerOptions) {
@@ -110,7 +113,10 @@ export class AgentRunner {
     }
     const state = this.state!;
     const built = early && early.heartbeat.asset_id === state.asset_id ? early : this.build(state, decision);
+    this.lastRequestAtMs = Date.now();
     const report = await sendHeartbeat(this.options.server, state.agent_token, built.heartbeat);
+    // Before the meter stops, so the cycle's CPU includes the collection of its garbage (PERF-3).
+    releaseCycleGarbage();
     this.meter.end(report.rawBytes, report.gzipBytes);
     if (report.outcome.kind === 'accepted' || report.outcome.kind === 'rejected') {
       if (report.outcome.kind === 'rejected')
@@ -134,6 +140,7 @@ export class AgentRunner {
 
   private async register(): Promise<SendReport> {
     if (this.options.enrollmentSecret === undefined) {
+      this.lastRequestAtMs = Date.now();
       const outcome: SendOutcome = { kind: 'unauthorized' };
       return {
         outcome,
@@ -144,8 +151,10 @@ export class AgentRunner {
         detail: 'no enrollment secret configured: set --enrollment-secret or LANET_ENROLLMENT_SECRET to register',
       };
     }
+    const hardwareFingerprint = await this.options.fingerprint();
+    this.lastRequestAtMs = Date.now();
     const report = await register(this.options.server, this.options.enrollmentSecret, {
-      hardware_fingerprint: await this.options.fingerprint(),
+      hardware_fingerprint: hardwareFingerprint,
       hostname: os.hostname(),
       agent_version: agentVersion,
       platform: `${process.platform}-${os.release()}`.slice(0, 256),
@@ -155,6 +164,8 @@ export class AgentRunner {
       this.options.store.save(this.state);
       this.options.logger.info({ asset_id: this.state.asset_id, identity_file: this.options.store.file }, 'registered');
     }
+    // The hardware fingerprint's systeminformation queries leave their garbage behind (PERF-3).
+    releaseCycleGarbage();
     return report;
   }
 
@@ -165,7 +176,7 @@ export class AgentRunner {
         action: decision.action,
         reason: decision.reason,
         due_at: new Date(decision.atMs).toISOString(),
-        late_ms: Date.now() - report.ms - decision.atMs,
+        late_ms: (this.lastRequestAtMs ?? Date.now() - report.ms) - decision.atMs,
         collectors_ms: Object.fromEntries(this.lastTimings.map((t) => [t.collector, t.ms])),
         bytes_raw: report.rawBytes,
         bytes_gzip: report.gzipBytes,

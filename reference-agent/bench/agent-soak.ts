@@ -5,7 +5,7 @@
  * its window, whether the agent kept its identity across the restart, and the agent's RSS and CPU (PERF-3).
  *
  *   npx tsx reference-agent/bench/agent-soak.ts [--duration-s 600] [--interval-s 5] [--restart-at-s 300] [--downtime-s 3]
- *       [--agent tsx|bundle] ["--node-flags=--max-semi-space-size=1 --lite-mode --no-expose-wasm"]
+ *       [--agent tsx|bundle] ["--node-flags=--max-semi-space-size=1 --lite-mode --no-expose-wasm"] [--samples-out FILE.json]
  *
  * `--agent bundle` runs the single-file agent (`npm run build:agent` first) the way the Windows service does, with
  * the given node flags (default: the service's, AGENT_NODE_FLAGS); `tsx` runs `lanet agent` from the TypeScript.
@@ -13,7 +13,7 @@
  * Loopback only; bounded in time (duration + 30 s) and count (one agent, one server).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'downtime-s': { type: 'string', default: '3' },
     agent: { type: 'string', default: 'tsx' },
     'node-flags': { type: 'string' },
+    // Writes every RSS sample and the agent's cycle logs as JSON, to see when in a cycle the peak comes.
+    'samples-out': { type: 'string' },
   },
 });
 const durationS = Math.min(Number(values['duration-s']), 900);
@@ -192,6 +194,7 @@ const report = {
   bytes_gzip: accepted.at(-1)?.bytes_gzip,
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+if (values['samples-out']) writeFileSync(values['samples-out'], JSON.stringify({ report, samples, logs }));
 // FLT-4 seen from the agent: every accepted heartbeat is stored, once.
 const ok = report.sends_outside_window === 0 && report.registrations === 1 && report.identity_kept_across_restart && storedCount === accepted.length;
 process.stderr.write(ok ? 'soak: PASS\n' : 'soak: FAIL\n');

@@ -83,7 +83,7 @@ describe('the single-file agent (npm run build:agent)', () => {
     expect(code).toBe(0);
     const xml = readFileSync(join(out, 'lanet-agent.xml'), 'utf8');
     expect(xml).toContain(
-      '<argument>--max-semi-space-size=1</argument>\n  <argument>--lite-mode</argument>\n  <argument>--no-expose-wasm</argument>\n  <argument>C:\\Program Files\\LANET\\lanet-agent.mjs</argument>\n  <argument>--config-dir</argument>',
+      '<argument>--max-semi-space-size=1</argument>\n  <argument>--lite-mode</argument>\n  <argument>--no-expose-wasm</argument>\n  <argument>--expose-gc</argument>\n  <argument>C:\\Program Files\\LANET\\lanet-agent.mjs</argument>\n  <argument>--config-dir</argument>',
     );
     expect(xml).not.toContain('<argument>agent</argument>');
     // Lite mode's WebAssembly warning would be the first line of every service log: the flags keep stderr to JSON.

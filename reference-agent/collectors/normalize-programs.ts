@@ -1,4 +1,5 @@
 import { limits, type InstalledProgram } from '@lanet/contracts';
+import { compareNames } from './name-order.js';
 
 /** A program as a collector read it, before cleaning: any field may be missing or blank. */
 export interface RawProgram {
@@ -30,8 +31,6 @@ function clean(value: string | null | undefined, max: number): string | null {
   return text === '' ? null : clip(text, max);
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
 /**
  * Every installed program, once: entries without a name are dropped (registry SystemComponent leftovers), the same
  * name and version seen twice (HKLM and WOW6432Node, or HKCU) count once, the list is sorted by name then version,
@@ -53,7 +52,7 @@ export function normalizePrograms(raw: readonly RawProgram[]): ProgramList {
     }
     byKey.set(key, { name, version, ...(publisher !== null ? { publisher } : {}) });
   }
-  const all = [...byKey.values()].sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.version ?? '', b.version ?? ''));
+  const all = [...byKey.values()].sort((a, b) => compareNames(a.name, b.name) || compareNames(a.version ?? '', b.version ?? ''));
   return {
     installed_programs: all.slice(0, limits.programsMax),
     installed_programs_truncated: all.length > limits.programsMax,

@@ -34,6 +34,7 @@ describe('the generated WinSW service definition', () => {
       '--max-semi-space-size=1',
       '--lite-mode',
       '--no-expose-wasm',
+      '--expose-gc',
       'C:\\Program Files\\LANET\\lanet-agent.mjs',
       '--config-dir',
       options.configDir,

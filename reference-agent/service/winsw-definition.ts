@@ -30,7 +30,7 @@ export interface ServiceDefinitionOptions {
  * peak RSS for the young generation, ~1.4 MB more for lite mode over --no-opt, at no more CPU per cycle. Lite mode
  * runs V8 without a JIT, which turns WebAssembly off and warns so on stderr at start-up: --no-expose-wasm says it first.
  */
-export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'];
+export const AGENT_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm', '--expose-gc'];
 
 /** Defaults for a machine-wide install under %ProgramData%. */
 export const defaultServiceId = 'lanet-agent';

@@ -202,3 +202,74 @@ describe('Get-PhysicalDisk and reliability counters seen on real machines (fixtu
     expect(disk).toMatchObject({ device: 'TOSHIBA DT01ACA200', health_status: 'Healthy', smart_status: 'OK' });
   });
 });
+
+describe('Win32_ComputerSystem, Win32_OperatingSystem, Win32_Processor of a real machine (fixtures/real-world, sources in its README)', () => {
+  const zbook = readFileSync(new URL('./fixtures/real-world/system-win11-pro-hp-zbook.json', import.meta.url), 'utf8');
+
+  it('an Entra ID-joined Windows 11 Pro laptop: not PartOfDomain, so a workgroup; the DNS host name keeps its case', () => {
+    const s = parseSystem(zbook);
+    expect(s).toEqual({
+      hostname: 'hpFirefly16P',
+      platform: 'Windows-11-10.0.22621',
+      processor: '13th Gen Intel(R) Core(TM) i7-1370P',
+      architecture: '64bit',
+      domain: null,
+      workgroup: 'WORKGROUP',
+    });
+    expect(SystemInfoSchema.safeParse(s).success).toBe(true);
+  });
+});
+
+describe('BitLocker seen on real machines (fixtures/real-world, sources in its README)', () => {
+  const vm = readFileSync(new URL('./fixtures/real-world/bitlocker-getbitlockervolume-win-vm.json', import.meta.url), 'utf8');
+  const cim = readFileSync(new URL('./fixtures/real-world/bitlocker-encryptablevolume-lothlorien.json', import.meta.url), 'utf8');
+  const expectedVm = {
+    supported: true,
+    protected_volumes: 1,
+    volumes: [
+      {
+        drive_letter: 'C:',
+        protection_status: 'Protected',
+        encryption_method: 'XTS-AES-128',
+        recovery_key: '254793-568007-425557-712855-251119-474815-445082-696212',
+      },
+      { drive_letter: 'E:', protection_status: 'Unprotected', encryption_method: null, recovery_key: null },
+    ],
+  };
+
+  it('Get-BitLockerVolume with the enums as the source printed them (numbers): C: on with TPM + recovery password, E: off', () => {
+    const b = parseBitLocker(vm);
+    expect(b).toEqual(expectedVm);
+    expect(BitLockerInfoSchema.safeParse(b).success).toBe(true);
+  });
+
+  it('the same volumes as our [string] casts print them (enum names): the same section', () => {
+    // The BitLocker module's names for the numbers above (ProtectionStatus 1 On / 0 Off, VolumeStatus 1 FullyEncrypted /
+    // 0 FullyDecrypted, EncryptionMethod 6 XtsAes128 / 0 None), which is what `[string]$v.X` prints.
+    const names = { ProtectionStatus: ['Off', 'On'], VolumeStatus: ['FullyDecrypted', 'FullyEncrypted'], EncryptionMethod: { 0: 'None', 6: 'XtsAes128' } };
+    const doc = JSON.parse(vm) as { Volumes: Array<{ ProtectionStatus: 0 | 1; VolumeStatus: 0 | 1; EncryptionMethod: 0 | 6 }> };
+    const named = {
+      ...doc,
+      Volumes: doc.Volumes.map((v) => ({
+        ...v,
+        ProtectionStatus: names.ProtectionStatus[v.ProtectionStatus],
+        VolumeStatus: names.VolumeStatus[v.VolumeStatus],
+        EncryptionMethod: names.EncryptionMethod[v.EncryptionMethod],
+      })),
+    };
+    expect(parseBitLocker(JSON.stringify(named))).toEqual(expectedVm);
+  });
+
+  it('Win32_EncryptableVolume (the fallback) on a machine with BitLocker never turned on: two volumes, both unprotected, no key', () => {
+    const b = parseBitLocker(cim);
+    expect(b).toEqual({
+      supported: true,
+      protected_volumes: 0,
+      volumes: [
+        { drive_letter: 'C:', protection_status: 'Unprotected', encryption_method: null, recovery_key: null },
+        { drive_letter: 'D:', protection_status: 'Unprotected', encryption_method: null, recovery_key: null },
+      ],
+    });
+    expect(BitLockerInfoSchema.safeParse(b).success).toBe(true);
+  });
+});
