@@ -12,9 +12,9 @@ export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
  * A gzip body up to this many bytes on the wire is read whole and inflated in one synchronous call, bounded by the
  * limit (`maxOutputLength`: zlib stops at it, GEN-5); a larger one streams through a Gunzip. Why: a Gunzip stream per
  * request cost ~145 µs of CPU against ~30 µs for one call (thread-pool hops and stream set-up, measured on a 1.6 KB
- * body), and at PERF-1's 2,000 heartbeats a second on two cores that difference is most of a core's fifth. Heartbeats
- * are a few KB gzipped; at this size the one call blocks the event loop for at most a few milliseconds even when it
- * inflates to the limit.
+ * body); at PERF-1's 2,000 heartbeats a second the difference is ~0.2 of a core, on a 2-core machine. Heartbeats are a
+ * few KB gzipped; at this size the one call blocks the event loop for at most a few milliseconds even when it inflates
+ * to the limit.
  */
 const INFLATE_AT_ONCE_MAX = 64 * 1024;
 
