@@ -54,20 +54,18 @@ async function problemDetail(response: Response): Promise<string> {
  */
 export async function postJson(
   url: string,
-  body: unknown,
+  // The body as JSON text (its size is reported) and as the bytes sent.
+  body: { json: string; wire: Buffer<ArrayBuffer> },
   bearer: string,
-  // The body as JSON text and as the bytes sent; by default JSON.stringify(body), gzipped whole.
-  encoded: { json: string; wire: Buffer<ArrayBuffer> } | undefined,
   extraHeaders: Record<string, string> = {},
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<{ report: SendReport; json?: unknown }> {
-  const json = encoded?.json ?? JSON.stringify(body);
-  const gz = encoded?.wire ?? encodeBody(json);
+  const { json: text, wire: gz } = body;
   const started = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   // Counted, not copied: a second buffer of the whole body only for its length would be garbage of every cycle.
-  const base = { rawBytes: Buffer.byteLength(json), gzipBytes: gz.length };
+  const base = { rawBytes: Buffer.byteLength(text), gzipBytes: gz.length };
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -108,8 +106,8 @@ export async function sendHeartbeat(server: string, token: string, heartbeat: He
   const key = idempotencyKey(heartbeat.asset_id, heartbeat.timestamp);
   // Built from its two parts, as the simulator builds it (heartbeat-wire.ts): the same bytes on the wire.
   const { head, rest } = heartbeatParts(heartbeat);
-  const encoded = { json: `${head}${rest}}`, wire: encodeHeartbeat(head, new HeartbeatRest(rest)) };
-  const { report, json } = await postJson(`${server}${HEARTBEAT_PATH}`, heartbeat, token, encoded, { 'idempotency-key': key });
+  const body = { json: `${head}${rest}}`, wire: encodeHeartbeat(head, new HeartbeatRest(rest)) };
+  const { report, json } = await postJson(`${server}${HEARTBEAT_PATH}`, body, token, { 'idempotency-key': key });
   if (report.outcome.kind !== 'accepted') return report;
   const answer = classifyAnswer(report.status, null, json, Date.now());
   if (answer.contractViolation)
@@ -128,7 +126,8 @@ export async function sendHeartbeat(server: string, token: string, heartbeat: He
 
 /** POST /api/agents/register with the enrollment secret (REG-1); a 201 body must match the contract to count. */
 export async function register(server: string, enrollmentSecret: string, request: RegisterRequest): Promise<SendReport> {
-  const { report, json } = await postJson(`${server}${REGISTER_PATH}`, request, enrollmentSecret, undefined);
+  const text = JSON.stringify(request);
+  const { report, json } = await postJson(`${server}${REGISTER_PATH}`, { json: text, wire: encodeBody(text) }, enrollmentSecret);
   if (report.outcome.kind !== 'accepted') return report;
   const answer = check('registerResponse', json);
   if (!answer.ok) {

@@ -84,8 +84,13 @@ export class PayloadTemplate {
 
   /** The request body for one beat with the given agent timestamp, with or without the recovery keys (ESC-3). */
   body(timestamp: string, includeKeys = true): string {
+    return `${this.beatHead(timestamp)}${this.restFor(includeKeys)}}`;
+  }
+
+  /** The per-beat members as the body starts with them (HeartbeatParts.head): ids, the timestamp, the metrics. */
+  private beatHead(timestamp: string): string {
     const statusJson = this.status === undefined ? '' : `,"status":${JSON.stringify(this.status)}`;
-    return `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}${this.restFor(includeKeys)}}`;
+    return `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}`;
   }
 
   /**
@@ -93,12 +98,10 @@ export class PayloadTemplate {
    * rest of the inventory, which is deflated once and reused until it drifts. Inflated, it is `body(timestamp, includeKeys)`.
    */
   wireBody(timestamp: string, includeKeys: boolean, wire: WireOptions): Buffer<ArrayBuffer> {
-    const statusJson = this.status === undefined ? '' : `,"status":${JSON.stringify(this.status)}`;
-    const head = `${this.head},"timestamp":${JSON.stringify(timestamp)}${statusJson}`;
     let rest: HeartbeatRest;
     if (includeKeys) rest = this.wireRest ??= wireRestFor(this.restJson);
     else rest = this.wireRestNoKeys ??= wireRestFor(this.restJsonNoKeys);
-    return encodeHeartbeat(head, rest, wire);
+    return encodeHeartbeat(this.beatHead(timestamp), rest, wire);
   }
 
   /**
