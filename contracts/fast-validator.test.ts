@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compileValidator, HeartbeatRequestSchema, messageTypes, seedHeartbeat, validateMessage, validatorFor, type MessageType } from './index.js';
+import {
+  codePointLength,
+  compileAcceptor,
+  compileValidator,
+  HeartbeatRequestSchema,
+  messageTypes,
+  seedHeartbeat,
+  validateMessage,
+  validatorFor,
+  type MessageType,
+} from './index.js';
 
 const fast = compileValidator(HeartbeatRequestSchema);
 
@@ -31,6 +41,25 @@ describe('compileValidator', () => {
   it('counts string length in code points like zod (255 emoji fit hostname max 255, 256 do not)', () => {
     expect(expectAgreement(withPatch((hb) => (hb.hardware_inventory.system.hostname = '😀'.repeat(255))))).toBe(true);
     expect(expectAgreement(withPatch((hb) => (hb.hardware_inventory.system.hostname = '😀'.repeat(256))))).toBe(false);
+  });
+
+  it('judges code-point lengths on the fast path itself, so zod is not asked again about a valid astral name', () => {
+    const accept = compileAcceptor(HeartbeatRequestSchema);
+    expect(accept(withPatch((hb) => (hb.hardware_inventory.system.hostname = '😀'.repeat(255))))).toBe(true); // 510 units
+    expect(accept(withPatch((hb) => (hb.hardware_inventory.system.hostname = '😀'.repeat(256))))).toBe(false);
+    const bounded = compileAcceptor(z.object({ s: z.string().min(16).max(20) }));
+    // 8 emoji are 16 units but 8 code points; 15 emoji and a letter are 16 code points in 31 units.
+    expect(['😀'.repeat(8), '😀'.repeat(15) + 'a', '😀'.repeat(20), '😀'.repeat(21), 'a'.repeat(16)].map((s) => bounded({ s }))).toEqual([
+      false,
+      true,
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it('counts code points as zod does: a pair once, a lone surrogate as itself', () => {
+    expect(['', 'abc', '😀', '😀😀a', '\uD83D', '\uDE00\uD83D', 'a\uD83D\uDE00\uD83D'].map(codePointLength)).toEqual([0, 3, 1, 3, 1, 2, 3]);
   });
 
   it('never accepts what zod rejects at a minimum length counted in code points (8 emoji = 16 units < 16 code points)', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageTypes, validateMessage, validatorFor } from '../index.js';
+import { z } from 'zod';
+import { compileAcceptor, messageTypes, validateMessage, validatorFor } from '../index.js';
 import type { MessageType } from '../index.js';
 import { arbitraryFromSchema, heartbeatArbitrary, invalidHeartbeatArbitrary, propertySeed } from './index.js';
 
@@ -18,6 +19,21 @@ describe('compiled validator agrees with the contract on generated messages', ()
         expect(result.ok ? [] : result.errors).toEqual([]);
       }),
       { seed, numRuns: 40 },
+    );
+  });
+
+  it('string bounds in code points: the fast path accepts exactly what zod accepts, surrogates and all', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 24 }), fc.nat(12), fc.nat(12), (s, min, span) => {
+        const schema = z.object({
+          s: z
+            .string()
+            .min(min)
+            .max(min + span),
+        });
+        expect(compileAcceptor(schema)({ s }), JSON.stringify(s)).toBe(schema.safeParse({ s }).success);
+      }),
+      { seed, numRuns: 300 },
     );
   });
 
