@@ -1,7 +1,7 @@
 /**
  * The ingest thread (started by ingest-thread.ts): it owns the store and does the CPU-heavy half of every heartbeat,
  * JSON.parse, validation, escrow encryption, redaction and the group commit, so the HTTP thread only reads bodies and
- * answers. better-sqlite3 is synchronous: each commit and its fsync (HB-9) blocks this thread, never the HTTP one.
+ * answers. better-sqlite3 is synchronous: each commit blocks this thread, never the HTTP one (its WAL sync does not).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEscrowCipher } from '../escrow/escrow-cipher.js';
@@ -36,8 +36,10 @@ const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const writer = new GroupCommitWriter(store, {
   maxBatch: data.maxBatch,
   maxBatchBytes: MAX_BATCH_BYTES,
-  // One batch in flight: what arrives meanwhile forms the next batch, and agent rows are never locked in two orders.
-  maxConcurrent: 1,
+  // PostgreSQL: one batch in flight, so agent rows are never locked in two orders. SQLite: better-sqlite3 commits
+  // synchronously, so transactions never overlap; the second slot lets the next batch commit while the previous one
+  // waits for its WAL sync (wal-flush.ts) instead of waiting behind it.
+  maxConcurrent: store.kind === 'sqlite' ? 2 : 1,
   onCommit: (seconds, size) => post({ commit: [seconds, size] }),
 });
 // Retention: bounded pruning steps between commits; an agent a commit put over its budget is pruned first.

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { preparePrivateFile } from './private-files.js';
+import { WalFlusher, walFileSync } from './wal-flush.js';
 import { HISTORY_MIGRATION_SQL } from './history-sql.js';
 import { sqliteHistory } from './sqlite-history.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
@@ -62,13 +63,27 @@ function toAgentRow(r: AgentSqlRow): AgentRow {
   };
 }
 
-/** Opens (creating if needed) a SQLite database in WAL mode with synchronous=FULL so a 200 survives a crash (HB-9). */
-export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') preparePrivateFile(path); // D8: 0600 in a 0700 directory
+/**
+ * Opens (creating if needed) a SQLite database in WAL mode. Every write resolves only after the WAL holding it was
+ * fdatasynced, so a 200 survives power loss too, not only kill -9 (HB-9); the sync runs off the committing thread.
+ */
+export function openSqliteStore(path: string, options: { syncWal?: () => Promise<void> } = {}): Store {
+  const inMemory = path === ':memory:';
+  if (!inMemory) preparePrivateFile(path); // D8: 0600 in a 0700 directory
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  // FULL: the WAL is fsynced at every commit, so a committed heartbeat survives power loss too, not only kill -9.
-  db.pragma('synchronous = FULL');
+  // NORMAL: commits do not fsync inline (that blocked the ingest thread); walSync does it on libuv's pool, and every
+  // write method below awaits it before resolving (wal-flush.ts); retention's deletes ride on the next sync (a crash can
+  // only bring back rows the pruner deletes again). An in-memory database has nothing to sync.
+  db.pragma(`synchronous = ${inMemory ? 'FULL' : 'NORMAL'}`);
+  const walSync = inMemory ? null : walFileSync(path);
+  // options.syncWal: tests hold the sync to show that no write resolves before it.
+  const flusher = new WalFlusher(options.syncWal ?? walSync?.sync ?? (() => Promise.resolve()));
+  /** Returns `value` once the transactions committed so far are durable. */
+  const durable = async <T>(value: T): Promise<T> => {
+    await flusher.flush();
+    return value;
+  };
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   const applied = db.pragma('user_version', { simple: true }) as number;
@@ -205,19 +220,20 @@ export function openSqliteStore(path: string): Store {
     },
     async putSettingIfAbsent(name, value) {
       q.putSetting.run(name, value);
-      return q.getSetting.get(name)!.value;
+      return durable(q.getSetting.get(name)!.value);
     },
     async registerAgent(input) {
-      return register(input);
+      return durable(register(input));
     },
     async findAssetByTokenHash(hash) {
       return q.byToken.get(hash)?.asset_id;
     },
     async ensureLegacyAgent(assetId, nowMs) {
       q.legacyAgent.run(assetId, nowMs);
+      await flusher.flush();
     },
     async writeHeartbeats(batch) {
-      return writeBatch(batch);
+      return durable(writeBatch(batch));
     },
     async listAgents() {
       return q.listAgents.all().map(toAgentRow);
@@ -251,12 +267,14 @@ export function openSqliteStore(path: string): Store {
       return q.historySizes.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Array<[number, number]>;
     },
     async readEscrow(audit): Promise<{ keys: EscrowRow[] }> {
-      return readEscrow(audit);
+      return durable(readEscrow(audit)); // ESC-2: the audit row is durable before the keys leave
     },
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async close() {
+      await flusher.idle();
+      await walSync?.close();
       if (db.open) db.close();
     },
   };
