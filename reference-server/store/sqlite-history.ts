@@ -69,10 +69,10 @@ export function sqliteHistory(db: Database.Database): { usage: (assetId: string)
       return usage(assetId);
     },
     async pruneExpired(cutoffMs, maxRows, after) {
-      return pruneExpired(cutoffMs, maxRows, after ?? SWEEP_START);
+      return pruneExpired.immediate(cutoffMs, maxRows, after ?? SWEEP_START);
     },
     async pruneAgentHistory(assetId, limits, maxRows) {
-      return pruneAgent(assetId, limits.maxCount, limits.maxBytes, maxRows);
+      return pruneAgent.immediate(assetId, limits.maxCount, limits.maxBytes, maxRows);
     },
     async agentsOverHistoryLimits(limits, max) {
       return q.over.all(sqlLimit(limits.maxCount), sqlLimit(limits.maxBytes), max).map((r) => r.asset_id);

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { preparePrivateFile } from './private-files.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import { WalFlusher, walFileSync } from './wal-flush.js';
 import { HISTORY_MIGRATION_SQL } from './history-sql.js';
 import { sqliteHistory } from './sqlite-history.js';
@@ -93,6 +94,18 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+
+  // Checkpoints run on a thread of their own (wal-checkpointer.ts), started once the migrations ran so a store that fails
+  // to open leaves no thread behind. This connection checkpoints inline only as a safety net, far past where that thread
+  // restarts the WAL, or at the usual 1,000 frames if the thread stopped.
+  const checkpointer = inMemory
+    ? null
+    : startWalCheckpointer(path, {
+        onFailed: () => {
+          if (db.open) db.pragma('wal_autocheckpoint = 1000');
+        },
+      });
+  if (checkpointer) db.pragma('wal_autocheckpoint = 16000');
 
   const q = {
     getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?'),
@@ -189,6 +202,8 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
     }
     return { receivedAtMs: w.receivedAtMs, duplicate: false, escrowRequired, history: history.usage(w.assetId) };
   };
+  // Write transactions begin IMMEDIATE: the checkpoint thread's connection is a second one on the file, and a deferred
+  // transaction that read before it wrote can be refused at once (SQLITE_BUSY, no busy wait) when it upgrades.
   const writeBatch = db.transaction((batch: readonly HeartbeatWrite[]) => batch.map(writeOne));
 
   const register = db.transaction((input: RegisterInput) => {
@@ -223,7 +238,7 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
       return durable(q.getSetting.get(name)!.value);
     },
     async registerAgent(input) {
-      return durable(register(input));
+      return durable(register.immediate(input));
     },
     async findAssetByTokenHash(hash) {
       return q.byToken.get(hash)?.asset_id;
@@ -233,7 +248,7 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
       await flusher.flush();
     },
     async writeHeartbeats(batch) {
-      return durable(writeBatch(batch));
+      return durable(writeBatch.immediate(batch));
     },
     async listAgents() {
       return q.listAgents.all().map(toAgentRow);
@@ -267,7 +282,7 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
       return q.historySizes.all(assetId, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Array<[number, number]>;
     },
     async readEscrow(audit): Promise<{ keys: EscrowRow[] }> {
-      return durable(readEscrow(audit)); // ESC-2: the audit row is durable before the keys leave
+      return durable(readEscrow.immediate(audit)); // ESC-2: the audit row is durable before the keys leave
     },
     async ping() {
       db.prepare('SELECT 1').get();
@@ -275,6 +290,7 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
     async close() {
       await flusher.idle();
       await walSync?.close();
+      await checkpointer?.stop(); // first, so this connection is the last one and removes the WAL as it closes
       if (db.open) db.close();
     },
   };
