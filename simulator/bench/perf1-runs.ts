@@ -3,7 +3,7 @@
  * `lanet simulate` against it in its own process, start-up burst included, then prints the run's p99, lost count,
  * the simulator's and the server's CPU share (CPU seconds / wall seconds, from /proc, so 1.0 = one core) and both
  * processes' peak RSS. Options: --runs N (5) --agents N (2000) --time-scale K (300) --duration S (60)
- * --report-dir DIR (perf1-runs). Writes DIR/perf1-runs.json. Loopback only; every run is bounded in time.
+ * --report-dir DIR (perf1-runs) --connections N (simulate's default). Writes DIR/perf1-runs.json. Loopback only; every run is bounded in time.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,8 @@ const { values: args } = parseArgs({
     'time-scale': { type: 'string', default: '300' },
     duration: { type: 'string', default: '60' },
     'report-dir': { type: 'string', default: 'perf1-runs' },
+    // Passed to `lanet simulate` when given; without it the simulator's own default applies.
+    connections: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Math.min(20, Number(args.runs)));
@@ -84,6 +86,7 @@ for (let run = 1; run <= RUNS; run++) {
         '--report-dir',
         dir,
         '--no-progress',
+        ...(args.connections ? ['--connections', args.connections] : []),
       ],
       { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LANET_ENROLLMENT_SECRET: secret, LANET_ADMIN_TOKEN: admin } },
     );

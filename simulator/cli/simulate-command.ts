@@ -111,7 +111,10 @@ export function createCommand(): Command {
       .option('--replay <file>', 'replay a recorded run exactly (same heartbeats, same schedule)')
       .option('--report-dir <dir>', 'write report.json and report.html here')
       .option('--shard <i/n>', 'run shard i of n (agents split deterministically); merge with `lanet report merge`', '1/1')
-      .option('--connections <n>', 'keep-alive connection bound to the target', '64')
+      // 256, not 64: every real agent holds a connection of its own, so a small shared pool queues sends inside the
+      // simulator. At 2,000 agents x 300 the 64-connection pool (128 in flight) never drained the start-up backlog
+      // (hundreds of sends waiting for the whole run); with 256 the run reached its steady state (issue 13).
+      .option('--connections <n>', 'keep-alive connection bound to the target (real agents hold one each; past it sends queue here)', '256')
       .option(
         '--max-in-flight <n>',
         'sends in flight at once (default: twice --connections); later due sends wait, counted as schedule lag and in latency, so memory stays flat when the target falls behind',
