@@ -96,7 +96,9 @@ for (let run = 1; run <= RUNS; run++) {
     const sampler = setInterval(() => {
       try {
         simCpu = cpuS(sim.pid!);
-        simRss = peakRssMb(sim.pid!);
+        // An exiting process loses VmHWM before its /proc entry goes: keep the last real figure.
+        const rss = peakRssMb(sim.pid!);
+        if (Number.isFinite(rss)) simRss = rss;
       } catch {
         /* exited between samples */
       }
