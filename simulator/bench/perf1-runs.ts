@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnReferenceServer } from '@lanet/cli/spawn-reference-server';
+import { SEMI_SPACE_MB } from '../cli/young-generation.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -71,6 +72,8 @@ for (let run = 1; run <= RUNS; run++) {
     const sim = spawn(
       process.execPath,
       [
+        // The semi-space `lanet simulate` would re-spawn itself with, given here so the PID sampled is the simulator's.
+        `--max-semi-space-size=${SEMI_SPACE_MB}`,
         LANET,
         'simulate',
         '--target',

@@ -6,6 +6,7 @@ import { scenarioNames, type ScenarioName } from '../scenarios/scenario-catalog.
 import { simulate } from '../run/simulate.js';
 import type { SimulateOptions } from '../run/simulate-options.js';
 import { parseDurationS, parsePositive, parseShard } from './parse-values.js';
+import { respawnWithYoungGeneration } from './young-generation.js';
 
 /** Raw commander options of `lanet simulate`. */
 export interface SimulateCliOptions {
@@ -124,7 +125,8 @@ export function createCommand(): Command {
       .option('--no-progress', 'no live progress on stderr')
       .option('--no-gzip', 'send uncompressed bodies (a deliberate departure from the reference agent, which gzips every heartbeat: GEN-5)')
       .action(async (raw: SimulateCliOptions) => {
-        process.exitCode = await run(raw);
+        const respawned = await respawnWithYoungGeneration();
+        process.exitCode = respawned ?? (await run(raw));
       })
   );
 }
