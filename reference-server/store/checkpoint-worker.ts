@@ -39,6 +39,11 @@ const schedule = () => {
       port.postMessage({ round: checkpoint() } satisfies CheckpointerReport);
       schedule();
     } catch (err) {
+      // Busy is a round that could not finish (a long read, the writer mid-commit): the next one tries again.
+      if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+        schedule();
+        return;
+      }
       port.postMessage({ failed: (err as Error).message } satisfies CheckpointerReport);
       db.close();
       port.close();
