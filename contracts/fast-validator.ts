@@ -1,5 +1,6 @@
 import { _, Ajv2020, type KeywordCxt } from 'ajv/dist/2020.js';
 import { z } from 'zod';
+import { util } from 'zod/v4/core';
 import { validateMessage, type ValidationResult } from './validate-message.js';
 
 /** A compiled validator: same verdict as `validateMessage(schema, value)`, far faster on valid input. */
@@ -59,20 +60,8 @@ export function assertRepresentable(schema: z.ZodType, path = '(root)'): void {
 
 let ajv: Ajv2020 | undefined;
 
-const highSurrogate = /[\uD800-\uDBFF]/;
-
-/** Code points in `s` as zod 4 counts them: a surrogate pair once, a lone surrogate as itself. */
-export function codePointLength(s: string): number {
-  if (!highSurrogate.test(s)) return s.length;
-  let count = s.length;
-  for (let i = 0; i < s.length - 1; i++) {
-    if ((s.charCodeAt(i) & 0xfc00) === 0xd800 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      count--;
-      i++;
-    }
-  }
-  return count;
-}
+/** Code points in `s` as zod 4 counts them (a surrogate pair once, a lone surrogate as itself): zod's own function. */
+export const codePointLength: (s: string) => number = util.codePointLength;
 
 /**
  * zod counts string length in code points, Ajv with `unicode: false` in UTF-16 units. The string bounds become the

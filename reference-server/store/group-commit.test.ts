@@ -4,21 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTestSchema, type TestSchema } from '../test/postgres-schema.js';
 import { GroupCommitWriter } from './group-commit.js';
+import { plainHeartbeatWrite } from '../test/heartbeat-write.js';
 import { openStore } from './open-store.js';
 import type { HeartbeatWrite, Store } from './store.js';
 
-const write = (assetId: string, ts: string): HeartbeatWrite => ({
-  assetId,
-  timestampRaw: ts,
-  idempotencyKey: null,
-  receivedAtMs: Date.now(),
-  partial: false,
-  clockSkewS: 0,
-  payloadJson: '{}',
-  hostname: null,
-  escrow: [],
-  protectedDrives: [],
-});
+const write = (assetId: string, ts: string): HeartbeatWrite => plainHeartbeatWrite(assetId, ts, Date.now(), '{}');
 
 describe.each(['sqlite', 'postgres'] as const)('group commit on the %s store', (kind) => {
   let store: Store;

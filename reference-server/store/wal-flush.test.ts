@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite-store.js';
-import type { HeartbeatWrite } from './store.js';
+import { plainHeartbeatWrite } from '../test/heartbeat-write.js';
 import { WalFlusher, walFileSync } from './wal-flush.js';
 
 /** A sync the test finishes by hand: each call is recorded with its resolve and reject. */
@@ -87,18 +87,7 @@ describe('the SQLite store answers writes only after the WAL sync', () => {
     expect(await settled(registered)).toBe(false);
     calls.at(-1)!.resolve();
     await registered;
-    const write: HeartbeatWrite = {
-      assetId: 'a',
-      timestampRaw: '2026-12-02T20:00:00Z',
-      idempotencyKey: null,
-      receivedAtMs: 2,
-      partial: false,
-      clockSkewS: 0,
-      payloadJson: '{}',
-      hostname: null,
-      escrow: [],
-      protectedDrives: [],
-    };
+    const write = plainHeartbeatWrite('a', '2026-12-02T20:00:00Z', 2, '{}');
     const written = store.writeHeartbeats([write]);
     expect(await settled(written)).toBe(false);
     calls.at(-1)!.resolve();
