@@ -17,6 +17,11 @@ export interface SpawnServerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the `listening on` line. */
   startTimeoutMs?: number;
+  /**
+   * Let the server compile its hot path before it listens (`lanet server`'s default): for load runs, whose first
+   * second is a fleet arriving together. Default false (`--no-warm-up`): tests and conformance start many servers.
+   */
+  warmUp?: boolean;
 }
 
 /** A reference server running in a child process. */
@@ -73,6 +78,7 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
     '--database',
     database,
     ...(options.offlineAfterS !== undefined ? ['--offline-after', String(options.offlineAfterS)] : []),
+    ...(options.warmUp ? [] : ['--no-warm-up']),
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, {

@@ -41,6 +41,11 @@ export interface ServerConfig extends HistoryConfig {
   maxBatch: number;
   /** HB-10: heartbeats a minute one agent may send before it gets 429; 0 is no limit. */
   agentRateLimit: number;
+  /**
+   * Before opening the port, run the hot path of both threads on throwaway in-memory servers so a fleet arriving at
+   * once meets compiled code (warm-up-http.ts, warm-up-ingest.ts); costs about a second of start-up. Default off.
+   */
+  warmUp?: boolean;
 }
 
 /** Defaults of everything but the database and secrets. */

@@ -26,6 +26,7 @@ import { SETTING_ADMIN_HASH, SETTING_ENROLLMENT_HASH, type Store } from './store
 import { checkConfig, type ServerConfig } from './server-config.js';
 import { retentionOptions } from './history-config.js';
 import { retentionReporting } from './ingest/retention-reporting.js';
+import { warmUpHttp } from './warm-up-http.js';
 
 /** A started reference server. */
 export interface RunningServer {
@@ -108,10 +109,18 @@ export function writeGeneratedSecrets(file: string, secrets: RunningServer['gene
   return file;
 }
 
+/** Heartbeats each thread's warm-up runs through its hot path (config.warmUp), and the HTTP one's time bound. */
+const WARM_UP_HEARTBEATS = 2000;
+const WARM_UP_MAX_MS = 3000;
+
 /** Starts the reference server; resolves once it accepts connections. */
 export async function startServer(config: ServerConfig, logger: Logger = pino({ level: 'silent' })): Promise<RunningServer> {
   const problems = checkConfig(config);
   if (problems.length > 0) throw new Error(problems.join('\n'));
+  if (config.warmUp) {
+    const warm = await warmUpHttp((c) => startServer(c), WARM_UP_HEARTBEATS, WARM_UP_MAX_MS);
+    logger.info({ heartbeats: warm.heartbeats, ms: warm.ms }, 'warm-up: request path compiled on a throwaway in-memory server');
+  }
   const escrowKey = loadEscrowKey(config.escrowKey, config.escrowKeyFile ?? defaultEscrowKeyFile(config.database));
   // eslint-disable-next-line prefer-const
   let ctx: AppContext;
@@ -133,6 +142,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     },
     // History retention: the policy, and its figures as metrics (lanet_history_pruned_total, ..._bytes_total).
     retention: retentionOptions(config),
+    warmUpHeartbeats: config.warmUp ? WARM_UP_HEARTBEATS : 0,
     ...retentionReporting(metrics.registry, logger),
   });
   const store = ingest.store;

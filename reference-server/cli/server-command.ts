@@ -27,6 +27,8 @@ export interface ServerCommandOptions extends HistoryCommandOptions {
   bodyBudgetMib?: string;
   maxCommitWait?: string;
   agentRateLimit?: string;
+  /** False with --no-warm-up (commander sets true otherwise). */
+  warmUp?: boolean;
 }
 
 /** A secret from its file (first line, trimmed) when a file is named, else the value given; a clear error if unreadable. */
@@ -73,6 +75,7 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     bodyBudgetBytes: o.bodyBudgetMib !== undefined ? Math.round(Number(o.bodyBudgetMib) * 2 ** 20) : defaultConfig.bodyBudgetBytes,
     maxCommitWaitMs: o.maxCommitWait !== undefined ? Number(o.maxCommitWait) * 1000 : defaultConfig.maxCommitWaitMs,
     agentRateLimit: o.agentRateLimit !== undefined ? Number(o.agentRateLimit) : defaultConfig.agentRateLimit,
+    warmUp: o.warmUp !== false,
     ...historyConfigFrom(o), // history retention (cli/history-options.ts)
   };
 }
@@ -219,6 +222,12 @@ export function createCommand(): Command {
         '--agent-rate-limit <per-minute>',
         "heartbeats a minute one agent may send, in bursts of a minute's worth, before it gets 429 (HB-10); 0 = no limit (default: conformance, simulators and benchmarks send fast)",
       ).env('LANET_AGENT_RATE_LIMIT'),
+    )
+    .addOption(
+      new Option(
+        '--no-warm-up',
+        'open the port at once, without first running ~2,000 heartbeats through a throwaway in-memory server (about a second) to compile the hot path; a fleet arriving together then meets cold code',
+      ),
     )
     .addOption(historyOptions.maxAge()) // history retention (cli/history-options.ts)
     .addOption(historyOptions.maxCount())

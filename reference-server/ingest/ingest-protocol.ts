@@ -11,6 +11,8 @@ export interface IngestWorkerData {
   maxBatch: number;
   /** History retention: the policy the thread's pruner applies (history-pruner.ts). */
   retention: RetentionOptions;
+  /** Heartbeats to run through the hot path on a throwaway database before serving (warm-up-ingest.ts); 0 or absent: none. */
+  warmUpHeartbeats?: number;
 }
 
 /** A refusal the ingest thread decided; the HTTP thread turns it into a problem+json answer. */

@@ -12,6 +12,7 @@ import { openStore } from '../store/open-store.js';
 import type { HeartbeatWrite, Store } from '../store/store.js';
 import type { IngestCall, IngestMessage, IngestOutcome, IngestWorkerData } from './ingest-protocol.js';
 import { MessageBatcher } from './message-batcher.js';
+import { warmUpIngest } from './warm-up-ingest.js';
 import { prepareHeartbeat, rememberEscrowed, type EscrowedDigests, type IngestItem } from './prepare-heartbeat.js';
 
 const port = parentPort;
@@ -101,4 +102,6 @@ const handle = (call: IngestCall): void => {
 port.on('message', (calls: IngestCall[]) => {
   for (const call of calls) handle(call);
 });
+// Compile the hot path before the first agent arrives (a fleet starting together meets the server at once).
+if (data.warmUpHeartbeats) await warmUpIngest(data.warmUpHeartbeats);
 post({ id: 0, value: store.kind });

@@ -62,7 +62,13 @@ for (let run = 1; run <= RUNS; run++) {
   const secret = randomBytes(24).toString('hex');
   const admin = randomBytes(24).toString('hex');
   const scale = Number(args['time-scale']);
-  const server = await spawnReferenceServer({ enrollmentSecret: secret, adminToken: admin, offlineAfterS: OFFLINE_AFTER_S / scale, startTimeoutMs: 60_000 });
+  const server = await spawnReferenceServer({
+    enrollmentSecret: secret,
+    adminToken: admin,
+    offlineAfterS: OFFLINE_AFTER_S / scale,
+    startTimeoutMs: 60_000,
+    warmUp: true,
+  });
   if (!server.url.startsWith('http://127.0.0.1:')) throw new Error(`Refusing to load ${server.url}: loopback targets only.`);
   const serverPid = server.process.pid!;
   const dir = join(args['report-dir'], `run-${run}`);
