@@ -127,8 +127,11 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
     // payload a second time for octet_length(?) transcoded it again, ~6 µs per 7 KB heartbeat on the ingest thread.
     touchAgent: db.prepare(
       `UPDATE agents SET last_seen_at = ?, partial = ?, clock_skew_s = ?, latest_heartbeat_id = ?,
-       hostname = COALESCE(?, hostname), stored_count = stored_count + 1, stored_bytes = stored_bytes + ? WHERE asset_id = ?`,
+       stored_count = stored_count + 1, stored_bytes = stored_bytes + ? WHERE asset_id = ?`,
     ),
+    // Apart, and only when it differs: SQLite rewrites an index's entry whenever its column is assigned, changed or not,
+    // and every heartbeat names its host, so assigning it in touchAgent moved agents_by_host's entry on every beat.
+    renameAgent: db.prepare('UPDATE agents SET hostname = ? WHERE asset_id = ? AND hostname IS NOT ?'),
     insertEscrow: db.prepare(
       'INSERT INTO escrow_keys (key_id, asset_id, drive_letter, ciphertext, digest, escrowed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
@@ -193,7 +196,8 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
       const original = q.original.get(w.assetId, w.timestampRaw, w.idempotencyKey);
       return { receivedAtMs: original?.received_at ?? w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
-    q.touchAgent.run(w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, info.lastInsertRowid, w.hostname, Buffer.byteLength(w.payloadJson, 'utf8'), w.assetId);
+    q.touchAgent.run(w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, info.lastInsertRowid, Buffer.byteLength(w.payloadJson, 'utf8'), w.assetId);
+    if (w.hostname !== null) q.renameAgent.run(w.hostname, w.assetId, w.hostname);
     for (const e of w.escrow) q.insertEscrow.run(e.keyId, w.assetId, e.driveLetter, e.ciphertext, e.digest, w.receivedAtMs);
     let escrowRequired = false;
     if (w.protectedDrives.length > 0) {
