@@ -118,8 +118,11 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const problems = checkConfig(config);
   if (problems.length > 0) throw new Error(problems.join('\n'));
   if (config.warmUp) {
-    const warm = await warmUpHttp((c) => startServer(c), WARM_UP_HEARTBEATS, WARM_UP_MAX_MS);
-    logger.info({ heartbeats: warm.heartbeats, ms: warm.ms }, 'warm-up: request path compiled on a throwaway in-memory server');
+    // A failed warm-up costs only speed: the real server starts anyway, and says why it starts cold.
+    await warmUpHttp((c) => startServer(c), WARM_UP_HEARTBEATS, WARM_UP_MAX_MS).then(
+      (warm) => logger.info({ heartbeats: warm.heartbeats, ms: warm.ms }, 'warm-up: request path compiled on a throwaway in-memory server'),
+      (err: unknown) => logger.warn({ err: (err as Error).message }, 'warm-up failed; starting with cold code (the first seconds answer slower)'),
+    );
   }
   const escrowKey = loadEscrowKey(config.escrowKey, config.escrowKeyFile ?? defaultEscrowKeyFile(config.database));
   // eslint-disable-next-line prefer-const

@@ -103,5 +103,6 @@ port.on('message', (calls: IngestCall[]) => {
   for (const call of calls) handle(call);
 });
 // Compile the hot path before the first agent arrives (a fleet starting together meets the server at once).
-if (data.warmUpHeartbeats) await warmUpIngest(data.warmUpHeartbeats);
+// A failed warm-up costs only speed; the thread serves anyway.
+if (data.warmUpHeartbeats) await warmUpIngest(data.warmUpHeartbeats).catch(() => undefined);
 post({ id: 0, value: store.kind });
