@@ -100,6 +100,11 @@ function logMinutes(phase: string, r: ResourceSummary): void {
     );
 }
 
+/** CPU microseconds (user + system) per accepted heartbeat. */
+function cpuPerRequestUs(used: NodeJS.CpuUsage, ok: number): number {
+  return Math.round((used.user + used.system) / Math.max(ok, 1));
+}
+
 /** Phase 2: alternating autocannon and simulator saturation rounds against one server. */
 async function saturationPhase(): Promise<Record<string, unknown>> {
   const server = await spawnReferenceServer({ enrollmentSecret: secret, adminToken: admin, offlineAfterS: 3600 });
@@ -113,10 +118,14 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
     const rows: Array<Record<string, unknown>> = [];
     const monitor = new ResourceMonitor().start();
     for (let round = 1; round <= rounds; round++) {
+      // The load generator's own CPU per accepted heartbeat: on 2 cores what it spends, the server does not get.
+      let cpu = process.cpuUsage();
       const ac = await autocannonLoad(server.url, acAgents, connections, durationS);
+      const acCpuUs = cpuPerRequestUs(process.cpuUsage(cpu), ac.ok);
       log(`round ${round} autocannon: ${ac.okPerS}/s ok (p50 ${ac.p50Ms} ms, p99 ${ac.p99Ms} ms, non-2xx ${ac.non2xx}, errors ${ac.errors})`);
       // Saturation for the simulator: 2 agents per connection and an interval of 1 real ms, so every agent sends
       // again as soon as its answer is in (the pool stays full, as autocannon's connections do).
+      cpu = process.cpuUsage();
       const sim = await runFleet({
         sendUrl: server.url,
         agents: 2 * connections,
@@ -138,7 +147,17 @@ async function saturationPhase(): Promise<Record<string, unknown>> {
       log(
         `round ${round} simulator: ${simOkPerS}/s ok (p50 ${simLatency.p50} ms, p99 ${simLatency.p99} ms, lag p99 ${summarizeMs(sim.metrics.lagUs).p99} ms, errors ${sim.metrics.errors}, rejected ${sim.metrics.rejected}, sent ${sim.metrics.sent})`,
       );
-      rows.push({ round, autocannon_ok_per_s: ac.okPerS, simulator_ok_per_s: simOkPerS, ratio: Math.round((simOkPerS / Math.max(ac.okPerS, 1)) * 100) / 100 });
+      // Registration is in the simulator's figure (runFleet registers its agents first): a slight overstatement.
+      const simCpuUs = cpuPerRequestUs(process.cpuUsage(cpu), sim.metrics.accepted);
+      log(`round ${round} CPU per accepted heartbeat: autocannon ${acCpuUs} µs, simulator ${simCpuUs} µs`);
+      rows.push({
+        round,
+        autocannon_ok_per_s: ac.okPerS,
+        simulator_ok_per_s: simOkPerS,
+        ratio: Math.round((simOkPerS / Math.max(ac.okPerS, 1)) * 100) / 100,
+        autocannon_cpu_us_per_ok: acCpuUs,
+        simulator_cpu_us_per_ok: simCpuUs,
+      });
     }
     const resources = monitor.stop();
     logMinutes('saturation', resources);
