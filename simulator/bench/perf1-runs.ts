@@ -45,6 +45,8 @@ function peakRssMb(pid: number): number {
 interface RunFigures {
   run: number;
   p99_ms: number;
+  /** p99 of the sends scheduled after the first interval: the start-up burst apart. */
+  p99_after_startup_ms: number | null;
   p50_ms: number;
   sent: number;
   lost: number;
@@ -121,11 +123,13 @@ for (let run = 1; run <= RUNS; run++) {
       lost: number;
       throughput_per_s: number;
       latency_ms: { p50: number; p99: number };
+      latency_after_startup_ms?: { p99: number; count: number };
       checks: { requirement: string; status: string }[];
     };
     const figures: RunFigures = {
       run,
       p99_ms: report.latency_ms.p99,
+      p99_after_startup_ms: report.latency_after_startup_ms?.count ? report.latency_after_startup_ms.p99 : null,
       p50_ms: report.latency_ms.p50,
       sent: report.sent,
       lost: report.lost,
@@ -143,6 +147,8 @@ for (let run = 1; run <= RUNS; run++) {
   }
 }
 const passed = results.filter((r) => r.perf1 === 'pass' && r.p99_ms < 100 && r.lost === 0).length;
-console.log(`PERF-1: ${passed} of ${RUNS} runs with p99 < 100 ms and 0 lost; p99 by run: ${results.map((r) => r.p99_ms).join(', ')} ms`);
+console.log(
+  `PERF-1: ${passed} of ${RUNS} runs with p99 < 100 ms and 0 lost; p99 by run: ${results.map((r) => r.p99_ms).join(', ')} ms (start-up included); after the start-up interval: ${results.map((r) => r.p99_after_startup_ms ?? '-').join(', ')} ms`,
+);
 writeFileSync(join(args['report-dir'], 'perf1-runs.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.exitCode = passed === RUNS ? 0 : 1;

@@ -119,8 +119,12 @@ describe('lanet simulate run()', () => {
 
   it('--shard 1/2 and 2/2 split the fleet and `report merge` adds them up with exact histograms', async () => {
     const dirs = [join(dir, 's1'), join(dir, 's2')];
+    const outputs = dirs.map(() => capture());
     for (const [i, d] of dirs.entries())
-      expect(await run(options({ agents: '10', duration: '2s', timeScale: '1200', shard: `${i + 1}/2`, reportDir: d }), capture().io)).toBe(0);
+      expect(await run(options({ agents: '10', duration: '2s', timeScale: '1200', shard: `${i + 1}/2`, reportDir: d }), outputs[i]!.io)).toBe(0);
+    expect(outputs[0]!.out.join('')).toMatch(
+      /after start-up \.+: p50=[\d.]+ p99=[\d.]+ max=[\d.]+ {2}\(sends scheduled after the first interval, \d+ of \d+\)/,
+    );
     const parts = dirs.map(readReport);
     expect(parts.map((p) => p.agents)).toEqual([5, 5]);
     const out = join(dir, 'merged');
@@ -136,6 +140,11 @@ describe('lanet simulate run()', () => {
     expect(merged.agents).toBe(10);
     expect(merged.sent).toBe(parts[0]!.sent + parts[1]!.sent);
     expect(merged.latency_ms.count).toBe(parts[0]!.latency_ms.count + parts[1]!.latency_ms.count);
+    // The start-up burst apart merges exactly too: 2 s at 1200x is 8 intervals, so most sends come after the first.
+    const after = parts.map((p) => p.latency_after_startup_ms!.count);
+    expect(after[0]).toBeGreaterThan(0);
+    expect(after[0]).toBeLessThan(parts[0]!.latency_ms.count);
+    expect(merged.latency_after_startup_ms!.count).toBe(after[0]! + after[1]!);
     // HdrHistogram keeps 3 significant digits: the merged max is the larger shard max to within 0.1 %.
     const shardMax = Math.max(parts[0]!.latency_ms.max, parts[1]!.latency_ms.max);
     expect(Math.abs(merged.latency_ms.max - shardMax) / shardMax).toBeLessThan(0.001);

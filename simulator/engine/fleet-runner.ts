@@ -292,7 +292,9 @@ class FleetLoop {
     const vNow = realNow * this.config.timeScale;
     const kind = result.outcome.kind;
     const cls = kind === 'accepted' ? 'accepted' : kind === 'rejected' || kind === 'unauthorized' ? 'rejected' : 'error';
-    this.metrics.recordDone(realNow, realNow - sent.scheduledReal, cls, result.errorKind);
+    // The start-up window: the first interval, over which AG-7 spreads every agent's first beat (PERF-1 reports both).
+    const afterStartUp = sent.scheduledMs >= this.config.intervalS * 1000;
+    this.metrics.recordDone(realNow, realNow - sent.scheduledReal, cls, result.errorKind, afterStartUp);
     this.stats.onDone(i, sent.scheduledMs, sent.sentMs, vNow, kind, this.config.timeScale);
     if (result.contractViolation) this.tally.contractViolations++;
     const paths = result.fieldErrors?.map((e) => e.path) ?? [];

@@ -27,4 +27,15 @@ describe('RunMetrics', () => {
     expect(b.map((x) => x.p50Ms)).toEqual([5, null, null, 7]);
     expect(b.map((x) => x.errors)).toEqual([0, 0, 1, 0]);
   });
+
+  it('keeps the sends after the start-up interval in a histogram of their own (the start-up burst apart, issue 13)', () => {
+    const m = new RunMetrics();
+    for (let k = 0; k < 10; k++) m.recordDone(0, 400, 'accepted', undefined, false); // the burst: first beats
+    for (let k = 0; k < 90; k++) m.recordDone(1000, 20, 'accepted', undefined, true);
+    m.recordDone(1000, 15_000, 'error', 'timeout', true); // errors have no latency, here as in latencyUs
+    expect(m.latencyUs.totalCount).toBe(100);
+    expect(m.afterStartUpUs.totalCount).toBe(90);
+    expect(summarizeMs(m.latencyUs).max).toBe(400);
+    expect(summarizeMs(m.afterStartUpUs).max).toBe(20);
+  });
 });

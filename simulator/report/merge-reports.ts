@@ -18,9 +18,11 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
   if (!first) throw new Error('Nothing to merge: give at least one report.json.');
   const latency = emptyHistogram();
   const lag = emptyHistogram();
+  const afterStartUp = emptyHistogram();
   for (const p of parts) {
     latency.add(decodeHistogram(p.histograms.latency_us));
     lag.add(decodeHistogram(p.histograms.lag_us));
+    if (p.histograms.latency_after_startup_us) afterStartUp.add(decodeHistogram(p.histograms.latency_after_startup_us));
   }
   const sum = (f: (r: SimReport) => number) => parts.reduce((n, r) => n + f(r), 0);
   const max = (f: (r: SimReport) => number) => Math.max(...parts.map(f));
@@ -46,13 +48,14 @@ export function mergeReports(parts: readonly SimReport[], mode: MergeMode): SimR
     throughput_per_s: Math.round((mode === 'shards' ? sum((r) => r.throughput_per_s) : accepted / Math.max(durationS, 1e-9)) * 10) / 10,
     target_throughput_per_s: mode === 'shards' ? sum((r) => r.target_throughput_per_s) : max((r) => r.target_throughput_per_s),
     latency_ms: summarizeMs(latency),
+    latency_after_startup_ms: summarizeMs(afterStartUp),
     lag_ms: summarizeMs(lag),
     errors_by_kind: errorsByKind,
     checks,
     requirements: rollUp(checks),
     thresholds: [],
     series: mode === 'shards' ? addSeries(parts.map((p) => p.series)) : concatSeries(parts.map((p) => p.series)),
-    histograms: { latency_us: encodeHistogram(latency), lag_us: encodeHistogram(lag) },
+    histograms: { latency_us: encodeHistogram(latency), lag_us: encodeHistogram(lag), latency_after_startup_us: encodeHistogram(afterStartUp) },
     registration_ms: mode === 'shards' ? max((r) => r.registration_ms) : sum((r) => r.registration_ms),
     parts: [...parts],
   };

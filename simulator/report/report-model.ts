@@ -47,6 +47,8 @@ export interface SimReport {
   throughput_per_s: number;
   target_throughput_per_s: number;
   latency_ms: LatencySummaryMs;
+  /** Latency of the sends scheduled after the first interval (the start-up window of AG-7's spread); absent in older reports. */
+  latency_after_startup_ms?: LatencySummaryMs;
   lag_ms: LatencySummaryMs;
   errors_by_kind: Record<string, number>;
   checks: CheckResult[];
@@ -55,7 +57,7 @@ export interface SimReport {
   thresholds: ThresholdResult[];
   series: ReportSeries;
   /** HdrHistogram compressed base64 (µs), so `lanet report merge` is exact. */
-  histograms: { latency_us: string; lag_us: string };
+  histograms: { latency_us: string; lag_us: string; latency_after_startup_us?: string };
   registration_ms: number;
   proxy?: ProxyStats;
   /** The scenario's fault windows in run seconds (the charts shade them); from == to marks a moment. */
@@ -108,6 +110,7 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
     throughput_per_s: round(m.accepted / Math.max(durationS, 1e-9), 1),
     target_throughput_per_s: round((agentsHere * inputs.timeScale) / inputs.intervalS, 1),
     latency_ms: summarizeMs(m.latencyUs),
+    latency_after_startup_ms: summarizeMs(m.afterStartUpUs),
     lag_ms: summarizeMs(m.lagUs),
     errors_by_kind: Object.fromEntries(m.errorsByKind),
     checks: inputs.checks,
@@ -121,7 +124,7 @@ export function buildReport(run: FleetRunResult, inputs: ReportInputs): SimRepor
       p50_ms: buckets.map((b) => b.p50Ms),
       p99_ms: buckets.map((b) => b.p99Ms),
     },
-    histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs) },
+    histograms: { latency_us: encodeHistogram(m.latencyUs), lag_us: encodeHistogram(m.lagUs), latency_after_startup_us: encodeHistogram(m.afterStartUpUs) },
     registration_ms: Math.round(run.registrationMs),
     ...(inputs.proxy ? { proxy: { ...inputs.proxy } } : {}),
     ...(inputs.faults?.length

@@ -16,6 +16,14 @@ export function formatSummary(report: SimReport): string {
     `  latency (ms) ....: min=${l.min} p50=${l.p50} p90=${l.p90} p99=${l.p99} p99.9=${l.p999} max=${l.max}  (from the scheduled send time)`,
     `  schedule lag (ms): p50=${g.p50} p99=${g.p99} max=${g.max}`,
   ];
+  const a = report.latency_after_startup_ms;
+  // The start-up burst apart (issue 13): every agent's first beat falls in the first interval (AG-7's spread).
+  if (a && a.count > 0 && a.count < l.count)
+    lines.splice(
+      lines.length - 1,
+      0,
+      `  after start-up ..: p50=${a.p50} p99=${a.p99} max=${a.max}  (sends scheduled after the first interval, ${a.count} of ${l.count})`,
+    );
   const r = report.resources;
   if (r && r.minutes.length) {
     const at = r.minutes

@@ -209,7 +209,10 @@ const PERF1_RATE_PER_S = 2000;
  */
 function perfCheck(run: FleetRunResult, lost: number, offeredPerS: number): CheckResult {
   const p99 = run.metrics.latencyUs.totalCount ? percentileUs(run.metrics.latencyUs, 99) / 1000 : Number.NaN;
-  const figures = `p99 ${p99.toFixed(1)} ms over ${run.metrics.accepted} accepted heartbeats, ${lost} lost, at ${offeredPerS.toFixed(0)} heartbeats/s offered`;
+  const after = run.metrics.afterStartUpUs;
+  // Judged start-up included; the p99 without the first interval says how much of the tail the start-up burst is.
+  const apart = after.totalCount ? `; ${(percentileUs(after, 99) / 1000).toFixed(1)} ms after the start-up interval` : '';
+  const figures = `p99 ${p99.toFixed(1)} ms over ${run.metrics.accepted} accepted heartbeats (start-up included${apart}), ${lost} lost, at ${offeredPerS.toFixed(0)} heartbeats/s offered`;
   if (offeredPerS < PERF1_RATE_PER_S || run.metrics.accepted === 0)
     return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', 'skip', `${figures}: below PERF-1's 2,000/s, not judged`);
   return check('PERF-1', 'p99 < 100 ms and nothing lost at 2,000 heartbeats/s', p99 < 100 && lost === 0, figures);
