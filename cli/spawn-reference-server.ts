@@ -17,10 +17,7 @@ export interface SpawnServerOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the `listening on` line. */
   startTimeoutMs?: number;
-  /**
-   * Let the server compile its hot path before it listens (`lanet server`'s default): for load runs, whose first
-   * second is a fleet arriving together. Default false (`--no-warm-up`): tests and conformance start many servers.
-   */
+  /** Start it with `--warm-up` (compile the hot path on a throwaway server before listening). Default false. */
   warmUp?: boolean;
 }
 
@@ -78,7 +75,7 @@ export async function spawnReferenceServer(options: SpawnServerOptions): Promise
     '--database',
     database,
     ...(options.offlineAfterS !== undefined ? ['--offline-after', String(options.offlineAfterS)] : []),
-    ...(options.warmUp ? [] : ['--no-warm-up']),
+    ...(options.warmUp ? ['--warm-up'] : []),
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(process.execPath, args, {

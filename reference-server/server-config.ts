@@ -43,7 +43,8 @@ export interface ServerConfig extends HistoryConfig {
   agentRateLimit: number;
   /**
    * Before opening the port, run the hot path of both threads on throwaway in-memory servers so a fleet arriving at
-   * once meets compiled code (warm-up-http.ts, warm-up-ingest.ts); costs about a second of start-up. Default off.
+   * once meets compiled code (warm-up-http.ts, warm-up-ingest.ts); costs 1-3 s of start-up. Off unless asked
+   * (`--warm-up`): in PERF-1 runs its effect on the start-up burst stayed inside the run-to-run spread.
    */
   warmUp?: boolean;
 }

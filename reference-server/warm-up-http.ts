@@ -29,8 +29,8 @@ function post(url: URL, agent: Agent, headers: Record<string, string>, body: Buf
 /**
  * Warms this thread's request path (HTTP parsing, gunzip, auth, the heartbeat lane, answers) with `count` gzipped
  * seed-sized heartbeats, or for `maxMs`, whichever ends first, against a throwaway server on an in-memory database
- * and a loopback port of its own; the real server, started afterwards, reuses the compiled code. Why: see
- * warm-up-ingest.ts (PERF-1's start-up burst met cold code). Nothing reaches the real database or port.
+ * and a loopback port of its own; the real server, started afterwards, reuses the compiled code. Why, and why it is
+ * off by default: see warm-up-ingest.ts. Nothing reaches the real database or port.
  */
 export async function warmUpHttp(startThrowaway: StartThrowaway, count: number, maxMs: number): Promise<WarmUpFigures> {
   const started = performance.now();

@@ -27,7 +27,7 @@ export interface ServerCommandOptions extends HistoryCommandOptions {
   bodyBudgetMib?: string;
   maxCommitWait?: string;
   agentRateLimit?: string;
-  /** False with --no-warm-up (commander sets true otherwise). */
+  /** --warm-up. */
   warmUp?: boolean;
 }
 
@@ -75,7 +75,7 @@ export function toConfig(o: ServerCommandOptions, env: NodeJS.ProcessEnv = proce
     bodyBudgetBytes: o.bodyBudgetMib !== undefined ? Math.round(Number(o.bodyBudgetMib) * 2 ** 20) : defaultConfig.bodyBudgetBytes,
     maxCommitWaitMs: o.maxCommitWait !== undefined ? Number(o.maxCommitWait) * 1000 : defaultConfig.maxCommitWaitMs,
     agentRateLimit: o.agentRateLimit !== undefined ? Number(o.agentRateLimit) : defaultConfig.agentRateLimit,
-    warmUp: o.warmUp !== false,
+    warmUp: o.warmUp === true,
     ...historyConfigFrom(o), // history retention (cli/history-options.ts)
   };
 }
@@ -225,8 +225,8 @@ export function createCommand(): Command {
     )
     .addOption(
       new Option(
-        '--no-warm-up',
-        'open the port at once, without first running ~2,000 heartbeats through a throwaway in-memory server (about a second) to compile the hot path; a fleet arriving together then meets cold code',
+        '--warm-up',
+        'before opening the port, run ~2,000 heartbeats through a throwaway in-memory server to compile the hot path (1-3 s); its effect on a start-up burst was not shown (reference-server/README.md)',
       ),
     )
     .addOption(historyOptions.maxAge()) // history retention (cli/history-options.ts)

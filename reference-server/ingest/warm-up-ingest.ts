@@ -17,8 +17,9 @@ const WARM_UP_BATCH = 64;
 /**
  * Runs `count` seed-sized heartbeats through this thread's hot path (JSON.parse, validation, redaction, escrow, group
  * commit) against a throwaway in-memory database, so that V8 has compiled it before the first agent arrives. Why: a
- * fresh server met PERF-1's start-up burst with cold code and answered its first 2-3 seconds at p50 250-590 ms, against
- * 50 ms for the same burst on a server that had already served a minute (issue 13). Nothing reaches the real store.
+ * fresh server answered PERF-1's start-up burst at p50 250-590 ms for 2-3 seconds, a server that had already served a
+ * minute at 50 ms (issue 13). How much of that is compiled code is not settled, so `--warm-up` is off by default
+ * (reference-server/README.md). Nothing reaches the real store.
  */
 export async function warmUpIngest(count: number): Promise<WarmUpFigures> {
   const started = performance.now();

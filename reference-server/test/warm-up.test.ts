@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FleetListSchema } from '@lanet/contracts';
+import { toConfig } from '../cli/server-command.js';
 import { warmUpIngest } from '../ingest/warm-up-ingest.js';
 import { defaultConfig } from '../server-config.js';
 import { startServer } from '../start-server.js';
@@ -10,6 +11,12 @@ import { call, enroll, heartbeatFor, postHeartbeat } from './http-client.js';
 import { TEST_ADMIN_TOKEN, TEST_ENROLLMENT_SECRET, TEST_ESCROW_KEY } from './test-server.js';
 
 describe('warm-up before listening (issue 13: PERF-1 start-up burst)', () => {
+  it('is off unless --warm-up is given (its effect on the burst was not shown)', () => {
+    const base = { host: '127.0.0.1', port: '0', database: 'x.db', offlineAfter: '600', heartbeatInterval: '300' };
+    expect(toConfig(base, {}).warmUp).toBe(false);
+    expect(toConfig({ ...base, warmUp: true }, {}).warmUp).toBe(true);
+  });
+
   it('runs heartbeats through the ingest hot path on a throwaway database', async () => {
     const figures = await warmUpIngest(100);
     expect(figures.heartbeats).toBe(100);

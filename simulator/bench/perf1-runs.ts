@@ -3,7 +3,7 @@
  * `lanet simulate` against it in its own process, start-up burst included, then prints the run's p99, lost count,
  * the simulator's and the server's CPU share (CPU seconds / wall seconds, from /proc, so 1.0 = one core) and both
  * processes' peak RSS. Options: --runs N (5) --agents N (2000) --time-scale K (300) --duration S (60)
- * --report-dir DIR (perf1-runs) --connections N (simulate's default). Writes DIR/perf1-runs.json. Loopback only; every run is bounded in time.
+ * --report-dir DIR (perf1-runs) --connections N (simulate's default) --warm-up (the server's). Writes DIR/perf1-runs.json. Loopback only; every run is bounded in time.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     'report-dir': { type: 'string', default: 'perf1-runs' },
     // Passed to `lanet simulate` when given; without it the simulator's own default applies.
     connections: { type: 'string' },
+    // The server compiles its hot path on a throwaway server before listening (`lanet server --warm-up`).
+    'warm-up': { type: 'boolean', default: false },
   },
 });
 const RUNS = Math.max(1, Math.min(20, Number(args.runs)));
@@ -69,7 +71,7 @@ for (let run = 1; run <= RUNS; run++) {
     adminToken: admin,
     offlineAfterS: OFFLINE_AFTER_S / scale,
     startTimeoutMs: 60_000,
-    warmUp: true,
+    warmUp: args['warm-up'],
   });
   if (!server.url.startsWith('http://127.0.0.1:')) throw new Error(`Refusing to load ${server.url}: loopback targets only.`);
   const serverPid = server.process.pid!;

@@ -18,13 +18,6 @@ import type { ScenarioName } from '../scenarios/scenario-catalog.js';
 /** The protocol's offline threshold (FLT-2); the spawned server gets it divided by the time scale. */
 const OFFLINE_AFTER_S = 600;
 
-/**
- * From this offered rate (heartbeats a real second) the reference server started here warms up before it listens, so
- * the start-up burst meets compiled code (PERF-1 at 2,000/s; reference-server/README.md, "Warm-up before listening").
- * Below it the 1-3 s of warm-up would cost more than it measures (the test suites' small runs).
- */
-const WARM_UP_FROM_PER_S = 200;
-
 /** How a simulate run ended. */
 export interface SimulateOutcome {
   exitCode: 0 | 1 | 2;
@@ -116,7 +109,6 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
           offlineAfterS: offlineAfterRealS,
           extraArgs: interval,
           startTimeoutMs: 60_000,
-          warmUp: (options.agents * options.timeScale) / options.intervalS >= WARM_UP_FROM_PER_S,
         });
         target = { url: server.url, enrollmentSecret, adminToken, offlineAfterRealS };
         if (options.progress)
