@@ -1,6 +1,6 @@
 import { rollUp } from '@lanet/contracts';
 import { decodeHistogram, percentileUs } from '../metrics/run-metrics.js';
-import type { SimReport } from './report-model.js';
+import { latencyAfterStartUp, type SimReport } from './report-model.js';
 import { renderChart } from './svg-charts.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -90,15 +90,6 @@ function panel(report: SimReport, key: string): string {
 </section>`;
 }
 
-/** The latency of the sends after the start-up interval, when the run had both kinds (the start-up burst apart). */
-function afterStartUpRow(report: SimReport): string[][] {
-  const a = report.latency_after_startup_ms;
-  if (!a || a.count === 0 || a.count >= report.latency_ms.count) return [];
-  return [
-    ['after start-up ms', `p50 ${a.p50} · p99 ${a.p99} · max ${a.max} (sends scheduled after the first interval: ${a.count} of ${report.latency_ms.count})`],
-  ];
-}
-
 /** The parts to draw one panel each: the scenarios of `--scenario all`; shards of one scenario merge into one. */
 function scenarioParts(report: SimReport): SimReport[] {
   const parts = report.parts ?? [];
@@ -113,6 +104,7 @@ function scenarioParts(report: SimReport): SimReport[] {
  */
 export function renderReportHtml(report: SimReport): string {
   const l = report.latency_ms;
+  const a = latencyAfterStartUp(report);
   const rows = [
     ['scenario', report.scenario],
     ['seed', String(report.seed)],
@@ -124,7 +116,8 @@ export function renderReportHtml(report: SimReport): string {
     ['errors / lost / pending at end', `${report.errors} / ${report.lost} / ${report.pending_at_end}`],
     ['throughput', `${report.throughput_per_s}/s achieved vs ${report.target_throughput_per_s}/s target`],
     ['latency ms', `min ${l.min} · p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max}`],
-    ...afterStartUpRow(report),
+    // The start-up burst apart: the sends of the first interval left out.
+    ...(a ? [['after start-up ms', `p50 ${a.p50} · p99 ${a.p99} · max ${a.max} (sends scheduled after the first interval: ${a.count} of ${l.count})`]] : []),
     ['schedule lag ms', `p50 ${report.lag_ms.p50} · p99 ${report.lag_ms.p99} · max ${report.lag_ms.max}`],
     [
       'errors by kind',

@@ -69,6 +69,15 @@ export interface SimReport {
 }
 
 /** What a scenario run adds to the fleet run's own figures. */
+/**
+ * The latency of the sends after the start-up interval, when the run had both kinds (the start-up burst apart);
+ * undefined for an older report, a run shorter than one interval, or one with nothing in its first interval.
+ */
+export function latencyAfterStartUp(report: SimReport): LatencySummaryMs | undefined {
+  const a = report.latency_after_startup_ms;
+  return a && a.count > 0 && a.count < report.latency_ms.count ? a : undefined;
+}
+
 export interface ReportInputs {
   seed: number;
   scenario: string;

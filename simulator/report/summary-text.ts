@@ -1,5 +1,5 @@
 import { rollUp } from '@lanet/contracts';
-import type { SimReport } from './report-model.js';
+import { latencyAfterStartUp, type SimReport } from './report-model.js';
 
 const mark = (status: string) => (status === 'pass' ? '✓' : status === 'skip' || status === 'partial' ? '-' : '✗');
 
@@ -7,6 +7,8 @@ const mark = (status: string) => (status === 'pass' ? '✓' : status === 'skip' 
 export function formatSummary(report: SimReport): string {
   const l = report.latency_ms;
   const g = report.lag_ms;
+  // The start-up burst apart (issue 13): every agent's first beat falls in the first interval (AG-7's spread).
+  const a = latencyAfterStartUp(report);
   const lines = [
     '',
     `  scenario ........: ${report.scenario}   seed ${report.seed}   target ${report.target}`,
@@ -14,16 +16,9 @@ export function formatSummary(report: SimReport): string {
     `  heartbeats ......: sent ${report.sent}   accepted ${report.accepted}   rejected ${report.rejected}   errors ${report.errors}   lost ${report.lost}   pending at end ${report.pending_at_end}`,
     `  throughput ......: ${report.throughput_per_s}/s achieved vs ${report.target_throughput_per_s}/s target (${pct(report.throughput_per_s, report.target_throughput_per_s)})`,
     `  latency (ms) ....: min=${l.min} p50=${l.p50} p90=${l.p90} p99=${l.p99} p99.9=${l.p999} max=${l.max}  (from the scheduled send time)`,
+    ...(a ? [`  after start-up ..: p50=${a.p50} p99=${a.p99} max=${a.max}  (sends scheduled after the first interval, ${a.count} of ${l.count})`] : []),
     `  schedule lag (ms): p50=${g.p50} p99=${g.p99} max=${g.max}`,
   ];
-  const a = report.latency_after_startup_ms;
-  // The start-up burst apart (issue 13): every agent's first beat falls in the first interval (AG-7's spread).
-  if (a && a.count > 0 && a.count < l.count)
-    lines.splice(
-      lines.length - 1,
-      0,
-      `  after start-up ..: p50=${a.p50} p99=${a.p99} max=${a.max}  (sends scheduled after the first interval, ${a.count} of ${l.count})`,
-    );
   const r = report.resources;
   if (r && r.minutes.length) {
     const at = r.minutes

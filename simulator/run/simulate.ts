@@ -103,13 +103,7 @@ async function simulateScenarios(options: SimulateOptions, inputs: ScenarioRunIn
             ? ['--heartbeat-interval', String(options.intervalS)]
             : [];
         // A loaded machine (CI, shared cores) may take tens of seconds to start tsx and the server: wait up to a minute.
-        server = await spawnReferenceServer({
-          enrollmentSecret,
-          adminToken,
-          offlineAfterS: offlineAfterRealS,
-          extraArgs: interval,
-          startTimeoutMs: 60_000,
-        });
+        server = await spawnReferenceServer({ enrollmentSecret, adminToken, offlineAfterS: offlineAfterRealS, extraArgs: interval, startTimeoutMs: 60_000 });
         target = { url: server.url, enrollmentSecret, adminToken, offlineAfterRealS };
         if (options.progress)
           options.err(`${name}: started the reference server at ${server.url} (offline after ${offlineAfterRealS} s real = ${OFFLINE_AFTER_S} s protocol)\n`);
