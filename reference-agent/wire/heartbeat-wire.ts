@@ -27,9 +27,13 @@ export { HEARTBEAT_PATH };
 /** The User-Agent every heartbeat carries, so a backend can tell agent versions apart in its logs. */
 export const USER_AGENT = `lanet-agent/${agentVersion}`;
 
-/** HB-7: the same heartbeat retried carries the same key (asset id and agent timestamp), so it is stored once. */
+/**
+ * HB-7: the same heartbeat retried carries the same key (agent timestamp and asset id), so it is stored once. The
+ * timestamp leads, like a UUIDv7's: a backend's index on the key then grows at its end instead of at a random page per
+ * heartbeat (the reference server's, reference-server/store/dedupe-index-sql.ts).
+ */
 export function idempotencyKey(assetId: string, timestamp: string): string {
-  return `${assetId}/${timestamp}`;
+  return `${timestamp}/${assetId}`;
 }
 
 /** The headers of every agent POST (names lower-case, as HTTP/1.1 compares them case-insensitively). */

@@ -1,11 +1,14 @@
 import pg from 'pg';
 import { MIGRATIONS, parsePostgresUrl, pgFingerprint, pgText } from './postgres-support.js';
+import { retryOriginalSql } from './dedupe-index-sql.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql } from './fleet-page-sql.js';
 import { postgresHistory } from './postgres-history.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
 import type { AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, HistoryUsage, RegisterInput, Store } from './store.js';
 
 // BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
+/** HB-7: the receive time of the heartbeat a retry repeats ($1 asset, $2 timestamp text, $3 Idempotency-Key). */
+const RETRY_ORIGINAL_SQL = retryOriginalSql('$1', '$2', '$3');
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -98,11 +101,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
     const id = ins.rows[0]?.id as string | undefined;
     if (id === undefined) {
       // HB-7: a retry; answer with the original receive time and store nothing.
-      const orig = await c.query('SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1', [
-        w.assetId,
-        pgText(w.timestampRaw),
-        pgText(w.idempotencyKey),
-      ]);
+      const orig = await c.query(RETRY_ORIGINAL_SQL, [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
       return { receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
     for (const e of w.escrow) {
@@ -184,11 +183,7 @@ export async function openPostgresStore(url: string): Promise<Store> {
         continue;
       }
       // HB-7: a retry (of a stored heartbeat, or of one earlier in this batch): answer with the original receive time.
-      const orig = await pool.query('SELECT received_at FROM heartbeats WHERE asset_id = $1 AND (ts_raw = $2 OR idempotency_key = $3) ORDER BY id LIMIT 1', [
-        w.assetId,
-        pgText(w.timestampRaw),
-        pgText(w.idempotencyKey),
-      ]);
+      const orig = await pool.query(RETRY_ORIGINAL_SQL, [w.assetId, pgText(w.timestampRaw), pgText(w.idempotencyKey)]);
       out.push({ receivedAtMs: orig.rows[0] ? num(orig.rows[0].received_at) : w.receivedAtMs, duplicate: true, escrowRequired: false });
     }
     return out;

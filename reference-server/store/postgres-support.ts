@@ -1,6 +1,7 @@
 /** PostgreSQL store support: its migrations, the `?schema=` URL convention, and text the server can store. */
 import { createHash } from 'node:crypto';
 import { FLEET_INDEX_SQL } from './fleet-page-sql.js';
+import { DEDUPE_INDEX_MIGRATION_SQL } from './dedupe-index-sql.js';
 import { HISTORY_MIGRATION_SQL } from './history-sql.js';
 
 /** Migrations, run in order once each and recorded in schema_migrations; BIGINT columns hold epoch milliseconds. */
@@ -26,6 +27,8 @@ export const MIGRATIONS: readonly string[] = [
   FLEET_INDEX_SQL.join(';\n'),
   // Retention: per-agent history counters and the indexes pruning walks (history-sql.ts).
   HISTORY_MIGRATION_SQL.join(';\n'),
+  // HB-7: the retry indexes ordered by time first, so a heartbeat's entries append (dedupe-index-sql.ts).
+  DEDUPE_INDEX_MIGRATION_SQL.join(';\n'),
 ];
 
 /** Splits `?schema=NAME` off a postgres URL: tests and the conformance suite isolate runs in their own schema. */

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { preparePrivateFile } from './private-files.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
 import { WalFlusher, walFileSync } from './wal-flush.js';
+import { DEDUPE_INDEX_MIGRATION_SQL, retryOriginalSql } from './dedupe-index-sql.js';
 import { HISTORY_MIGRATION_SQL } from './history-sql.js';
 import { sqliteHistory } from './sqlite-history.js';
 import { agentMatchCountSql, agentPageSql, fleetCountsSql, FLEET_INDEX_SQL } from './fleet-page-sql.js';
@@ -41,6 +42,8 @@ const MIGRATIONS: readonly string[] = [
   FLEET_INDEX_SQL.join(';\n'),
   // Retention: per-agent history counters and the indexes pruning walks (history-sql.ts).
   HISTORY_MIGRATION_SQL.join(';\n'),
+  // HB-7: the retry indexes ordered by time first, so a heartbeat's entries append (dedupe-index-sql.ts).
+  DEDUPE_INDEX_MIGRATION_SQL.join(';\n'),
 ];
 
 interface AgentSqlRow {
@@ -119,9 +122,7 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
       `INSERT INTO heartbeats (asset_id, ts_raw, idempotency_key, received_at, partial, clock_skew_s, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
-    original: db.prepare<[string, string, string | null], { received_at: number }>(
-      'SELECT received_at FROM heartbeats WHERE asset_id = ? AND (ts_raw = ? OR idempotency_key = ?) ORDER BY id LIMIT 1',
-    ),
+    original: db.prepare<{ asset: string; ts: string; key: string | null }, { received_at: number }>(retryOriginalSql('@asset', '@ts', '@key')),
     // stored_bytes counts what SQLite stores, the payload's UTF-8 bytes (retention, history-sql.ts). They are counted in
     // JS (Buffer.byteLength, which like SQLite's binding writes a lone surrogate as U+FFFD's 3 bytes): binding the
     // payload a second time for octet_length(?) transcoded it again, ~6 µs per 7 KB heartbeat on the ingest thread.
@@ -193,7 +194,7 @@ export function openSqliteStore(path: string, options: { syncWal?: () => Promise
     const info = q.insertHeartbeat.run(w.assetId, w.timestampRaw, w.idempotencyKey, w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, w.payloadJson);
     if (info.changes === 0) {
       // HB-7: a retry; answer with the original receive time and store nothing.
-      const original = q.original.get(w.assetId, w.timestampRaw, w.idempotencyKey);
+      const original = q.original.get({ asset: w.assetId, ts: w.timestampRaw, key: w.idempotencyKey });
       return { receivedAtMs: original?.received_at ?? w.receivedAtMs, duplicate: true, escrowRequired: false };
     }
     q.touchAgent.run(w.receivedAtMs, w.partial ? 1 : 0, w.clockSkewS, info.lastInsertRowid, Buffer.byteLength(w.payloadJson, 'utf8'), w.assetId);

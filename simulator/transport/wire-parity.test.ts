@@ -80,7 +80,7 @@ describe("one wire policy: a simulated heartbeat is the reference agent's on the
       expect(simulated.url).toBe(agent.url);
       for (const name of PROTOCOL_HEADERS) expect(simulated.headers[name], name).toBe(agent.headers[name]);
       expect(agent.headers['content-encoding']).toBe('gzip');
-      expect(agent.headers['idempotency-key']).toBe(`${hb.asset_id}/${hb.timestamp}`);
+      expect(agent.headers['idempotency-key']).toBe(`${hb.timestamp}/${hb.asset_id}`);
       expect(simulated.body.equals(agent.body), 'gzip bytes differ').toBe(true);
       expect(JSON.parse(gunzipSync(simulated.body).toString('utf8'))).toEqual(hb);
     }
