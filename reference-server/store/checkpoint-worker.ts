@@ -36,7 +36,8 @@ let timer: NodeJS.Timeout | undefined;
 const schedule = () => {
   timer = setTimeout(() => {
     try {
-      port.postMessage({ round: checkpoint() } satisfies CheckpointerReport);
+      const round = checkpoint();
+      if (data.reportRounds) port.postMessage({ round } satisfies CheckpointerReport);
       schedule();
     } catch (err) {
       // Busy is a round that could not finish (a long read, the writer mid-commit): the next one tries again.

@@ -11,6 +11,8 @@ export interface CheckpointerData {
   restartFrames: number;
   /** How long a RESTART waits for the writer's transaction before it gives up until the next round. */
   busyTimeoutMs: number;
+  /** Whether each round is posted back (only when someone listens: 4 messages a second into the ingest thread otherwise). */
+  reportRounds: boolean;
 }
 
 /** One checkpoint round: the WAL's length in frames when it began, whether the WAL restarted, and how long it took. */
@@ -41,10 +43,10 @@ export const CHECKPOINT_DEFAULTS = { intervalMs: 250, restartFrames: 4000, busyT
  */
 export function startWalCheckpointer(
   path: string,
-  options: Partial<Omit<CheckpointerData, 'path'>> & { onRound?: (round: CheckpointRound) => void; onFailed?: (reason: string) => void } = {},
+  options: Partial<Omit<CheckpointerData, 'path' | 'reportRounds'>> & { onRound?: (round: CheckpointRound) => void; onFailed?: (reason: string) => void } = {},
 ): WalCheckpointer {
   const { onRound, onFailed, ...tuning } = options;
-  const data: CheckpointerData = { ...CHECKPOINT_DEFAULTS, ...tuning, path };
+  const data: CheckpointerData = { ...CHECKPOINT_DEFAULTS, ...tuning, path, reportRounds: onRound !== undefined };
   const worker = new Worker(ENTRY, { workerData: data });
   worker.unref();
   let stopping = false;
