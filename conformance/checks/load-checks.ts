@@ -114,7 +114,8 @@ export const loadChecks: Check[] = [
         );
         const problems: string[] = [];
         if (r.status < 400 || r.status >= 500) problems.push(`answered ${r.status || 'nothing'}`);
-        if (r.closedAfterAnswerMs === undefined || r.closedAfterAnswerMs > 3_000)
+        if (r.status === 0 && r.closed) problems.push(`the connection was closed before any answer could be read (${r.error ?? 'no error'})`);
+        else if (r.closedAfterAnswerMs === undefined || r.closedAfterAnswerMs > 3_000)
           problems.push(
             `the connection stayed open ${r.closedAfterAnswerMs === undefined ? 'until the client gave up' : `${r.closedAfterAnswerMs} ms`} after the answer while ${(r.bytesSent / 2 ** 20).toFixed(0)} MiB were sent`,
           );
@@ -128,7 +129,9 @@ export const loadChecks: Check[] = [
             transport: {
               script: uploadScript(head, label),
               likelyCause:
-                'the server keeps reading (draining) the body of a request it already refused; for a body it will never use it should answer, send Connection: close and close the connection after a short grace, so one client cannot make it read gigabytes',
+                r.status === 0 && r.closed
+                  ? 'the server closed the connection with upload bytes unread, so the kernel sent a reset, which drops an answer the client has not read yet (a client busy for a moment); after answering it should stop reading (not close) and close after a grace of a second or two'
+                  : 'the server keeps reading (draining) the body of a request it already refused; for a body it will never use it should answer, send Connection: close and close the connection after a short grace, so one client cannot make it read gigabytes',
             },
           });
         }

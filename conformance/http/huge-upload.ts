@@ -18,6 +18,8 @@ export interface UploadOutcome {
   bytesSent: number;
   /** ms from the answer to the close, undefined when the target kept the connection until the client gave up. */
   closedAfterAnswerMs?: number;
+  /** Whether the target closed or reset the connection before the client gave up (with or without an answer). */
+  closed: boolean;
   error?: string;
   /** How late the client's give-up timer fired, when its own event loop stalled past STALL_MS (evidence, not a fault). */
   clientStalledMs?: number;
@@ -45,6 +47,7 @@ export async function hugeUpload(baseUrl: string, head: string, limitMs = UPLOAD
         head: answer.slice(0, 600),
         bytesSent,
         closedAfterAnswerMs: closedAt !== undefined && answeredAt !== undefined ? Math.round(closedAt - answeredAt) : undefined,
+        closed: closedAt !== undefined,
         error,
         ...(clientStalledMs === undefined ? {} : { clientStalledMs }),
       });

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enroll } from './http-client.js';
 import { startTestServer, type TestServer } from './test-server.js';
@@ -13,6 +15,7 @@ interface UploadOutcome {
 }
 
 const CLIENT_LIMIT_MS = 6_000;
+const execFileAsync = promisify(execFile);
 const CHUNK = Buffer.alloc(256 * 1024, 0x20);
 
 /**
@@ -63,6 +66,36 @@ function hugeUpload(port: number, head: string): Promise<UploadOutcome> {
 }
 
 const FOUR_GIB = 4 * 1024 ** 3;
+
+/** The client of busyClientUpload: it sends the head, queues body bytes, then blocks its own event loop for `busyMs`. */
+const BUSY_CLIENT = `
+const { connect } = require('node:net');
+const [port, busyMs] = process.argv.slice(1).map(Number);
+const chunk = Buffer.alloc(256 * 1024, 0x20);
+const socket = connect(port, '127.0.0.1');
+let answer = '', answeredAt, stop = false;
+socket.on('data', (d) => { answer += d.toString('latin1'); answeredAt ??= Date.now(); });
+socket.on('error', () => undefined);
+socket.on('close', () => {
+  stop = true;
+  console.log(JSON.stringify({ status: Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(answer)?.[1] ?? 0), closedAfterAnswerMs: answeredAt === undefined ? null : Date.now() - answeredAt }));
+  process.exit(0);
+});
+socket.on('connect', () => {
+  socket.write('POST /api/agents/heartbeat HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nContent-Length: ${FOUR_GIB}\\r\\n\\r\\n');
+  const pump = () => { while (!stop && !socket.destroyed) if (!socket.write(chunk)) return socket.once('drain', pump); };
+  pump();
+  const until = Date.now() + busyMs;
+  while (Date.now() < until);
+});
+setTimeout(() => { console.log(JSON.stringify({ status: Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(answer)?.[1] ?? 0), closedAfterAnswerMs: null })); process.exit(0); }, 8000);
+`;
+
+/** Runs BUSY_CLIENT in a child process against `port` and returns the status it read and when the server closed. */
+async function busyClientUpload(port: number, busyMs: number): Promise<{ status: number; closedAfterAnswerMs: number | null }> {
+  const { stdout } = await execFileAsync(process.execPath, ['-e', BUSY_CLIENT, String(port), String(busyMs)], { timeout: 15_000 });
+  return JSON.parse(stdout) as { status: number; closedAfterAnswerMs: number | null };
+}
 
 describe('GEN-8: a refused upload is answered and closed, not read to its end', () => {
   let server: TestServer;
@@ -124,6 +157,15 @@ describe('GEN-8: a refused upload is answered and closed, not read to its end', 
     },
     15_000,
   );
+
+  it('a client too busy to read for 400 ms after sending the head still gets the answer (no reset while it was unread)', async () => {
+    // In a process of its own: the server (this process) must answer and read on while the client does not run.
+    const outcomes = await Promise.all([0, 1, 2, 3, 4].map(() => busyClientUpload(server.port, 400)));
+    for (const o of outcomes) {
+      expect(o.status, JSON.stringify(o)).toBe(401);
+      expect(o.closedAfterAnswerMs).toBeLessThan(3_000);
+    }
+  }, 20_000);
 
   it('a refusal whose small body has fully arrived keeps the connection (agents with a stale token reuse it)', async () => {
     const body = '{"asset_id":"x"}';
