@@ -6,9 +6,9 @@ import { postgresHistory } from './postgres-history.js';
 import { REVOCATION_CHANNEL, revocationPayload } from './postgres-revocations.js';
 import type { AgentRow, EscrowAudit, EscrowRow, HeartbeatRow, HeartbeatWrite, HeartbeatWriteResult, HistoryUsage, RegisterInput, Store } from './store.js';
 
-// BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
 /** HB-7: the receive time of the heartbeat a retry repeats ($1 asset, $2 timestamp text, $3 Idempotency-Key). */
 const RETRY_ORIGINAL_SQL = retryOriginalSql('$1', '$2', '$3');
+// BIGINT comes back as a string from pg; epoch milliseconds fit a double exactly.
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
