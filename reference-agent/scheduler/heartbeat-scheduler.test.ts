@@ -80,7 +80,7 @@ describe('HeartbeatScheduler: start-up spread (AG-7)', () => {
   });
 
   it('a custom interval without a start-up delay gets a proportional spread; nonsense policies are refused', () => {
-    expect(resolvePolicy({ intervalS: 5 }).startupDelayMaxS).toBe(4);
+    expect(resolvePolicy({ intervalS: 5 }).startupDelayMaxS).toBe(5);
     expect(resolvePolicy({ intervalS: 5, startupDelayMaxS: 0 }).startupDelayMaxS).toBe(0);
     expect(() => resolvePolicy({ intervalS: 0 })).toThrow(/intervalS/);
     expect(() => resolvePolicy({ retryDelayS: Number.NaN })).toThrow(/retryDelayS/);
