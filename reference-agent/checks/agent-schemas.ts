@@ -113,7 +113,7 @@ export const AgentConfigSchema = z.object({
   configDir: z.string().min(1),
   /** Development override: a fixed interval that ignores the server's HB-11 steering and may go below 60 s. */
   intervalS: z.number().gt(0).max(limits.maxHeartbeatIntervalS).optional(),
-  /** AG-7 start-up spread; default 0.8 x the interval. */
+  /** AG-7 start-up spread; default one whole interval. */
   startupDelayS: z.number().min(0).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });

@@ -154,7 +154,7 @@ export function createCommand(): Command {
       ).argParser(Number),
     )
     .addOption(
-      new Option('--startup-delay <seconds>', 'AG-7 random start-up spread, 0..N s (default 0.8 x interval) (env LANET_AGENT_STARTUP_DELAY_S)').argParser(
+      new Option('--startup-delay <seconds>', 'AG-7 random start-up spread, 0..N s (default: the interval) (env LANET_AGENT_STARTUP_DELAY_S)').argParser(
         Number,
       ),
     )
