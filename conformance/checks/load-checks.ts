@@ -113,8 +113,10 @@ export const loadChecks: Check[] = [
           `${r.status || 'none'} after ${(r.bytesSent / 2 ** 20).toFixed(0)} MiB, closed ${r.closedAfterAnswerMs === undefined ? 'never' : `${r.closedAfterAnswerMs} ms after`}`,
         );
         const problems: string[] = [];
+        // The target closed (or reset) the connection and no answer was read: the finding and its likely cause differ.
+        const closedUnanswered = r.status === 0 && r.closed;
         if (r.status < 400 || r.status >= 500) problems.push(`answered ${r.status || 'nothing'}`);
-        if (r.status === 0 && r.closed) problems.push(`the connection was closed before any answer could be read (${r.error ?? 'no error'})`);
+        if (closedUnanswered) problems.push(`the connection was closed before any answer could be read (${r.error ?? 'no error'})`);
         else if (r.closedAfterAnswerMs === undefined || r.closedAfterAnswerMs > 3_000)
           problems.push(
             `the connection stayed open ${r.closedAfterAnswerMs === undefined ? 'until the client gave up' : `${r.closedAfterAnswerMs} ms`} after the answer while ${(r.bytesSent / 2 ** 20).toFixed(0)} MiB were sent`,
@@ -128,10 +130,9 @@ export const loadChecks: Check[] = [
             expected: 'a 4xx problem, then the connection closed within 3 s (Connection: close): the server stops reading a body it refused',
             transport: {
               script: uploadScript(head, label),
-              likelyCause:
-                r.status === 0 && r.closed
-                  ? 'the server closed the connection with upload bytes unread, so the kernel sent a reset, which drops an answer the client has not read yet (a client busy for a moment); after answering it should stop reading (not close) and close after a grace of a second or two'
-                  : 'the server keeps reading (draining) the body of a request it already refused; for a body it will never use it should answer, send Connection: close and close the connection after a short grace, so one client cannot make it read gigabytes',
+              likelyCause: closedUnanswered
+                ? 'the server closed the connection with upload bytes unread, so the kernel sent a reset, which drops an answer the client has not read yet (a client busy for a moment); after answering it should stop reading (not close) and close after a grace of a second or two'
+                : 'the server keeps reading (draining) the body of a request it already refused; for a body it will never use it should answer, send Connection: close and close the connection after a short grace, so one client cannot make it read gigabytes',
             },
           });
         }

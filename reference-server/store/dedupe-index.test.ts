@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainHeartbeatWrite } from '../test/heartbeat-write.js';
 import { newTestSchema, TEST_POSTGRES_URL, type TestSchema } from '../test/postgres-schema.js';
-import { retryOriginalSql } from './dedupe-index-sql.js';
+import { DEDUPE_INDEX_MIGRATION_SQL, retryOriginalSql } from './dedupe-index-sql.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 
@@ -113,9 +113,9 @@ describe('the SQLite plan of a retry lookup', () => {
   it('searches both unique indexes by their full key instead of walking the agent history', () => {
     const db = new Database(':memory:');
     db.exec(`CREATE TABLE heartbeats (id INTEGER PRIMARY KEY, asset_id TEXT, ts_raw TEXT, idempotency_key TEXT, received_at INTEGER);
-      CREATE INDEX heartbeats_by_asset ON heartbeats (asset_id, id);
-      CREATE UNIQUE INDEX heartbeats_retry ON heartbeats (ts_raw, asset_id);
-      CREATE UNIQUE INDEX heartbeats_idem ON heartbeats (idempotency_key, asset_id) WHERE idempotency_key IS NOT NULL;`);
+      CREATE INDEX heartbeats_by_asset ON heartbeats (asset_id, id)`);
+    // The indexes exactly as the migration creates them.
+    for (const sql of DEDUPE_INDEX_MIGRATION_SQL.filter((s) => s.startsWith('CREATE'))) db.exec(sql);
     const plan = db
       .prepare<{ a: string; t: string; k: string }, { detail: string }>(`EXPLAIN QUERY PLAN ${retryOriginalSql('@a', '@t', '@k')}`)
       .all({ a: 'a', t: 't', k: 'k' })

@@ -74,12 +74,16 @@ const [port, busyMs] = process.argv.slice(1).map(Number);
 const chunk = Buffer.alloc(256 * 1024, 0x20);
 const socket = connect(port, '127.0.0.1');
 let answer = '', answeredAt, stop = false;
+const report = (closed) => {
+  const status = Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(answer)?.[1] ?? 0);
+  console.log(JSON.stringify({ status, closedAfterAnswerMs: closed && answeredAt !== undefined ? Date.now() - answeredAt : null }));
+  process.exit(0);
+};
 socket.on('data', (d) => { answer += d.toString('latin1'); answeredAt ??= Date.now(); });
 socket.on('error', () => undefined);
 socket.on('close', () => {
   stop = true;
-  console.log(JSON.stringify({ status: Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(answer)?.[1] ?? 0), closedAfterAnswerMs: answeredAt === undefined ? null : Date.now() - answeredAt }));
-  process.exit(0);
+  report(true);
 });
 socket.on('connect', () => {
   socket.write('POST /api/agents/heartbeat HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nContent-Length: ${FOUR_GIB}\\r\\n\\r\\n');
@@ -88,7 +92,7 @@ socket.on('connect', () => {
   const until = Date.now() + busyMs;
   while (Date.now() < until);
 });
-setTimeout(() => { console.log(JSON.stringify({ status: Number(/^HTTP\\/1\\.1 (\\d{3})/.exec(answer)?.[1] ?? 0), closedAfterAnswerMs: null })); process.exit(0); }, 8000);
+setTimeout(() => report(false), 8000);
 `;
 
 /** Runs BUSY_CLIENT in a child process against `port` and returns the status it read and when the server closed. */
